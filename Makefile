@@ -1,0 +1,48 @@
+# Marsad: `make run` builds the warehouse from the bundled sample, `make test` runs every test.
+# The Makefile makes its own environment: uv (bootstrapped with pip) syncs .venv from uv.lock.
+
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: install run test lint dashboard ui bench sample clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet uv==0.13.8
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(BIN)/marsad run
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	$(BIN)/pytest
+
+dashboard: install
+	$(BIN)/marsad dashboard
+
+ui: install
+	mkdir -p data/dagster_home
+	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -w workspace.yaml
+
+bench: install
+	$(BIN)/python -m bench
+
+sample: install
+	rm -rf data/sample
+	$(BIN)/python -m marsad.synthetic data/sample
+
+clean:
+	rm -rf $(VENV) $(TOOLS) data/warehouse.duckdb data/.staging data/dagster_home

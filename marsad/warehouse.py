@@ -1,0 +1,225 @@
+"""The DuckDB warehouse: its documented schema and its atomic publication.
+
+The schema here is the contract with ad-hoc SQL users (DESIGN.md §3): every table and column
+carries a ``COMMENT``. ``publish`` writes a complete new database file next to the old one and
+renames it over, so a reader sees either the old warehouse or the new one, never a half-built
+one, and is never locked out (the writer never opens the published file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    comment: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+C = Column
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "pages",
+            "One row per input record (every record of every input file, nothing left out).",
+            (
+                C("page_id", "VARCHAR", "Stable id of the input record (hash of file and record)."),
+                C("source_file", "VARCHAR", "Absolute path of the input file."),
+                C("record_no", "BIGINT", "1-based number of the record within its file."),
+                C("url", "VARCHAR", "URL the page was fetched from, when known."),
+                C("fetched_at", "TIMESTAMPTZ", "When the page was crawled (UTC)."),
+                C(
+                    "fetched_at_source",
+                    "VARCHAR",
+                    "Where fetched_at comes from: sidecar (crawl metadata) or file_mtime.",
+                ),
+                C("site", "VARCHAR", "Host the page was collected from (the aggregator)."),
+                C("status", "VARCHAR", "article, duplicate or quarantined."),
+                C(
+                    "article_id",
+                    "VARCHAR",
+                    "The article this page carries (for article and duplicate pages).",
+                ),
+                C("byte_size", "BIGINT", "Size of the raw record in bytes."),
+                C("encoding", "VARCHAR", "Detected text encoding (utf-8, windows-1256)."),
+                C("notes", "VARCHAR", "Warnings about the record that did not stop it."),
+            ),
+            ("page_id",),
+        ),
+        Table(
+            "articles",
+            "One row per distinct article (duplicates across pages removed).",
+            (
+                C(
+                    "article_id",
+                    "VARCHAR",
+                    "Stable id of the article (hash of normalized title and body).",
+                ),
+                C("page_id", "VARCHAR", "First page the article was found on."),
+                C("url", "VARCHAR", "URL of that page, when known."),
+                C(
+                    "outlet",
+                    "VARCHAR",
+                    "Original outlet credited in the byline (not the aggregator).",
+                ),
+                C(
+                    "published_date",
+                    "DATE",
+                    "Publication date; null when missing, unparsed, in the future or before 1990.",
+                ),
+                C("date_source", "VARCHAR", "Where published_date comes from (byline)."),
+                C("date_flag", "VARCHAR", "ok, missing, unparsed, future or too_old."),
+                C("byline_date", "VARCHAR", "The date as written in the byline."),
+                C("title", "VARCHAR", "Headline of the article."),
+                C("body", "VARCHAR", "Body paragraphs joined by newlines, boilerplate removed."),
+                C("language", "VARCHAR", "ar when most letters are Arabic, else und."),
+                C("topic", "VARCHAR", "Primary IPTC Media Topic code (null until classified)."),
+                C("page_count", "BIGINT", "Number of pages the article was seen on."),
+                C("fetched_at", "TIMESTAMPTZ", "When the first page was crawled (UTC)."),
+            ),
+            ("article_id",),
+        ),
+        Table(
+            "headlines",
+            "One row per distinct ticker headline (by normalized text).",
+            (
+                C(
+                    "headline_id",
+                    "VARCHAR",
+                    "Stable id of the headline (hash of its normalized text).",
+                ),
+                C("text", "VARCHAR", "The headline as first seen."),
+                C("first_seen", "TIMESTAMPTZ", "Earliest crawl time of a page showing it."),
+                C("last_seen", "TIMESTAMPTZ", "Latest crawl time of a page showing it."),
+                C("page_count", "BIGINT", "Number of distinct pages whose ticker showed it."),
+                C("sightings", "BIGINT", "Number of times it was shown (a ticker may repeat)."),
+                C("topic", "VARCHAR", "Primary IPTC Media Topic code (null until classified)."),
+            ),
+            ("headline_id",),
+        ),
+        Table(
+            "page_headlines",
+            "One row per sighting of a headline on a page's ticker.",
+            (
+                C("page_id", "VARCHAR", "Page whose ticker showed the headline."),
+                C("headline_id", "VARCHAR", "The headline shown."),
+                C(
+                    "position",
+                    "BIGINT",
+                    "1-based position on the ticker, left to right in reading order.",
+                ),
+            ),
+            ("page_id", "position"),
+        ),
+        Table(
+            "quarantine",
+            "One row per rejected input record, with the reason.",
+            (
+                C("source_file", "VARCHAR", "Absolute path of the input file."),
+                C("record_no", "BIGINT", "1-based number of the record within its file."),
+                C("page_id", "VARCHAR", "The pages row of the record."),
+                C(
+                    "reason",
+                    "VARCHAR",
+                    "Short code: empty, binary, undecodable, too_large, unreadable, "
+                    "no_byline, no_title.",
+                ),
+                C("detail", "VARCHAR", "Human-readable explanation."),
+            ),
+            ("page_id",),
+        ),
+    )
+}
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    columns = [f'"{c.name}" {c.sql_type}' for c in table.columns]
+    if table.primary_key:
+        columns.append("PRIMARY KEY (" + ", ".join(table.primary_key) + ")")
+    con.execute(f'CREATE TABLE "{table.name}" (' + ", ".join(columns) + ")")
+    con.execute(f'COMMENT ON TABLE "{table.name}" IS {_quote(table.comment)}')
+    for c in table.columns:
+        con.execute(f'COMMENT ON COLUMN "{table.name}"."{c.name}" IS {_quote(c.comment)}')
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame's columns in the table's order; a missing or extra column is a bug."""
+    missing = set(table.column_names) - set(frame.columns)
+    if missing:
+        raise ValueError(f"{table.name}: columns missing from the frame: {sorted(missing)}")
+    return frame.select(table.column_names)
+
+
+def write_database(path: Path, frames: dict[str, pl.DataFrame]) -> None:
+    """Create a new database file at ``path`` holding the documented tables."""
+    with duckdb.connect(str(path)) as con:
+        for name, table in TABLES.items():
+            _create_table(con, table)
+            frame = conform(table, frames.get(name, pl.DataFrame(schema=table.column_names)))
+            if frame.height:
+                con.register("incoming", frame)
+                con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+                con.unregister("incoming")
+        con.execute("CHECKPOINT")
+
+
+def publish(frames: dict[str, pl.DataFrame], warehouse: Path) -> Path:
+    """Build the warehouse in a temporary file beside ``warehouse`` and rename it over."""
+    warehouse = Path(warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{warehouse.name}.", suffix=".building", dir=warehouse.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB must create the file itself
+    try:
+        write_database(tmp, frames)
+        os.replace(tmp, warehouse)
+        _fsync_dir(warehouse.parent)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return warehouse
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse."""
+    if not Path(warehouse).is_file():
+        raise FileNotFoundError(f"no warehouse at {warehouse}: run `marsad run` first")
+    return duckdb.connect(str(warehouse), read_only=True)

@@ -1,0 +1,46 @@
+import polars as pl
+import pytest
+
+from marsad.arabic import match_key, match_keyed, normalize, normalized
+
+CASES = [
+    # (written, normalize, match_key)
+    ("أحمد", "احمد", "احمد"),
+    ("إسلام", "اسلام", "اسلام"),
+    ("آمال", "امال", "امال"),
+    ("مدرسة", "مدرسه", "مدرسه"),
+    ("مصطفى", "مصطفي", "مصطفي"),
+    ("القـــاهرة", "القاهره", "القاهره"),
+    ("مُحَمَّدٌ", "محمد", "محمد"),
+    ("٣١ - ٠٥ - ٢٠٢٠", "31 - 05 - 2020", "31 05 2020"),
+    ("۱۲۳", "123", "123"),
+    ("ماذا؟ نعم، لا؛", "ماذا? نعم, لا;", "ماذا نعم لا"),
+    ("خبر\u00a0\u00a0عاجل\u200f  اليوم ", "خبر عاجل اليوم", "خبر عاجل اليوم"),
+    ("مسؤول", "مسوول", "مسوول"),
+    ("رئيس", "رييس", "رييس"),
+    ("«Le360» يكتب", '"Le360" يكتب', "le360 يكتب"),
+]
+
+
+@pytest.mark.parametrize(("written", "expected", "_key"), CASES)
+def test_normalize(written, expected, _key):
+    assert normalize(written) == expected
+
+
+@pytest.mark.parametrize(("written", "_normal", "expected"), CASES)
+def test_match_key(written, _normal, expected):
+    assert match_key(written) == expected
+
+
+def test_expressions_agree_with_scalar_functions():
+    written = [case[0] for case in CASES]
+    frame = pl.DataFrame({"t": written}).select(
+        normalized(pl.col("t")).alias("n"), match_keyed(pl.col("t")).alias("k")
+    )
+    assert frame["n"].to_list() == [normalize(t) for t in written]
+    assert frame["k"].to_list() == [match_key(t) for t in written]
+
+
+def test_spelling_variants_share_a_key():
+    assert match_key("أحمد عبد الله") == match_key("احمد  عبدالله".replace("عبدالله", "عبد الله"))
+    assert match_key("وزارة الصحة!") == match_key("وزاره الصحه")

@@ -1,0 +1,70 @@
+"""The `marsad` command as users run it: a real subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+
+def marsad(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "marsad.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_run_builds_the_warehouse_and_prints_a_summary(raw_dir: Path, tmp_path: Path):
+    warehouse = tmp_path / "w.duckdb"
+    done = marsad("run", "--raw", str(raw_dir), "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stderr
+    assert "pages 69  articles 60  duplicates 3  headlines" in done.stdout
+    assert "quarantined 6" in done.stdout
+    assert "warehouse" in done.stderr  # progress lines name the steps
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 69
+
+
+def test_run_accepts_several_inputs(raw_dir: Path, tmp_path: Path):
+    files = sorted(raw_dir.glob("page_000*.txt"))[:3]
+    warehouse = tmp_path / "w.duckdb"
+    args = [a for f in files for a in ("--raw", str(f))]
+    done = marsad("run", *args, "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stderr
+    assert "pages 3  articles 3" in done.stdout
+
+
+def test_run_with_missing_input_fails_clearly(tmp_path: Path):
+    done = marsad(
+        "run", "--raw", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.duckdb")
+    )
+    assert done.returncode == 2
+    assert "input not found" in done.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_parse_prints_the_page_as_json(seed_page: Path):
+    done = marsad("parse", str(seed_page))
+    assert done.returncode == 0, done.stderr
+    page = json.loads(done.stdout)
+    assert page["outlet"] == "كاب 24 تيفي"
+    assert page["published_date"] == "2020-05-31"
+    assert page["title"].startswith("بعد تدخلها في سوريا")
+    assert len(page["headlines"]) == 58
+    assert set(page) >= {"title", "outlet", "published_date", "headlines", "body"}
+
+
+def test_parse_reports_pages_without_an_article(tmp_path: Path):
+    page = tmp_path / "bad.txt"
+    page.write_text("نص بلا سطر نشر\n", encoding="utf-8")
+    done = marsad("parse", str(page))
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["error"] == "no_byline"
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01")
+    done = marsad("parse", str(binary))
+    assert done.returncode == 1 and "binary" in done.stderr

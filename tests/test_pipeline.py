@@ -1,0 +1,113 @@
+"""The Dagster code location: its graph, and the whole graph materialized on temporary files."""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import MAIN_JOB, build_definitions, defs
+from pipelines.resources import MarsadStorage
+
+TABLE_ASSETS = {"pages", "articles", "headlines", "page_headlines", "quarantine"}
+
+
+def test_definitions_load_with_the_expected_graph():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert keys == {"raw_pages", "parsed_pages", "warehouse", *TABLE_ASSETS}
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups["raw_pages"] == "ingest"
+    assert groups["parsed_pages"] == "parse"
+    assert {groups[t] for t in TABLE_ASSETS | {"warehouse"}} == {"warehouse"}
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).description, key
+    upstream = {k.to_user_string() for k in graph.get(dg.AssetKey("warehouse")).parent_keys}
+    assert upstream == TABLE_ASSETS
+    checks = {key.name for key in graph.asset_check_keys}
+    assert {
+        "pages_accounting",
+        "articles_dates_not_in_future",
+        "articles_have_titles",
+        "warehouse_contract",
+    } <= checks
+    assert defs.resolve_job_def(MAIN_JOB) is not None
+
+
+def test_workspace_points_at_the_code_location():
+    workspace = (Path(__file__).parents[1] / "workspace.yaml").read_text()
+    assert "module_name: pipelines.definitions" in workspace
+
+
+def _materialize(raw: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+    storage = MarsadStorage(raw_paths=[str(raw)], warehouse_path=str(warehouse))
+    local = build_definitions(storage)
+    return local.resolve_job_def(MAIN_JOB).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral()
+    )
+
+
+def test_whole_graph_on_a_temporary_folder(raw_dir: Path, tmp_path: Path):
+    warehouse = tmp_path / "out" / "warehouse.duckdb"
+    result = _materialize(raw_dir, warehouse)
+    assert result.success
+    assert all(e.passed for e in result.get_asset_check_evaluations())
+    materialized = {
+        event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
+    }
+    assert materialized == {"raw_pages", "parsed_pages", "warehouse", *TABLE_ASSETS}
+    inputs = len(list(raw_dir.glob("*.txt")))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        status = dict(con.execute("SELECT status, count(*) FROM pages GROUP BY 1").fetchall())
+        assert sum(status.values()) == inputs == 60 + 3 + 6
+        assert status == {"article": 60, "duplicate": 3, "quarantined": 6}
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 60
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 6
+        assert con.execute("SELECT count(*) FROM headlines").fetchone()[0] > 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM pages WHERE NOT ends_with(source_file, '.txt')"
+            ).fetchone()[0]
+            == 0
+        )
+
+
+def test_metadata_shows_rates_and_previews(raw_dir: Path, tmp_path: Path):
+    result = _materialize(raw_dir, tmp_path / "w.duckdb")
+    metadata = {
+        event.asset_key.to_user_string(): event.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    assert metadata["parsed_pages"]["parse_rate"].value == pytest.approx(
+        63 / 65, abs=1e-3
+    )  # of readable pages
+    assert metadata["quarantine"]["quarantined_share"].value == pytest.approx(6 / 69, abs=1e-3)
+    assert metadata["articles"]["dagster/row_count"].value == 60
+    assert "|" in metadata["articles"]["preview"].value
+
+
+def test_rerun_gives_identical_tables(raw_dir: Path, tmp_path: Path):
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    _materialize(raw_dir, first)
+    _materialize(raw_dir, second)
+    with (
+        duckdb.connect(str(first), read_only=True) as a,
+        duckdb.connect(str(second), read_only=True) as b,
+    ):
+        for table in ("pages", "articles", "headlines", "page_headlines", "quarantine"):
+            query = f"SELECT * FROM {table} ORDER BY ALL"
+            assert a.execute(query).fetchall() == b.execute(query).fetchall(), table
+
+
+def test_missing_input_fails_the_run_and_keeps_the_old_warehouse(raw_dir: Path, tmp_path: Path):
+    warehouse = tmp_path / "w.duckdb"
+    assert _materialize(raw_dir, warehouse).success
+    before = warehouse.stat().st_mtime_ns
+    storage = MarsadStorage(raw_paths=[str(tmp_path / "nope")], warehouse_path=str(warehouse))
+    result = (
+        build_definitions(storage)
+        .resolve_job_def(MAIN_JOB)
+        .execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    )
+    assert not result.success
+    assert warehouse.stat().st_mtime_ns == before

@@ -1,0 +1,75 @@
+import datetime as dt
+
+import polars as pl
+
+from marsad.aggregator_page import parse_pages
+from marsad.raw_inputs import RECORD_SCHEMA
+from marsad.warehouse_tables import accounting_errors, build_tables
+
+NBSP4 = "\u00a0" * 4
+ARTICLE = "خبر أ{s}خبر ب{s}\n\nعنوان المقالة\nنشر في هسبريس يوم 31 - 05 - 2020\n\nفقرة.\n"
+
+
+def records(texts: list[str | None], days: list[int]) -> pl.DataFrame:
+    rows = [
+        {
+            "page_id": f"p{i}",
+            "source_file": f"/in/{i}.txt",
+            "record_no": 1,
+            "url": None,
+            "site": None,
+            "fetched_at": dt.datetime(2025, 1, day, tzinfo=dt.UTC),
+            "fetched_at_source": "sidecar",
+            "byte_size": len(text or ""),
+            "encoding": "utf-8" if text is not None else None,
+            "text": text,
+            "read_error": None if text is not None else "binary",
+            "read_error_detail": None if text is not None else "NUL byte",
+            "notes": None,
+        }
+        for i, (text, day) in enumerate(zip(texts, days, strict=True))
+    ]
+    return pl.DataFrame(rows, schema=RECORD_SCHEMA)
+
+
+def build(texts, days):
+    recs = records(texts, days)
+    return recs, build_tables(recs, parse_pages(recs.select("page_id", "text").drop_nulls()))
+
+
+def test_statuses_and_accounting():
+    same = ARTICLE.format(s=NBSP4)
+    respelled = same.replace("عنوان المقالة", "عنوانُ  المقاله")  # same article after normalization
+    recs, tables = build([same, respelled, "بلا سطر نشر\n", None], [1, 2, 3, 4])
+    assert tables["pages"]["status"].to_list() == [
+        "article",
+        "duplicate",
+        "quarantined",
+        "quarantined",
+    ]
+    assert tables["articles"].height == 1
+    assert tables["articles"]["page_count"].item() == 2
+    assert set(tables["quarantine"]["reason"]) == {"no_byline", "binary"}
+    assert accounting_errors(tables, recs.height) == []
+
+
+def test_accounting_detects_lost_pages():
+    recs, tables = build([ARTICLE.format(s=NBSP4)], [1])
+    assert accounting_errors(tables, recs.height + 1) == ["2 input records but 1 pages"]
+    tables["quarantine"] = tables["quarantine"].clear()
+    broken = {**tables, "articles": tables["articles"].clear()}
+    assert "1 article pages but 0 articles" in accounting_errors(broken, recs.height)
+
+
+def test_headlines_distinct_with_first_and_last_seen():
+    _, tables = build(
+        [ARTICLE.format(s=NBSP4), ARTICLE.format(s="   ").replace("خبر أ", "خبر  أ"), None],
+        [5, 9, 10],
+    )
+    headlines = tables["headlines"].sort("text")
+    assert headlines["text"].to_list() == ["خبر أ", "خبر ب"]
+    assert headlines["page_count"].to_list() == [2, 2]
+    assert headlines["first_seen"].to_list() == [dt.datetime(2025, 1, 5, tzinfo=dt.UTC)] * 2
+    assert headlines["last_seen"].to_list() == [dt.datetime(2025, 1, 9, tzinfo=dt.UTC)] * 2
+    sightings = tables["page_headlines"].sort("page_id", "position")
+    assert sightings["position"].to_list() == [1, 2, 1, 2]
