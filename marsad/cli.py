@@ -13,33 +13,17 @@ DEFAULT_RAW = "data/sample"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 
 
-def _run(args: argparse.Namespace) -> int:
-    # Dagster is imported here so that `marsad parse` starts fast.
-    import dagster as dg
+def _column_overrides(pairs: list[str] | None) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs or []:
+        role, _, name = pair.partition("=")
+        if not name:
+            raise SystemExit(f"marsad: --column expects ROLE=NAME, got {pair!r}")
+        overrides[role] = name
+    return overrides
 
-    from marsad.warehouse import connect_read_only
-    from pipelines.definitions import MAIN_JOB, build_definitions
-    from pipelines.progress import progress_logger
-    from pipelines.resources import MarsadStorage
 
-    raw = args.raw or [DEFAULT_RAW]
-    missing = [p for p in raw if not Path(p).exists()]
-    if missing:
-        print(f"marsad run: input not found: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    storage = MarsadStorage(
-        raw_paths=[str(Path(p).resolve()) for p in raw],
-        warehouse_path=str(Path(args.warehouse).resolve()),
-    )
-    job = build_definitions(storage, loggers={"progress": progress_logger}).resolve_job_def(
-        MAIN_JOB
-    )
-    print(f"marsad run: {', '.join(raw)} -> {args.warehouse}", file=sys.stderr)
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        run_config={"loggers": {"progress": {}}},
-    )
+def _report(result) -> None:
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
             print(
@@ -47,45 +31,74 @@ def _run(args: argparse.Namespace) -> int:
                 f"{evaluation.asset_key.to_user_string()}",
                 file=sys.stderr,
             )
-    if not result.success:
-        for event in result.all_events:
-            if event.event_type_value == "STEP_FAILURE":
-                error = event.event_specific_data.error
-                print(
-                    f"marsad run: step {event.step_key} failed: {error.message.strip()}",
-                    file=sys.stderr,
-                )
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            print(
+                f"marsad run: step {event.step_key} failed: {error.message.strip()}",
+                file=sys.stderr,
+            )
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Dagster is imported here so that `marsad parse` starts fast.
+    from marsad.inputs import discover_input_files
+    from marsad.warehouse import connect_read_only
+    from pipelines.progress import progress_logger
+    from pipelines.resources import MarsadStorage
+    from pipelines.runner import run_once
+
+    raw = args.raw or [DEFAULT_RAW]
+    try:
+        files = [str(f) for f in discover_input_files(raw)]
+        storage = MarsadStorage(
+            warehouse_path=str(Path(args.warehouse).resolve()),
+            export_columns=_column_overrides(args.column),
+        )
+        storage.columns  # noqa: B018 - validates the column roles before any work
+    except (FileNotFoundError, ValueError) as error:
+        print(f"marsad run: {error}", file=sys.stderr)
+        return 2
+    if not files:
+        print(f"marsad run: no input files under {', '.join(raw)}", file=sys.stderr)
+        return 2
+    print(f"marsad run: {len(files)} input files -> {args.warehouse}", file=sys.stderr)
+    results = run_once(storage, files, loggers={"progress": progress_logger})
+    for result in results:
+        _report(result)
+    if not all(result.success for result in results) or len(results) < 2:
         print("marsad run: failed; the previous warehouse (if any) is unchanged", file=sys.stderr)
         return 1
     with connect_read_only(Path(args.warehouse)) as con:
-        counts = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in ("pages", "articles", "headlines", "quarantine")
-        }
-        duplicates = con.execute(
-            "SELECT count(*) FROM pages WHERE status = 'duplicate'"
-        ).fetchone()[0]
+        counts = dict(con.execute("SELECT status, count(*) FROM pages GROUP BY 1").fetchall())
+        headlines = con.execute("SELECT count(*) FROM headlines").fetchone()[0]
+        stories = con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0]
     print(
-        f"pages {counts['pages']}  articles {counts['articles']}  duplicates {duplicates}  "
-        f"headlines {counts['headlines']}  quarantined {counts['quarantine']}"
+        f"pages {sum(counts.values())}  articles {counts.get('article', 0)}  "
+        f"duplicates {counts.get('duplicate', 0)}  stories {stories}  headlines {headlines}  "
+        f"quarantined {counts.get('quarantined', 0)}  skipped {counts.get('skipped', 0)}"
     )
     print(f"warehouse: {args.warehouse}")
     return 0
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from marsad.aggregator_page import parse_page_text
-    from marsad.raw_inputs import read_text_page
+    from marsad.inputs import read_input, records_frame
+    from marsad.page_parsing import parse_records
 
     path = Path(args.file)
     if not path.is_file():
         print(f"marsad parse: no such file: {path}", file=sys.stderr)
         return 2
-    record = read_text_page(path.resolve())
-    if record.read_error:
-        print(f"marsad parse: {record.read_error}: {record.read_error_detail}", file=sys.stderr)
+    record = next(read_input(path.resolve()))
+    if record.read_error or record.skip_reason:
+        reason = record.read_error or "skipped"
+        print(
+            f"marsad parse: {reason}: {record.read_error_detail or record.skip_reason}",
+            file=sys.stderr,
+        )
         return 1
-    page = parse_page_text(record.text)
+    page = parse_records(records_frame([record])).row(0, named=True)
     published = page["published_date"]
     out = {
         "title": page["title"],
@@ -142,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("MARSAD_WAREHOUSE", DEFAULT_WAREHOUSE),
         metavar="FILE",
         help=f"DuckDB file to publish (default {DEFAULT_WAREHOUSE})",
+    )
+    run.add_argument(
+        "--column",
+        action="append",
+        metavar="ROLE=NAME",
+        help="column of JSONL/Parquet exports playing a role: text, url, fetched_at, "
+        "published, title, outlet (repeatable)",
     )
     run.set_defaults(handler=_run)
 

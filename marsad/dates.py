@@ -2,8 +2,9 @@
 
 ``31 - 05 - 2020``, ``٣١ - ٠٥ - ٢٠٢٠``, ``31 ماي 2020`` (Maghreb), ``31 جوان 2020``
 (Algeria/Tunisia), ``31 أيار 2020`` (Levant), ``31 مايو 2020`` (Egypt/Gulf), with or without a
-weekday, with double names such as ``أيار/مايو``. Parsing is a Polars expression so it runs
-over whole columns; ``parse_date`` wraps it for one string.
+weekday, with double names such as ``أيار/مايو``, and Hijri dates (``8 شوال 1441 هـ``).
+Parsing is a Polars expression so it runs over whole columns; ``parse_date`` wraps it for one
+string.
 """
 
 from __future__ import annotations
@@ -45,6 +46,27 @@ DMY_NAMED = (
     rf"(?<d>\d{{1,2}})\s+(?<month>{_MONTH})(?:\s*[/(-]\s*(?:{_MONTH})\s*\)?)?\s*,?\s+(?<y>\d{{4}})"
 )
 
+# Hijri months (Umm al-Qura calendar), with the usual alternative spellings.
+HIJRI_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("محرم", "المحرم"),
+    2: ("صفر",),
+    3: ("ربيع الأول", "ربيع الاول", "ربيع أول"),
+    4: ("ربيع الآخر", "ربيع الثاني", "ربيع ثاني", "ربيع آخر"),
+    5: ("جمادى الأولى", "جمادى الأول", "جمادى الاولى"),
+    6: ("جمادى الآخرة", "جمادى الثانية", "جمادى الآخر", "جمادى الثاني"),
+    7: ("رجب",),
+    8: ("شعبان",),
+    9: ("رمضان",),
+    10: ("شوال",),
+    11: ("ذو القعدة", "ذي القعدة"),
+    12: ("ذو الحجة", "ذي الحجة"),
+}
+HIJRI_MONTH_BY_NAME: dict[str, int] = {
+    normalize(name): number for number, names in HIJRI_MONTH_NAMES.items() for name in names
+}
+_HIJRI_MONTH = "|".join(sorted(HIJRI_MONTH_BY_NAME, key=len, reverse=True))
+DMY_HIJRI = rf"(?<d>\d{{1,2}})\s+(?<month>{_HIJRI_MONTH})\s*,?\s+(?<y>1[34]\d\d)"
+
 EARLIEST_PLAUSIBLE = dt.date(1990, 1, 1)
 
 
@@ -56,6 +78,31 @@ def _to_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
         month.cast(pl.Int32).cast(pl.String).str.zfill(2),
         day.cast(pl.Int32).cast(pl.String).str.zfill(2),
     ).str.to_date("%Y-%m-%d", strict=False)
+
+
+def _hijri_to_gregorian(parts: dict) -> dt.date | None:
+    from hijridate import Hijri
+
+    try:
+        return dt.date(
+            *Hijri(int(parts["y"]), int(parts["m"]), int(parts["d"])).to_gregorian().datetuple()
+        )
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _hijri_date(folded: pl.Expr) -> pl.Expr:
+    hijri = folded.str.extract_groups(DMY_HIJRI)
+    month = hijri.struct.field("month").replace_strict(
+        HIJRI_MONTH_BY_NAME, default=None, return_dtype=pl.Int32
+    )
+    parts = pl.struct(
+        hijri.struct.field("y").alias("y"), month.alias("m"), hijri.struct.field("d").alias("d")
+    )
+    # Hijri dates are rare and need a calendar library: convert only the rows that have one.
+    return pl.when(month.is_not_null()).then(
+        parts.map_elements(_hijri_to_gregorian, return_dtype=pl.Date, skip_nulls=True)
+    )
 
 
 def parsed_date(text: pl.Expr) -> pl.Expr:
@@ -71,6 +118,8 @@ def parsed_date(text: pl.Expr) -> pl.Expr:
         _to_date(iso.struct.field("y"), iso.struct.field("m"), iso.struct.field("d")),
         _to_date(numeric.struct.field("y"), numeric.struct.field("m"), numeric.struct.field("d")),
         _to_date(named.struct.field("y"), named_month, named.struct.field("d")),
+        # A Gregorian date wins over the Hijri one when a byline gives both.
+        _hijri_date(folded),
     )
 
 

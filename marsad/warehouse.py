@@ -48,15 +48,25 @@ TABLES: dict[str, Table] = {
                 C("page_id", "VARCHAR", "Stable id of the input record (hash of file and record)."),
                 C("source_file", "VARCHAR", "Absolute path of the input file."),
                 C("record_no", "BIGINT", "1-based number of the record within its file."),
+                C(
+                    "input_format",
+                    "VARCHAR",
+                    "Kind of input the record came from: txt, html, warc, wet, jsonl, parquet.",
+                ),
                 C("url", "VARCHAR", "URL the page was fetched from, when known."),
                 C("fetched_at", "TIMESTAMPTZ", "When the page was crawled (UTC)."),
                 C(
                     "fetched_at_source",
                     "VARCHAR",
-                    "Where fetched_at comes from: sidecar (crawl metadata) or file_mtime.",
+                    "Where fetched_at comes from: sidecar, warc_date, column or file_mtime.",
                 ),
                 C("site", "VARCHAR", "Host the page was collected from (the aggregator)."),
-                C("status", "VARCHAR", "article, duplicate or quarantined."),
+                C("status", "VARCHAR", "article, duplicate, quarantined or skipped."),
+                C(
+                    "reason",
+                    "VARCHAR",
+                    "Why a page is quarantined or skipped (see quarantine.reason for bad input).",
+                ),
                 C(
                     "article_id",
                     "VARCHAR",
@@ -77,19 +87,33 @@ TABLES: dict[str, Table] = {
                     "VARCHAR",
                     "Stable id of the article (hash of normalized title and body).",
                 ),
+                C(
+                    "story_id",
+                    "VARCHAR",
+                    "Story the article belongs to: near-copies across outlets share it.",
+                ),
                 C("page_id", "VARCHAR", "First page the article was found on."),
                 C("url", "VARCHAR", "URL of that page, when known."),
                 C(
                     "outlet",
                     "VARCHAR",
-                    "Original outlet credited in the byline (not the aggregator).",
+                    "Original outlet (not the aggregator): canonical name, or as written when "
+                    "the registry does not know it.",
+                ),
+                C("outlet_id", "VARCHAR", "Registry id of the outlet; null when unknown."),
+                C("outlet_country", "VARCHAR", "Country the outlet publishes from (ISO 3166-1)."),
+                C("outlet_byline", "VARCHAR", "The outlet as the byline writes it."),
+                C(
+                    "outlet_source",
+                    "VARCHAR",
+                    "Where the outlet comes from: byline, url, metadata.",
                 ),
                 C(
                     "published_date",
                     "DATE",
                     "Publication date; null when missing, unparsed, in the future or before 1990.",
                 ),
-                C("date_source", "VARCHAR", "Where published_date comes from (byline)."),
+                C("date_source", "VARCHAR", "Where published_date comes from: byline or metadata."),
                 C("date_flag", "VARCHAR", "ok, missing, unparsed, future or too_old."),
                 C("byline_date", "VARCHAR", "The date as written in the byline."),
                 C("title", "VARCHAR", "Headline of the article."),
@@ -143,12 +167,29 @@ TABLES: dict[str, Table] = {
                 C(
                     "reason",
                     "VARCHAR",
-                    "Short code: empty, binary, undecodable, too_large, unreadable, "
-                    "no_byline, no_title.",
+                    "Short code: empty, binary, undecodable, too_large, unreadable, truncated, "
+                    "broken_warc, bad_json, bad_row, bad_parquet, bad_html, no_text, no_byline, "
+                    "no_title.",
                 ),
                 C("detail", "VARCHAR", "Human-readable explanation."),
             ),
             ("page_id",),
+        ),
+        Table(
+            "outlets",
+            "Outlets of the registry and unknown outlets seen in bylines (in_registry false), "
+            "for review.",
+            (
+                C("outlet_id", "VARCHAR", "Registry id; null for an outlet the registry lacks."),
+                C("name", "VARCHAR", "Canonical name (Arabic), or as written when unknown."),
+                C("name_en", "VARCHAR", "Name in Latin letters."),
+                C("country", "VARCHAR", "Country the outlet publishes from (ISO 3166-1 alpha-2)."),
+                C("articles", "BIGINT", "Articles credited to it in the warehouse."),
+                C("spellings", "VARCHAR[]", "How bylines wrote its name."),
+                C("first_published", "DATE", "Earliest publication date of its articles."),
+                C("last_published", "DATE", "Latest publication date of its articles."),
+                C("in_registry", "BOOLEAN", "Whether marsad/data/outlets.csv knows it."),
+            ),
         ),
     )
 }
@@ -171,8 +212,12 @@ def _quote(text: str) -> str:
 def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame's columns in the table's order; a missing or extra column is a bug."""
     missing = set(table.column_names) - set(frame.columns)
-    if missing:
-        raise ValueError(f"{table.name}: columns missing from the frame: {sorted(missing)}")
+    extra = set(frame.columns) - set(table.column_names)
+    if missing or extra:
+        raise ValueError(
+            f"{table.name}: columns missing from the frame: {sorted(missing)}, "
+            f"not in the schema: {sorted(extra)}"
+        )
     return frame.select(table.column_names)
 
 

@@ -1,8 +1,10 @@
 """Page records and parsed pages to the warehouse tables (DESIGN.md §3), as Polars frames.
 
 Every page record becomes exactly one ``pages`` row with a status:
-``article`` (first page of a distinct article), ``duplicate`` (the same article seen before)
-or ``quarantined`` (with a ``quarantine`` row saying why).
+``article`` (first page of a distinct article), ``duplicate`` (the same article seen before,
+exactly or with small edits by the same outlet), ``quarantined`` (bad input, with a
+``quarantine`` row saying why) or ``skipped`` (not an Arabic news page: WARC requests, images,
+other languages; ``pages.reason`` says which).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import polars as pl
 
 from marsad.arabic import match_keyed
+from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, group, similar_pairs
 from marsad.ids import stable_id_expr
+from marsad.outlets import registry
 
-PAGE_STATUSES = ("article", "duplicate", "quarantined")
+PAGE_STATUSES = ("article", "duplicate", "quarantined", "skipped")
 
 QUARANTINE_DETAILS = {
     "empty": "the page holds no text",
@@ -31,86 +35,153 @@ def language_of(text: pl.Expr) -> pl.Expr:
 
 
 def join_parsed(records: pl.DataFrame, parsed: pl.DataFrame) -> pl.DataFrame:
-    """Page records with their parsed parts; ``rejection`` is the first reason a page fails."""
-    return (
-        records.drop("text")
-        .join(parsed, on="page_id", how="left")
-        .with_columns(
-            pl.coalesce("read_error", "parse_error").alias("rejection"),
-            pl.coalesce(
-                "read_error_detail",
-                pl.col("parse_error").replace_strict(QUARANTINE_DETAILS, default=None),
-            ).alias("rejection_detail"),
-        )
+    """Page records with their article parts and the first reason a page has no article."""
+    joined = records.drop("text", strict=False).join(parsed, on="page_id", how="left")
+    language = language_of(
+        pl.col("title").fill_null("") + pl.lit(" ") + pl.col("body").fill_null("")
+    )
+    rejection = pl.coalesce("read_error", "parse_error")
+    return joined.with_columns(
+        rejection.alias("rejection"),
+        pl.coalesce(
+            "read_error_detail",
+            pl.col("parse_error").replace_strict(QUARANTINE_DETAILS, default=None),
+        ).alias("rejection_detail"),
+        language.alias("language"),
+    ).with_columns(
+        # Marsad observes Arabic news: readable pages in other languages are set aside.
+        pl.when(pl.col("skip_reason").is_null() & rejection.is_null() & (language != "ar"))
+        .then(pl.lit("not Arabic text"))
+        .otherwise("skip_reason")
+        .alias("skip_reason"),
     )
 
 
-def _with_article_ids(pages: pl.DataFrame) -> pl.DataFrame:
-    # Same title and body (after Arabic normalization) = the same article, wherever seen.
-    article_key = stable_id_expr(match_keyed(pl.col("title")), match_keyed(pl.col("body")))
-    accepted = pl.col("rejection").is_null()
-    return (
-        pages.sort("source_file", "record_no")
-        .with_columns(pl.when(accepted).then(article_key).alias("article_id"))
-        .with_columns(
-            pl.when(~accepted)
-            .then(pl.lit("quarantined"))
-            .when(pl.col("page_id") == pl.col("page_id").first().over("article_id"))
-            .then(pl.lit("article"))
-            .otherwise(pl.lit("duplicate"))
-            .alias("status")
-        )
+def _article_groups(candidates: pl.DataFrame) -> pl.DataFrame:
+    """Exact copies share an article; near copies by the same outlet too (re-crawls with
+    small edits); near copies across outlets share a story."""
+    exact_key = stable_id_expr(match_keyed(pl.col("title")), match_keyed(pl.col("body")))
+    keyed = candidates.with_columns(exact_key.alias("exact_key"))
+    firsts = keyed.unique("exact_key", keep="first", maintain_order=True)
+    texts = firsts.select(match_keyed(pl.col("title") + pl.lit(" ") + pl.col("body")).alias("key"))[
+        "key"
+    ].to_list()
+    pairs = similar_pairs(texts, STORY_SIMILARITY)
+    outlets = firsts.select(pl.coalesce("outlet_id", "outlet")).to_series().to_list()
+    same_article = [
+        (i, j, sim)
+        for i, j, sim in pairs
+        if sim >= SAME_ARTICLE_SIMILARITY and outlets[i] == outlets[j]
+    ]
+    first_ids = firsts["exact_key"].to_list()
+    article_of = [first_ids[k] for k in group(len(first_ids), same_article)]
+    story_of = [first_ids[k] for k in group(len(first_ids), pairs)]
+    mapping = pl.DataFrame(
+        {"exact_key": first_ids, "article_id": article_of, "story_id": story_of},
+        schema={"exact_key": pl.String, "article_id": pl.String, "story_id": pl.String},
+    )
+    return keyed.join(mapping, on="exact_key", how="left").drop("exact_key")
+
+
+def _with_statuses(pages: pl.DataFrame) -> pl.DataFrame:
+    ordered = pages.sort("source_file", "record_no")
+    accepted = pl.col("rejection").is_null() & pl.col("skip_reason").is_null()
+    grouped = _article_groups(ordered.filter(accepted))
+    with_ids = ordered.join(
+        grouped.select("page_id", "article_id", "story_id"), on="page_id", how="left"
+    )
+    return with_ids.with_columns(
+        pl.when(pl.col("skip_reason").is_not_null())
+        .then(pl.lit("skipped"))
+        .when(pl.col("rejection").is_not_null())
+        .then(pl.lit("quarantined"))
+        .when(pl.col("page_id") == pl.col("page_id").first().over("article_id"))
+        .then(pl.lit("article"))
+        .otherwise(pl.lit("duplicate"))
+        .alias("status"),
+        pl.coalesce("skip_reason", "rejection").alias("reason"),
+    )
+
+
+def _outlets(articles: pl.DataFrame) -> pl.DataFrame:
+    """Registry outlets and unknown outlets seen, with their article counts, for review."""
+    seen = articles.group_by("outlet_id", "outlet", maintain_order=True).agg(
+        pl.len().cast(pl.Int64).alias("articles"),
+        pl.col("outlet_byline").drop_nulls().unique().sort().alias("spellings"),
+        pl.col("published_date").min().alias("first_published"),
+        pl.col("published_date").max().alias("last_published"),
+    )
+    known = registry().select("outlet_id", "name", "name_en", "country")
+    listed = known.join(seen.drop("outlet"), on="outlet_id", how="left").with_columns(
+        pl.lit(True).alias("in_registry")
+    )
+    unknown = seen.filter(pl.col("outlet_id").is_null()).select(
+        "outlet_id",
+        pl.col("outlet").alias("name"),
+        pl.lit(None, dtype=pl.String).alias("name_en"),
+        pl.lit(None, dtype=pl.String).alias("country"),
+        "articles",
+        "spellings",
+        "first_published",
+        "last_published",
+        pl.lit(False).alias("in_registry"),
+    )
+    return pl.concat([listed, unknown], how="vertical_relaxed").with_columns(
+        pl.col("articles").fill_null(0)
     )
 
 
 def build_tables(records: pl.DataFrame, parsed: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The warehouse tables ``pages``, ``articles``, ``headlines``, ``page_headlines``,
-    ``quarantine`` from page records (``raw_inputs.RECORD_SCHEMA``) and parsed pages."""
-    joined = _with_article_ids(join_parsed(records, parsed))
+    """The warehouse tables from page records (``inputs.records.RECORD_SCHEMA``) and their
+    article parts (``page_parsing.PARSED_COLUMNS``)."""
+    joined = _with_statuses(join_parsed(records, parsed))
 
     pages = joined.select(
         "page_id",
         "source_file",
         "record_no",
+        "input_format",
         "url",
         "fetched_at",
         "fetched_at_source",
         "site",
         "status",
+        "reason",
         "article_id",
         "byte_size",
         "encoding",
         "notes",
     )
-
     seen = (
         joined.filter(pl.col("article_id").is_not_null())
         .group_by("article_id")
-        .agg(pl.len().alias("page_count"))
+        .agg(pl.len().cast(pl.Int64).alias("page_count"))
     )
     articles = (
         joined.filter(pl.col("status") == "article")
         .join(seen, on="article_id")
         .select(
             "article_id",
+            "story_id",
             "page_id",
             "url",
             "outlet",
+            "outlet_id",
+            "outlet_country",
+            "outlet_byline",
+            "outlet_source",
             "published_date",
-            pl.when(pl.col("published_date").is_not_null())
-            .then(pl.lit("byline"))
-            .alias("date_source"),
+            "date_source",
             "date_flag",
             "byline_date",
             "title",
             "body",
-            language_of(pl.col("title") + pl.lit(" ") + pl.col("body")).alias("language"),
+            "language",
             pl.lit(None, dtype=pl.String).alias("topic"),
             "page_count",
             "fetched_at",
         )
     )
-
     sightings = (
         joined.filter(pl.col("headlines").list.len() > 0)
         .select("page_id", "fetched_at", "headlines")
@@ -147,6 +218,7 @@ def build_tables(records: pl.DataFrame, parsed: pl.DataFrame) -> dict[str, pl.Da
         "headlines": headlines,
         "page_headlines": page_headlines,
         "quarantine": quarantine,
+        "outlets": _outlets(articles),
     }
 
 

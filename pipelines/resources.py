@@ -7,50 +7,82 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from pydantic import Field
 
-DEFAULT_RAW_PATHS = ["data/sample"]
+from marsad.ids import stable_id
+from marsad.inputs import ColumnMap
+
+DEFAULT_INBOX = "data/inbox"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 
 
 class MarsadStorage(dg.ConfigurableResource):
-    """Where raw pages are read, where intermediate tables are staged as Parquet, and where
-    the DuckDB warehouse is published. Relative paths are taken from the working directory."""
+    """Where new input files arrive (the inbox), where intermediate tables are staged as
+    Parquet, and where the DuckDB warehouse is published. Relative paths are taken from the
+    working directory."""
 
-    raw_paths: list[str]
-    warehouse_path: str
+    warehouse_path: str = DEFAULT_WAREHOUSE
+    inbox_path: str = DEFAULT_INBOX
+    # Column names of JSONL/Parquet exports, by role (text, url, fetched_at, published, title,
+    # outlet), where they differ from the usual names.
+    export_columns: dict[str, str] = Field(default_factory=dict)
 
     @property
     def warehouse(self) -> Path:
         return Path(self.warehouse_path)
 
     @property
+    def inbox(self) -> Path:
+        return Path(self.inbox_path)
+
+    @property
+    def columns(self) -> ColumnMap:
+        return ColumnMap.with_overrides(self.export_columns) if self.export_columns else ColumnMap()
+
+    @property
     def staging_dir(self) -> Path:
         # One staging folder per warehouse, beside it, so two warehouses never mix.
         return self.warehouse.parent / ".staging" / self.warehouse.stem
 
-    def staged_path(self, table: str) -> Path:
-        return self.staging_dir / f"{table}.parquet"
+    def staged_path(self, table: str, partition: str | None = None) -> Path:
+        if partition is None:
+            return self.staging_dir / f"{table}.parquet"
+        return self.staging_dir / table / f"{stable_id(partition)}.parquet"
 
-    def write_staged(self, table: str, frame: pl.DataFrame) -> Path:
-        """Write a staged table; the rename keeps a reader from seeing half a file."""
-        path = self.staged_path(table)
+    def write_staged(self, table: str, frame: pl.DataFrame, partition: str | None = None) -> Path:
+        """Write a staged table (or one input file's part of it); the rename keeps a reader
+        from seeing half a file, and a re-run replaces the part instead of adding to it."""
+        path = self.staged_path(table, partition)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".parquet.tmp")
         frame.write_parquet(tmp)
         os.replace(tmp, path)
         return path
 
-    def read_staged(self, table: str) -> pl.DataFrame:
-        path = self.staged_path(table)
+    def read_staged(self, table: str, partition: str | None = None) -> pl.DataFrame:
+        path = self.staged_path(table, partition)
         if not path.is_file():
-            raise dg.Failure(f"staged table {table!r} is missing at {path}: materialize it first")
+            what = f"{table!r} for {partition}" if partition else repr(table)
+            raise dg.Failure(f"staged table {what} is missing at {path}: materialize it first")
         return pl.read_parquet(path)
+
+    def read_partitions(
+        self, table: str, partitions: list[str], exclude: tuple[str, ...] = ()
+    ) -> tuple[pl.DataFrame, list[str]]:
+        """All staged parts of a partitioned table (without the ``exclude`` columns), and the
+        partitions not staged yet."""
+        paths = {p: self.staged_path(table, p) for p in partitions}
+        present = [str(path) for path in paths.values() if path.is_file()]
+        missing = [p for p, path in paths.items() if not path.is_file()]
+        if not present:
+            return pl.DataFrame(), missing
+        parts = pl.scan_parquet(present, missing_columns="insert", extra_columns="ignore")
+        return parts.select(pl.exclude(exclude)).collect(), missing
 
 
 def storage_from_env() -> MarsadStorage:
-    """Storage for `dagster dev`: MARSAD_RAW (os.pathsep-separated) and MARSAD_WAREHOUSE."""
-    raw = os.environ.get("MARSAD_RAW")
+    """Storage for `dagster dev`: MARSAD_WAREHOUSE and MARSAD_INBOX."""
     return MarsadStorage(
-        raw_paths=raw.split(os.pathsep) if raw else DEFAULT_RAW_PATHS,
         warehouse_path=os.environ.get("MARSAD_WAREHOUSE", DEFAULT_WAREHOUSE),
+        inbox_path=os.environ.get("MARSAD_INBOX", DEFAULT_INBOX),
     )

@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 
 from marsad.aggregator_page import parse_page_text, parse_pages
-from marsad.raw_inputs import decode_page, iter_page_records, records_frame
+from marsad.inputs import read_inputs, records_frame
+from marsad.inputs.records import decode_page
 from marsad.synthetic import broken_pages, generate, write_pages
 
 NBSP4 = "\u00a0" * 4
@@ -230,7 +231,7 @@ def test_synthetic_corpus_with_every_variation(tmp_path: Path):
     """1,000 generated pages with random variations: every part must come back exactly."""
     pages = generate(1000, seed=3)
     write_pages(pages + broken_pages(), tmp_path)
-    records = records_frame(iter_page_records(sorted(tmp_path.glob("*.txt"))))
+    records = records_frame(read_inputs(sorted(tmp_path.glob("*.txt"))))
     parsed = records.join(
         parse_pages(records.select("page_id", "text").drop_nulls()), on="page_id", how="left"
     )

@@ -22,8 +22,8 @@ def test_run_builds_the_warehouse_and_prints_a_summary(raw_dir: Path, tmp_path: 
     warehouse = tmp_path / "w.duckdb"
     done = marsad("run", "--raw", str(raw_dir), "--warehouse", str(warehouse))
     assert done.returncode == 0, done.stderr
-    assert "pages 69  articles 60  duplicates 3  headlines" in done.stdout
-    assert "quarantined 6" in done.stdout
+    assert "pages 69  articles 60  duplicates 3  stories" in done.stdout
+    assert "quarantined 6  skipped 0" in done.stdout
     assert "warehouse" in done.stderr  # progress lines name the steps
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 69
@@ -43,7 +43,7 @@ def test_run_with_missing_input_fails_clearly(tmp_path: Path):
         "run", "--raw", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.duckdb")
     )
     assert done.returncode == 2
-    assert "input not found" in done.stderr
+    assert "does not exist" in done.stderr
     assert not (tmp_path / "w.duckdb").exists()
 
 

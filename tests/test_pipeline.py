@@ -6,10 +6,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.definitions import MAIN_JOB, build_definitions, defs
+from marsad.inputs import discover_input_files
+from pipelines.definitions import defs
 from pipelines.resources import MarsadStorage
+from pipelines.runner import run_once
 
-TABLE_ASSETS = {"pages", "articles", "headlines", "page_headlines", "quarantine"}
+TABLE_ASSETS = {"pages", "articles", "headlines", "page_headlines", "quarantine", "outlets"}
 
 
 def test_definitions_load_with_the_expected_graph():
@@ -31,7 +33,9 @@ def test_definitions_load_with_the_expected_graph():
         "articles_have_titles",
         "warehouse_contract",
     } <= checks
-    assert defs.resolve_job_def(MAIN_JOB) is not None
+    assert defs.resolve_job_def("ingest_job") is not None
+    assert defs.resolve_job_def("publish_job") is not None
+    assert graph.get(dg.AssetKey("raw_pages")).partitions_def.name == "input_files"
 
 
 def test_workspace_points_at_the_code_location():
@@ -39,21 +43,20 @@ def test_workspace_points_at_the_code_location():
     assert "module_name: pipelines.definitions" in workspace
 
 
-def _materialize(raw: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    storage = MarsadStorage(raw_paths=[str(raw)], warehouse_path=str(warehouse))
-    local = build_definitions(storage)
-    return local.resolve_job_def(MAIN_JOB).execute_in_process(
-        instance=dg.DagsterInstance.ephemeral()
-    )
+def _materialize(raw: Path, warehouse: Path) -> list[dg.ExecuteInProcessResult]:
+    storage = MarsadStorage(warehouse_path=str(warehouse))
+    return run_once(storage, [str(f) for f in discover_input_files([raw])])
 
 
 def test_whole_graph_on_a_temporary_folder(raw_dir: Path, tmp_path: Path):
     warehouse = tmp_path / "out" / "warehouse.duckdb"
-    result = _materialize(raw_dir, warehouse)
-    assert result.success
-    assert all(e.passed for e in result.get_asset_check_evaluations())
+    results = _materialize(raw_dir, warehouse)
+    assert [r.success for r in results] == [True, True]
+    assert all(e.passed for r in results for e in r.get_asset_check_evaluations())
     materialized = {
-        event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
+        event.asset_key.to_user_string()
+        for r in results
+        for event in r.get_asset_materialization_events()
     }
     assert materialized == {"raw_pages", "parsed_pages", "warehouse", *TABLE_ASSETS}
     inputs = len(list(raw_dir.glob("*.txt")))
@@ -73,10 +76,11 @@ def test_whole_graph_on_a_temporary_folder(raw_dir: Path, tmp_path: Path):
 
 
 def test_metadata_shows_rates_and_previews(raw_dir: Path, tmp_path: Path):
-    result = _materialize(raw_dir, tmp_path / "w.duckdb")
+    results = _materialize(raw_dir, tmp_path / "w.duckdb")
     metadata = {
         event.asset_key.to_user_string(): event.materialization.metadata
-        for event in result.get_asset_materialization_events()
+        for r in results
+        for event in r.get_asset_materialization_events()
     }
     assert metadata["parsed_pages"]["parse_rate"].value == pytest.approx(
         63 / 65, abs=1e-3
@@ -94,20 +98,16 @@ def test_rerun_gives_identical_tables(raw_dir: Path, tmp_path: Path):
         duckdb.connect(str(first), read_only=True) as a,
         duckdb.connect(str(second), read_only=True) as b,
     ):
-        for table in ("pages", "articles", "headlines", "page_headlines", "quarantine"):
+        for table in sorted(TABLE_ASSETS):
             query = f"SELECT * FROM {table} ORDER BY ALL"
             assert a.execute(query).fetchall() == b.execute(query).fetchall(), table
 
 
-def test_missing_input_fails_the_run_and_keeps_the_old_warehouse(raw_dir: Path, tmp_path: Path):
+def test_vanished_input_fails_the_run_and_keeps_the_old_warehouse(raw_dir: Path, tmp_path: Path):
     warehouse = tmp_path / "w.duckdb"
-    assert _materialize(raw_dir, warehouse).success
+    assert all(r.success for r in _materialize(raw_dir, warehouse))
     before = warehouse.stat().st_mtime_ns
-    storage = MarsadStorage(raw_paths=[str(tmp_path / "nope")], warehouse_path=str(warehouse))
-    result = (
-        build_definitions(storage)
-        .resolve_job_def(MAIN_JOB)
-        .execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    )
-    assert not result.success
+    storage = MarsadStorage(warehouse_path=str(warehouse))
+    results = run_once(storage, [str(tmp_path / "gone.txt")])
+    assert [r.success for r in results] == [False]
     assert warehouse.stat().st_mtime_ns == before

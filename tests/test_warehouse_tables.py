@@ -2,8 +2,8 @@ import datetime as dt
 
 import polars as pl
 
-from marsad.aggregator_page import parse_pages
-from marsad.raw_inputs import RECORD_SCHEMA
+from marsad.inputs.records import RECORD_SCHEMA
+from marsad.page_parsing import parse_records
 from marsad.warehouse_tables import accounting_errors, build_tables
 
 NBSP4 = "\u00a0" * 4
@@ -16,6 +16,7 @@ def records(texts: list[str | None], days: list[int]) -> pl.DataFrame:
             "page_id": f"p{i}",
             "source_file": f"/in/{i}.txt",
             "record_no": 1,
+            "input_format": "txt",
             "url": None,
             "site": None,
             "fetched_at": dt.datetime(2025, 1, day, tzinfo=dt.UTC),
@@ -25,6 +26,10 @@ def records(texts: list[str | None], days: list[int]) -> pl.DataFrame:
             "text": text,
             "read_error": None if text is not None else "binary",
             "read_error_detail": None if text is not None else "NUL byte",
+            "skip_reason": None,
+            "title_hint": None,
+            "outlet_hint": None,
+            "published_hint": None,
             "notes": None,
         }
         for i, (text, day) in enumerate(zip(texts, days, strict=True))
@@ -34,7 +39,7 @@ def records(texts: list[str | None], days: list[int]) -> pl.DataFrame:
 
 def build(texts, days):
     recs = records(texts, days)
-    return recs, build_tables(recs, parse_pages(recs.select("page_id", "text").drop_nulls()))
+    return recs, build_tables(recs, parse_records(recs))
 
 
 def test_statuses_and_accounting():

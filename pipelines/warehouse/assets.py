@@ -1,4 +1,4 @@
-"""Warehouse tables from parsed pages, and their atomic publication as a DuckDB file."""
+"""Warehouse tables from every ingested input file, and their atomic publication as DuckDB."""
 
 import dagster as dg
 import polars as pl
@@ -7,9 +7,10 @@ from marsad.warehouse import TABLES, publish
 from marsad.warehouse_tables import build_tables
 from pipelines.metadata import counts_by, markdown_preview, share
 from pipelines.pages.assets import parsed_pages, raw_pages
+from pipelines.pages.partitions import input_files
 from pipelines.resources import MarsadStorage
 
-WAREHOUSE_TABLES = ("pages", "articles", "headlines", "page_headlines", "quarantine")
+WAREHOUSE_TABLES = ("pages", "articles", "headlines", "page_headlines", "quarantine", "outlets")
 
 TABLE_SPECS = [
     dg.AssetSpec(
@@ -23,6 +24,10 @@ TABLE_SPECS = [
 ]
 
 
+def ingested_files(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> list[str]:
+    return list(context.instance.get_dynamic_partitions(input_files.name))
+
+
 def _table_metadata(name: str, frame: pl.DataFrame, pages: pl.DataFrame) -> dict:
     metadata: dict = {"dagster/row_count": frame.height, "preview": markdown_preview(frame)}
     if name == "pages":
@@ -30,23 +35,42 @@ def _table_metadata(name: str, frame: pl.DataFrame, pages: pl.DataFrame) -> dict
     if name == "articles":
         metadata["article_share_of_pages"] = share(frame.height, pages.height)
         metadata["outlets"] = frame["outlet"].n_unique()
+        metadata["stories"] = frame["story_id"].n_unique()
         metadata["without_date"] = frame["published_date"].null_count()
+        metadata["date_sources"] = counts_by(frame, "date_source")
     if name == "quarantine":
         metadata["quarantined_share"] = share(frame.height, pages.height)
         metadata["reasons"] = counts_by(frame, "reason")
+    if name == "outlets":
+        unknown = frame.filter(~pl.col("in_registry"))
+        metadata["unknown_outlets"] = unknown.height
+        metadata["unknown_for_review"] = markdown_preview(
+            unknown.sort("articles", descending=True).select("name", "articles"), rows=20
+        )
     return metadata
 
 
 @dg.multi_asset(specs=TABLE_SPECS, name="warehouse_tables")
 def warehouse_tables(context: dg.AssetExecutionContext, storage: MarsadStorage):
-    """Pages with their status, distinct articles, ticker headlines and their sightings,
-    and the quarantine, staged as Parquet."""
-    tables = build_tables(storage.read_staged("raw_pages"), storage.read_staged("parsed_pages"))
+    """Pages with their status, distinct articles and stories, ticker headlines and their
+    sightings, the quarantine and the outlets, over every ingested input file."""
+    files = ingested_files(context)
+    records, missing = storage.read_partitions("raw_pages", files, exclude=("text",))
+    parsed, _ = storage.read_partitions("parsed_pages", files)
+    if missing:
+        context.log.warning(
+            f"{len(missing)} registered input files not ingested yet: {missing[:5]}"
+        )
+    if records.is_empty():
+        raise dg.Failure("no ingested input: materialize raw_pages and parsed_pages first")
+    tables = build_tables(records, parsed)
     for name in WAREHOUSE_TABLES:
         storage.write_staged(name, tables[name])
-        yield dg.MaterializeResult(
-            asset_key=name, metadata=_table_metadata(name, tables[name], tables["pages"])
-        )
+        metadata = _table_metadata(name, tables[name], tables["pages"])
+        if name == "pages":
+            metadata["input_files"] = len(files) - len(missing)
+            metadata["input_files_pending"] = len(missing)
+        yield dg.MaterializeResult(asset_key=name, metadata=metadata)
 
 
 @dg.asset(

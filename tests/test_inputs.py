@@ -4,14 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
-
-from marsad.raw_inputs import (
-    UnreadablePage,
-    decode_page,
-    discover_input_files,
-    read_text_page,
-    site_of,
-)
+from marsad.inputs import discover_input_files
+from marsad.inputs.records import UnreadablePage, decode_page, site_of
+from marsad.inputs.text_pages import read_text_page
 
 ARABIC = "نشر في هسبريس يوم 31 - 05 - 2020\n"
 
@@ -92,13 +87,10 @@ def test_page_ids_are_stable(tmp_path: Path):
 
 def test_discovery_finds_pages_not_sidecars(tmp_path: Path):
     (tmp_path / "sub").mkdir()
-    for name in ("b.txt", "sub/a.txt", "a.meta.json", ".hidden.txt", "notes.md"):
+    for name in ("b.txt", "sub/a.txt", "a.meta.json", ".hidden.txt", "notes.md", "c.warc.gz"):
         (tmp_path / name).write_text("x")
     found = discover_input_files([tmp_path])
-    assert [p.name for p in found] == ["b.txt", "a.txt"] or [p.name for p in found] == [
-        "a.txt",
-        "b.txt",
-    ]
+    assert sorted(p.name for p in found) == ["a.txt", "b.txt", "c.warc.gz"]
     assert all(p.is_absolute() for p in found)
 
 

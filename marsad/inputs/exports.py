@@ -1,0 +1,178 @@
+"""JSONL and Parquet exports of web corpora: one page record per row.
+
+Column names differ between corpora, so each role (text, url, crawl time, publication date,
+title, outlet) has a list of usual names; ``ColumnMap`` lets a user name them instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from marsad.dates import parse_date
+from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which column plays which role; the first name present in a row wins."""
+
+    text: tuple[str, ...] = ("text", "content", "body", "article")
+    url: tuple[str, ...] = ("url", "link", "uri", "target_uri")
+    fetched_at: tuple[str, ...] = ("timestamp", "fetched_at", "crawl_date", "date_extracted")
+    published: tuple[str, ...] = (
+        "date",
+        "published",
+        "published_date",
+        "publication_date",
+        "pub_date",
+    )
+    title: tuple[str, ...] = ("title", "headline")
+    outlet: tuple[str, ...] = ("outlet", "source_name", "site_name", "sitename", "source")
+    roles: tuple[str, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def with_overrides(cls, overrides: dict[str, str]) -> ColumnMap:
+        """``{"text": "content"}`` makes ``content`` the only text column."""
+        known = {f.name for f in fields(cls)} - {"roles"}
+        unknown = set(overrides) - known
+        if unknown:
+            raise ValueError(f"unknown column roles {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**{role: (name,) for role, name in overrides.items()})
+
+    def pick(self, row: dict, role: str) -> object:
+        for name in getattr(self, role):
+            value = row.get(name)
+            if value not in (None, ""):
+                return value
+        return None
+
+
+def _as_time(value: object) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
+    if isinstance(value, int | float):  # epoch seconds
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    if isinstance(value, str):
+        try:
+            return parse_timestamp(value.replace(" ", "T", 1) if " " in value[:11] else value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        stamp = _as_time(value)
+        return stamp.date() if stamp else parse_date(value)
+    return None
+
+
+def row_record(row: object, columns: ColumnMap, common: dict) -> PageRecord:
+    if not isinstance(row, dict):
+        return PageRecord(**common, read_error="bad_row", read_error_detail="not a JSON object")
+    text = columns.pick(row, "text")
+    url = columns.pick(row, "url")
+    fetched = columns.pick(row, "fetched_at")
+    fetched_at = _as_time(fetched)
+    title = columns.pick(row, "title")
+    fields_ = {
+        **common,
+        "url": str(url) if url else None,
+        "fetched_at": fetched_at,
+        "fetched_at_source": "column" if fetched_at else None,
+        "title_hint": str(title).strip() if title else None,
+        "outlet_hint": str(columns.pick(row, "outlet") or "").strip() or None,
+        "published_hint": _as_date(columns.pick(row, "published")),
+    }
+    if not isinstance(text, str) or not text.strip():
+        return PageRecord(
+            **fields_,
+            read_error="empty",
+            read_error_detail=f"no text in any of the columns {list(columns.text)}",
+        )
+    if fields_["title_hint"] and not text.lstrip().startswith(fields_["title_hint"]):
+        text = f"{fields_['title_hint']}\n{text}"
+    return PageRecord(**fields_, text=text, encoding="utf-8", byte_size=len(text.encode()))
+
+
+def read_jsonl(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:
+    source_file = str(path)
+    opener = gzip.open if path.name.endswith(".gz") else open
+    record_no = 0
+    try:
+        with opener(path, "rb") as stream:
+            while True:
+                line = stream.readline(MAX_PAGE_BYTES + 1)
+                if not line:
+                    break
+                if not line.strip():
+                    continue  # blank lines separate nothing in JSONL
+                record_no += 1
+                common = {
+                    "source_file": source_file,
+                    "record_no": record_no,
+                    "input_format": "jsonl",
+                    "byte_size": len(line),
+                }
+                if len(line) > MAX_PAGE_BYTES and not line.endswith(b"\n"):
+                    while line and not line.endswith(b"\n"):  # skip the rest of the giant line
+                        line = stream.readline(MAX_PAGE_BYTES)
+                    yield PageRecord(
+                        **common,
+                        read_error="too_large",
+                        read_error_detail=f"line longer than {MAX_PAGE_BYTES} bytes",
+                    )
+                    continue
+                try:
+                    row = json.loads(line.decode("utf-8-sig"))
+                except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                    yield PageRecord(
+                        **common, read_error="bad_json", read_error_detail=str(error)[:300]
+                    )
+                    continue
+                yield row_record(row, columns, common)
+    except (OSError, EOFError) as error:
+        yield PageRecord(
+            source_file=source_file,
+            record_no=record_no + 1,
+            input_format="jsonl",
+            read_error="truncated",
+            read_error_detail=f"reading stopped after {record_no} rows: {error}",
+        )
+
+
+def read_parquet(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:
+    source_file = str(path)
+    record_no = 0
+    try:
+        parquet = pq.ParquetFile(path)
+        for batch in parquet.iter_batches(batch_size=2000):
+            for row in batch.to_pylist():
+                record_no += 1
+                common = {
+                    "source_file": source_file,
+                    "record_no": record_no,
+                    "input_format": "parquet",
+                }
+                yield row_record(row, columns, common)
+    except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError)
+        yield PageRecord(
+            source_file=source_file,
+            record_no=record_no + 1,
+            input_format="parquet",
+            read_error="bad_parquet",
+            read_error_detail=f"reading stopped after {record_no} rows: {error}"[:500],
+        )

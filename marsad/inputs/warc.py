@@ -1,0 +1,112 @@
+"""WARC files (HTML responses and resources) and Common Crawl WET files (text conversions).
+
+Records are streamed with warcio. Every WARC record becomes a page record: pages from
+``response``/``resource`` HTML and ``conversion`` text, the others (warcinfo, request,
+metadata, revisit, non-HTML payloads) with a ``skip_reason``. A file that breaks off (truncated
+gzip, malformed record) ends with one record saying so, after every record read before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from marsad.inputs.html_pages import html_record, looks_like_html
+from marsad.inputs.records import (
+    MAX_PAGE_BYTES,
+    PageRecord,
+    UnreadablePage,
+    decode_page,
+    parse_timestamp,
+)
+
+PAGE_RECORD_TYPES = {"response", "resource", "conversion"}
+
+
+def _content_type(record) -> str:
+    headers = record.http_headers if record.http_headers else record.rec_headers
+    return (headers.get_header("Content-Type") or "").lower()
+
+
+def _warc_time(record) -> dt.datetime | None:
+    value = record.rec_headers.get_header("WARC-Date")
+    try:
+        return parse_timestamp(value) if value else None
+    except ValueError:
+        return None
+
+
+def read_warc(path: Path, input_format: str) -> Iterator[PageRecord]:
+    source_file = str(path)
+    record_no = 0
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream, arc2warc=True):
+                record_no += 1
+                yield _page_record(record, source_file, record_no, input_format)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+        # The rest of the file cannot be reached; say so in one record of its own.
+        reason = "truncated" if isinstance(error, EOFError | OSError) else "broken_warc"
+        yield PageRecord(
+            source_file=source_file,
+            record_no=record_no + 1,
+            input_format=input_format,
+            read_error=reason,
+            read_error_detail=(
+                f"reading stopped after {record_no} records: {type(error).__name__}: {error}"
+            )[:500],
+        )
+
+
+def _page_record(record, source_file: str, record_no: int, input_format: str) -> PageRecord:
+    kind = record.rec_type
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    common = {
+        "source_file": source_file,
+        "record_no": record_no,
+        "input_format": input_format,
+        "url": url,
+        "fetched_at": _warc_time(record),
+        "fetched_at_source": "warc_date",
+    }
+    if kind not in PAGE_RECORD_TYPES:
+        record.content_stream().read()  # warcio needs the record consumed to go on
+        return PageRecord(**common, skip_reason=f"WARC {kind} record")
+    if record.http_headers is not None and record.http_headers.get_statuscode() not in (
+        None,
+        "200",
+    ):
+        record.content_stream().read()
+        return PageRecord(
+            **common, skip_reason=f"HTTP status {record.http_headers.get_statuscode()}"
+        )
+    payload = record.content_stream().read(MAX_PAGE_BYTES + 1)
+    content_type = _content_type(record)
+    if kind == "conversion" or content_type.startswith("text/plain"):
+        return _text_record(payload, common)
+    if "html" in content_type or looks_like_html(payload):
+        return html_record(payload, **common)
+    return PageRecord(
+        **common, byte_size=len(payload), skip_reason=f"not a page ({content_type or 'no type'})"
+    )
+
+
+def _text_record(payload: bytes, common: dict) -> PageRecord:
+    if len(payload) > MAX_PAGE_BYTES:
+        return PageRecord(
+            **common,
+            byte_size=len(payload),
+            read_error="too_large",
+            read_error_detail=f"more than {MAX_PAGE_BYTES} bytes of text",
+        )
+    try:
+        text, encoding = decode_page(payload)
+    except UnreadablePage as bad:
+        return PageRecord(
+            **common, byte_size=len(payload), read_error=bad.reason, read_error_detail=bad.detail
+        )
+    return PageRecord(**common, byte_size=len(payload), encoding=encoding, text=text)

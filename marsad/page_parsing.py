@@ -1,0 +1,110 @@
+"""Page records to article parts, whatever the input: the aggregator rules where a page has a
+byline, plain-article rules for pages from crawls and exports that have none, then the
+publication date (byline first, page metadata second) and the canonical outlet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from marsad.aggregator_page import BOILERPLATE_KEYS, page_lines, parse_pages
+from marsad.arabic import match_keyed
+from marsad.dates import date_flag
+from marsad.outlets import resolve_outlets
+
+PARSED_COLUMNS = [
+    "page_id",
+    "title",
+    "body",
+    "headlines",
+    "outlet",
+    "outlet_byline",
+    "outlet_id",
+    "outlet_country",
+    "outlet_source",
+    "published_date",
+    "date_source",
+    "date_flag",
+    "byline_date",
+    "parse_error",
+]
+
+
+def parse_plain_pages(pages: pl.DataFrame) -> pl.DataFrame:
+    """Title and body of pages without a byline (``page_id``, ``text``, ``title_hint``): the
+    title is the metadata's when given, else the first line; the body is what follows it."""
+    lines = page_lines(pages.lazy()).join(
+        pages.lazy().select("page_id", "title_hint"), on="page_id"
+    )
+    line = pl.col("line")
+    content = (line != "") & ~match_keyed(line).is_in(BOILERPLATE_KEYS)
+    is_title = (
+        pl.when(pl.col("title_hint").is_not_null())
+        .then(match_keyed(line) == match_keyed(pl.col("title_hint")))
+        .otherwise(True)
+    )
+    located = lines.filter(content).with_columns(
+        pl.col("line_no").filter(is_title).min().over("page_id").alias("title_no")
+    )
+    parts = located.group_by("page_id").agg(
+        pl.coalesce(pl.col("title_hint").first(), line.first()).alias("title"),
+        line.filter(pl.col("line_no") > pl.col("title_no").fill_null(-1))
+        .str.join("\n")
+        .alias("body"),
+    )
+    return (
+        pages.lazy()
+        .select("page_id")
+        .join(parts, on="page_id", how="left")
+        .with_columns(pl.when(pl.col("title").is_null()).then(pl.lit("empty")).alias("parse_error"))
+        .collect()
+    )
+
+
+def parse_records(records: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
+    """Article parts (``PARSED_COLUMNS``) of every readable record."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    readable = records.filter(pl.col("text").is_not_null() & pl.col("skip_reason").is_null())
+    byline = parse_pages(readable.select("page_id", "text"), today=today)
+    plain = parse_plain_pages(readable.select("page_id", "text", "title_hint"))
+    meta = readable.select("page_id", "input_format", "url", "outlet_hint", "published_hint")
+    joined = byline.join(meta, on="page_id").join(plain, on="page_id", suffix="_plain")
+    # Text pages are aggregator pages: without a byline they are broken. Crawls and exports
+    # hold ordinary article pages, which have none.
+    use_plain = (pl.col("parse_error") == "no_byline") & (pl.col("input_format") != "txt")
+    chosen = joined.with_columns(
+        pl.when(use_plain).then(pl.col("title_plain")).otherwise("title").alias("title"),
+        pl.when(use_plain).then(pl.col("body_plain")).otherwise("body").alias("body"),
+        pl.when(use_plain)
+        .then(pl.col("parse_error_plain"))
+        .otherwise("parse_error")
+        .alias("parse_error"),
+        pl.col("outlet").alias("outlet_byline"),
+        # A first line with wide spaces on a crawled page is a menu, not a ticker.
+        pl.when(use_plain)
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise("headlines")
+        .alias("headlines"),
+    )
+    hint_flag = date_flag(pl.col("published_hint"), pl.col("published_hint").cast(pl.String), today)
+    byline_ok = pl.col("date_flag") == "ok"
+    hint_ok = hint_flag == "ok"
+    dated = chosen.with_columns(
+        pl.when(byline_ok)
+        .then(pl.col("published_date"))
+        .when(hint_ok)
+        .then(pl.col("published_hint"))
+        .alias("published_date"),
+        pl.when(byline_ok)
+        .then(pl.lit("byline"))
+        .when(hint_ok)
+        .then(pl.lit("metadata"))
+        .alias("date_source"),
+        # The byline's verdict stands unless the metadata gives a trusted date instead.
+        pl.when(byline_ok | ~hint_ok)
+        .then(pl.when(pl.col("date_flag") == "missing").then(hint_flag).otherwise("date_flag"))
+        .otherwise(pl.lit("ok"))
+        .alias("date_flag"),
+    )
+    return resolve_outlets(dated, "outlet_byline", "outlet_hint", "url").select(PARSED_COLUMNS)
