@@ -31,6 +31,8 @@ BOILERPLATE_KEYS = [match_key(line) for line in BOILERPLATE_LINES]
 # Headlines on the ticker are separated by runs of NO-BREAK SPACEs or of 3+ ordinary spaces.
 TICKER_SEPARATOR = r"(?:[ \t]*\x{00A0}){2,}[ \t\x{00A0}]*|[ \t\x{00A0}]{3,}"
 
+NBSP_RUN = r"(?:[ \t]*\x{00A0}){2,}"
+
 # "نشر في" (also "نُشر في", "نشر فى") opens the byline.
 BYLINE_PREFIX = r"^\s*نُ?شِ?رَ?\s+(?:فِ?ي|فى)\s+"
 # Outlet names may hold digits ("كاب 24 تيفي") or Latin letters ("Le360"), so the outlet is
@@ -83,6 +85,7 @@ def _classified(lines: pl.LazyFrame) -> pl.LazyFrame:
         match_keyed(line).is_in(BOILERPLATE_KEYS).alias("is_boilerplate"),
         line.str.contains(BYLINE_PREFIX + r"\S").alias("is_byline"),
         (_ticker_headlines(line).list.len() > 1).alias("looks_like_ticker"),
+        line.str.contains(NBSP_RUN).alias("has_nbsp_ticker"),
     ).with_columns(
         (~pl.col("is_blank") & ~pl.col("is_boilerplate")).alias("is_content"),
     )
@@ -93,28 +96,39 @@ def _anchors(lines: pl.LazyFrame) -> pl.LazyFrame:
     line_no = pl.col("line_no")
     byline_no = line_no.filter(pl.col("is_byline")).min()
     first_content_no = line_no.filter(pl.col("is_content")).min()
-    title_candidate = (
-        pl.col("is_content") & ~pl.col("looks_like_ticker") & (line_no < pl.col("byline_no"))
-    )
+    before_byline = pl.col("is_content") & (line_no < pl.col("byline_no"))
     anchors = (
         lines.with_columns(byline_no.over("page_id").alias("byline_no"))
         .group_by("page_id")
         .agg(
             pl.col("byline_no").first(),
-            line_no.filter(title_candidate).max().alias("title_no"),
+            line_no.filter(before_byline).max().alias("last_before_byline"),
             first_content_no.alias("first_content_no"),
+            pl.col("has_nbsp_ticker")
+            .filter(line_no == first_content_no)
+            .first()
+            .alias("first_has_nbsp_ticker"),
             pl.col("looks_like_ticker")
             .filter(line_no == first_content_no)
             .first()
-            .alias("first_line_is_ticker"),
+            .alias("first_looks_like_ticker"),
         )
     )
-    # The first line is the ticker when the title comes after it, or when it plainly holds
-    # several headlines (pages without an article still show their ticker).
-    return anchors.with_columns(
-        pl.when((pl.col("first_content_no") < pl.col("title_no")) | pl.col("first_line_is_ticker"))
-        .then(pl.col("first_content_no"))
-        .alias("ticker_no"),
+    # The first line is the ticker when more content follows it before the byline, when it
+    # is split by NO-BREAK SPACE runs (never seen in titles), or, on pages without a byline,
+    # when it plainly holds several headlines. Otherwise a lone line before the byline is the
+    # title, even with wide spaces in it.
+    first = pl.col("first_content_no")
+    is_ticker = (
+        (first < pl.col("last_before_byline"))
+        | pl.col("first_has_nbsp_ticker")
+        | (pl.col("byline_no").is_null() & pl.col("first_looks_like_ticker"))
+    )
+    ticker_no = pl.when(is_ticker).then(first)
+    return anchors.with_columns(ticker_no.alias("ticker_no")).with_columns(
+        pl.when(pl.col("last_before_byline") != pl.col("ticker_no").fill_null(-1))
+        .then(pl.col("last_before_byline"))
+        .alias("title_no")
     )
 
 

@@ -84,7 +84,8 @@ def _article_groups(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def _with_statuses(pages: pl.DataFrame) -> pl.DataFrame:
-    ordered = pages.sort("source_file", "record_no")
+    # Input order decides which page holds an article; joins do not keep row order.
+    ordered = pages.sort("source_file", "record_no").with_row_index("input_order")
     accepted = pl.col("rejection").is_null() & pl.col("skip_reason").is_null()
     grouped = _article_groups(ordered.filter(accepted))
     with_ids = ordered.join(
@@ -95,12 +96,12 @@ def _with_statuses(pages: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("skipped"))
         .when(pl.col("rejection").is_not_null())
         .then(pl.lit("quarantined"))
-        .when(pl.col("page_id") == pl.col("page_id").first().over("article_id"))
+        .when(pl.col("input_order") == pl.col("input_order").min().over("article_id"))
         .then(pl.lit("article"))
         .otherwise(pl.lit("duplicate"))
         .alias("status"),
         pl.coalesce("skip_reason", "rejection").alias("reason"),
-    )
+    ).sort("input_order")
 
 
 def _outlets(articles: pl.DataFrame) -> pl.DataFrame:

@@ -62,3 +62,17 @@ def test_date_flags():
     )
     flags = frame.select(date_flag(pl.col("date"), pl.col("written"), today))
     assert flags.to_series().to_list() == ["missing", "unparsed", "future", "too_old", "ok"]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("8 شوال 1441 هـ", dt.date(2020, 5, 31)),
+        ("1 محرم 1445", dt.date(2023, 7, 19)),
+        ("15 ربيع الآخر 1442", dt.date(2020, 11, 30)),
+        ("الأحد 12 رمضان 1441 هـ الموافق 5 مايو 2020", dt.date(2020, 5, 5)),  # Gregorian wins
+        ("30 ذو الحجة 1440", None),  # that month had 29 days
+    ],
+)
+def test_hijri_dates(written, expected):
+    assert parse_date(written) == expected

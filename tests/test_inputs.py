@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from marsad.inputs import discover_input_files
 from marsad.inputs.records import UnreadablePage, decode_page, site_of
 from marsad.inputs.text_pages import read_text_page

@@ -19,8 +19,8 @@ from marsad.inputs.warc import read_warc
 
 __all__ = ["ColumnMap", "PageRecord", "discover_input_files", "read_input", "records_frame"]
 
-# Files that sit beside inputs but are not inputs.
-NOT_INPUTS = (SIDECAR_SUFFIX, ".md", ".rst")
+# Files that sit beside inputs but are not inputs (sidecars, notes, warehouses).
+NOT_INPUTS = (SIDECAR_SUFFIX, ".md", ".rst", ".duckdb", ".duckdb.wal", ".parquet.tmp")
 
 
 def discover_input_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -29,7 +29,15 @@ def discover_input_files(paths: Iterable[str | Path]) -> list[Path]:
     for path in map(Path, paths):
         if not path.exists():
             raise FileNotFoundError(f"input path does not exist: {path}")
-        candidates = path.rglob("*") if path.is_dir() else [path]
+        if path.is_dir():
+            # Hidden folders hold staging and tool state, not inputs.
+            candidates = (
+                p
+                for p in path.rglob("*")
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            candidates = iter([path])
         found.update(p.resolve() for p in candidates if p.is_file() and _is_input(p))
     return sorted(found)
 

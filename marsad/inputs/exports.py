@@ -105,7 +105,11 @@ def row_record(row: object, columns: ColumnMap, common: dict) -> PageRecord:
         )
     if fields_["title_hint"] and not text.lstrip().startswith(fields_["title_hint"]):
         text = f"{fields_['title_hint']}\n{text}"
-    return PageRecord(**fields_, text=text, encoding="utf-8", byte_size=len(text.encode()))
+    return PageRecord(
+        **{**fields_, "byte_size": fields_.get("byte_size") or len(text.encode())},
+        text=text,
+        encoding="utf-8",
+    )
 
 
 def read_jsonl(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:

@@ -9,6 +9,7 @@ gzip, malformed record) ends with one record saying so, after every record read 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,25 +41,46 @@ def _warc_time(record) -> dt.datetime | None:
         return None
 
 
+def _gzip_ends_cleanly(path: Path) -> bool:
+    """Whether every gzip member of the file runs to its end: warcio stops silently at a
+    truncated member, and the records in it would be lost without a trace."""
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    in_member = False
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            while chunk:
+                in_member = True
+                decompressor.decompress(chunk)
+                chunk = b""
+                if decompressor.eof:  # a member ended; the rest starts the next one
+                    chunk = decompressor.unused_data
+                    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                    in_member = False
+    return not in_member
+
+
 def read_warc(path: Path, input_format: str) -> Iterator[PageRecord]:
     source_file = str(path)
     record_no = 0
+    problem: tuple[str, str] | None = None
     try:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream, arc2warc=True):
                 record_no += 1
                 yield _page_record(record, source_file, record_no, input_format)
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+        reason = "broken_warc" if isinstance(error, ArchiveLoadFailed | ValueError) else "truncated"
+        problem = (reason, f"{type(error).__name__}: {error}")
+    if problem is None and path.name.endswith(".gz") and not _gzip_ends_cleanly(path):
+        problem = ("truncated", "the gzip stream ends in the middle of a member")
+    if problem:
         # The rest of the file cannot be reached; say so in one record of its own.
-        reason = "truncated" if isinstance(error, EOFError | OSError) else "broken_warc"
         yield PageRecord(
             source_file=source_file,
             record_no=record_no + 1,
             input_format=input_format,
-            read_error=reason,
-            read_error_detail=(
-                f"reading stopped after {record_no} records: {type(error).__name__}: {error}"
-            )[:500],
+            read_error=problem[0],
+            read_error_detail=f"reading stopped after {record_no} records: {problem[1]}"[:500],
         )
 
 
@@ -73,6 +95,14 @@ def _page_record(record, source_file: str, record_no: int, input_format: str) ->
         "fetched_at": _warc_time(record),
         "fetched_at_source": "warc_date",
     }
+    declared = (record.rec_headers.get_header("Content-Length") or "").strip()
+    if not declared.isdigit():
+        record.content_stream().read()
+        return PageRecord(
+            **common,
+            read_error="broken_warc",
+            read_error_detail=f"malformed WARC record: Content-Length {declared!r}",
+        )
     if kind not in PAGE_RECORD_TYPES:
         record.content_stream().read()  # warcio needs the record consumed to go on
         return PageRecord(**common, skip_reason=f"WARC {kind} record")
@@ -85,6 +115,13 @@ def _page_record(record, source_file: str, record_no: int, input_format: str) ->
             **common, skip_reason=f"HTTP status {record.http_headers.get_statuscode()}"
         )
     payload = record.content_stream().read(MAX_PAGE_BYTES + 1)
+    if getattr(record.raw_stream, "limit", 0) > 0 and len(payload) <= MAX_PAGE_BYTES:
+        return PageRecord(
+            **common,
+            byte_size=len(payload),
+            read_error="truncated",
+            read_error_detail="the record ends before its declared Content-Length",
+        )
     content_type = _content_type(record)
     if kind == "conversion" or content_type.startswith("text/plain"):
         return _text_record(payload, common)

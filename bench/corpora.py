@@ -1,0 +1,151 @@
+"""Test and benchmark corpora built from the real data in ../shared/data (never copied here).
+
+``saudinewsnet_mixed`` writes SaudiNewsNet articles as WET, JSONL, Parquet and aggregator
+``.txt`` pages, then injects exact duplicates (the same article again, in another format) and
+near duplicates (small edits, another outlet), and returns what it injected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from warcio.warcwriter import WARCWriter
+
+from marsad.arabic import match_key
+from marsad.dedup import STORY_SIMILARITY, similar_pairs
+from marsad.warehouse_tables import language_of
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "saudinewsnet.parquet"
+
+
+@dataclass(frozen=True)
+class Injected:
+    copy_url: str
+    original_url: str
+    kind: str  # "exact" or "near"
+
+
+def clean_sample(count: int, seed: int, source: Path = SAUDINEWSNET) -> pl.DataFrame:
+    """``count`` articles with a title and a real body, none a near copy of another."""
+    articles = (
+        pl.read_parquet(source)
+        .filter(
+            (pl.col("title").str.len_chars() > 10)
+            & (pl.col("content").str.len_chars() > 400)
+            # a few rows are English; the corpus is about Arabic articles
+            & (language_of(pl.col("title") + pl.lit(" ") + pl.col("content")) == "ar")
+        )
+        .sample(n=count * 2, seed=seed, shuffle=True)
+    )
+    keys = [match_key(f"{t} {c}") for t, c in articles.select("title", "content").iter_rows()]
+    tainted = {j for _, j, _ in similar_pairs(keys, STORY_SIMILARITY)}
+    return articles.with_row_index("i").filter(~pl.col("i").is_in(list(tainted))).head(count)
+
+
+def _edit(text: str, rng: random.Random) -> str:
+    """Small edits a syndicating outlet makes: a few words changed, the last sentence cut."""
+    words = text.split()
+    for i in rng.sample(range(len(words)), max(1, len(words) // 40)):
+        words[i] = rng.choice(["وقال", "وأضاف", "كما", "حيث", "أيضا"])
+    edited = " ".join(words)
+    cut = edited.rfind(".", 0, len(edited) - 2)
+    return edited[: cut + 1] if cut > len(edited) // 2 else edited
+
+
+def _wet(rows: list[dict], path: Path) -> None:
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for row in rows:
+            payload = f"{row['title']}\n{row['content']}".encode()
+            record = writer.create_warc_record(
+                row["url"],
+                "conversion",
+                payload=io.BytesIO(payload),
+                warc_headers_dict={
+                    "WARC-Date": row["crawled"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "Content-Type": "text/plain",
+                },
+            )
+            writer.write_record(record)
+
+
+def _export_rows(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            "text": r["content"],
+            "title": r["title"],
+            "url": r["url"],
+            "timestamp": r["crawled"].isoformat(),
+            "outlet": r["outlet"],
+        }
+        for r in rows
+    ]
+
+
+def _txt_pages(rows: list[dict], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, row in enumerate(rows):
+        day = row["crawled"].date()
+        byline = f"نشر في {row['outlet']} يوم {day.day:02d} - {day.month:02d} - {day.year}"
+        body = "\n".join(p.strip() for p in row["content"].split("\n") if p.strip())
+        (folder / f"page_{n:05d}.txt").write_text(
+            f"{row['title']}\n{byline}\n\n{body}\n", encoding="utf-8"
+        )
+        (folder / f"page_{n:05d}.meta.json").write_text(
+            json.dumps({"url": row["url"], "fetched_at": row["crawled"].isoformat() + "Z"})
+        )
+
+
+def saudinewsnet_mixed(
+    folder: Path, count: int = 800, exact: int = 60, near: int = 60, seed: int = 7
+) -> list[Injected]:
+    rng = random.Random(seed)
+    sample = clean_sample(count, seed)
+    rows = [
+        {
+            "title": r["title"].strip(),
+            "content": r["content"].strip(),
+            "url": r["url"],
+            "outlet": r["source_name"],
+            "crawled": r["date_extracted"] or dt.datetime(2015, 8, 1),
+        }
+        for r in sample.iter_rows(named=True)
+    ]
+    injected: list[Injected] = []
+    for original in rng.sample(rows, exact):
+        copy = {**original, "url": original["url"] + "?recrawl=1"}
+        rows.append(copy)
+        injected.append(Injected(copy["url"], original["url"], "exact"))
+    others = sorted({r["outlet"] for r in rows})
+    for original in rng.sample(rows[:count], near):
+        copy = {
+            **original,
+            "content": _edit(original["content"], rng),
+            "outlet": rng.choice([o for o in others if o != original["outlet"]]),
+            "url": f"https://syndicated.example/{len(injected)}",
+        }
+        rows.append(copy)
+        injected.append(Injected(copy["url"], original["url"], "near"))
+    rng.shuffle(rows)
+    quarter = len(rows) // 4
+    parts = [
+        rows[:quarter],
+        rows[quarter : 2 * quarter],
+        rows[2 * quarter : 3 * quarter],
+        rows[3 * quarter :],
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    _wet(parts[0], folder / "crawl.warc.wet.gz")
+    with (folder / "export.jsonl").open("w", encoding="utf-8") as out:
+        for row in _export_rows(parts[1]):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    pl.DataFrame(_export_rows(parts[2])).write_parquet(folder / "export.parquet")
+    _txt_pages(parts[3], folder / "pages")
+    return injected

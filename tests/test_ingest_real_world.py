@@ -1,0 +1,240 @@
+"""Issue-level checks on real data: crawls and HTML pages, SaudiNewsNet in mixed formats with
+injected duplicates, hostile inputs, and re-runs."""
+
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from warcio.warcwriter import WARCWriter
+
+from bench.corpora import SAUDINEWSNET, saudinewsnet_mixed
+from tests.conftest import SHARED, shared_file
+
+WARC_SAMPLES = SHARED / "data" / "warc_samples"
+HTML_PAGES = SHARED / "data" / "arabic_html_pages"
+
+
+def run(*raw: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    args = [a for path in raw for a in ("--raw", str(path))]
+    done = subprocess.run(
+        [sys.executable, "-m", "marsad.cli", "run", *args, "--warehouse", str(warehouse)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_crawls_and_html_pages_every_record_accounted(tmp_path: Path):
+    shared_file(WARC_SAMPLES)
+    shared_file(HTML_PAGES)
+    from warcio.archiveiterator import ArchiveIterator
+
+    warcs = sorted(p for p in WARC_SAMPLES.iterdir() if ".warc" in p.name)
+    expected = 0
+    for path in warcs:
+        with path.open("rb") as stream:
+            expected += sum(1 for _ in ArchiveIterator(stream, arc2warc=True))
+    expected += len(list((HTML_PAGES / "pages").glob("*.html")))
+    warehouse = tmp_path / "w.duckdb"
+    run(WARC_SAMPLES, HTML_PAGES / "pages", warehouse=warehouse)
+    assert query(warehouse, "SELECT count(*) FROM pages")[0][0] == expected
+    statuses = dict(query(warehouse, "SELECT status, count(*) FROM pages GROUP BY 1"))
+    # 10 Arabic pages as WARC resources and the same 10 as loose HTML: 10 articles, 10 copies.
+    assert statuses["article"] == 10
+    assert statuses["duplicate"] == 10
+    assert (
+        statuses["article"]
+        + statuses["duplicate"]
+        + statuses.get("quarantined", 0)
+        + statuses["skipped"]
+        == expected
+    )
+
+
+def test_gold_publication_dates_of_html_pages(tmp_path: Path):
+    manifest = shared_file(HTML_PAGES / "manifest.jsonl")
+    gold = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        page = json.loads(line)
+        if page.get("gold_publication_date"):
+            gold[page["page_id"]] = page["gold_publication_date"]
+    warehouse = tmp_path / "w.duckdb"
+    run(HTML_PAGES / "pages", warehouse=warehouse)
+    rows = query(
+        warehouse,
+        "SELECT p.source_file, a.published_date, a.date_source FROM pages p "
+        "JOIN articles a ON a.article_id = p.article_id",
+    )
+    found = {Path(f).stem: (str(d), source) for f, d, source in rows}
+    assert len(gold) == 8
+    for page_id, date in gold.items():
+        assert found[page_id] == (date, "metadata"), page_id
+
+
+def test_saudinewsnet_mixed_formats_duplicates_found(tmp_path: Path):
+    shared_file(SAUDINEWSNET)
+    injected = saudinewsnet_mixed(tmp_path / "raw", count=600, exact=40, near=40, seed=3)
+    warehouse = tmp_path / "w.duckdb"
+    run(tmp_path / "raw", warehouse=warehouse)
+    rows = query(
+        warehouse,
+        "SELECT p.url, p.status, p.article_id, a.story_id FROM pages p "
+        "JOIN articles a ON a.article_id = p.article_id",
+    )
+    by_url = {url: (status, article, story) for url, status, article, story in rows}
+    assert len(by_url) == 600 + 80  # zero articles lost
+    # A pair is found when both pages carry the same article or the same story.
+    linked = {}
+    for url, (_, _article, story) in by_url.items():
+        linked.setdefault(story, set()).add(url)
+    found_pairs = {
+        frozenset((a, b)) for group in linked.values() for a in group for b in group if a < b
+    }
+    true_pairs = {frozenset((i.copy_url, i.original_url)) for i in injected}
+    recall = len(found_pairs & true_pairs) / len(true_pairs)
+    precision = len(found_pairs & true_pairs) / max(len(found_pairs), 1)
+    assert recall >= 0.95, recall
+    assert precision >= 0.95, precision
+    exact = [i for i in injected if i.kind == "exact"]
+    # an exact copy is one article: the copy's page is a duplicate of the original's
+    assert all(by_url[i.copy_url][0] != by_url[i.original_url][0] for i in exact)
+    assert all(by_url[i.copy_url][1] == by_url[i.original_url][1] for i in exact)
+
+
+def _hostile_inputs(folder: Path) -> dict[str, str]:
+    """One file per kind of bad input, and the quarantine reason each must get."""
+    folder.mkdir()
+    good = "عنوان صالح\nنشر في هسبريس يوم 12 - 03 - 2021\n\nنص صالح للمقال.\n"
+    (folder / "good.txt").write_text(good, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (folder / "invalid_utf8.txt").write_bytes(b"\xff\xfe\xfa" + "Caf\xe9".encode("latin-1") * 50)
+    with (folder / "one_line.txt").open("wb") as out:  # a 50 MB single line
+        out.write(b"a" * (50 * 1024 * 1024))
+    (folder / "no_text.html").write_text(
+        "<html><head><title></title></head><body><script>var x=1;</script></body></html>"
+    )
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for n in range(3):
+        writer.write_record(
+            writer.create_warc_record(
+                f"https://example.org/{n}",
+                "conversion",
+                payload=io.BytesIO(good.replace("صالح", f"صالح {n}").encode()),
+                warc_headers_dict={"Content-Type": "text/plain"},
+            )
+        )
+    whole = buffer.getvalue()
+    (folder / "truncated.warc.wet.gz").write_bytes(whole[: len(whole) - 200])
+    (folder / "broken.warc").write_bytes(
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: notanumber\r\n\r\n<html>"
+    )
+    (folder / "rows.jsonl").write_text(
+        '{"text": "نص عربي كامل يكفي ليكون مقالا.", "url": "https://a.example/1"}\n'
+        "{not json\n"
+        '{"url": "https://a.example/3"}\n',
+        encoding="utf-8",
+    )
+    (folder / "corrupt.parquet").write_bytes(b"PAR1" + b"\x00garbage" * 10)
+    with gzip.open(folder / "bad.jsonl.gz", "wb") as out:
+        out.write(b'{"text": "x"}\n')
+    (folder / "bad.jsonl.gz").write_bytes((folder / "bad.jsonl.gz").read_bytes()[:15])
+    return {
+        "empty.txt": "empty",
+        "binary.txt": "binary",
+        "invalid_utf8.txt": "undecodable",
+        "one_line.txt": "too_large",
+        "no_text.html": "no_text",
+        "truncated.warc.wet.gz": "truncated",
+        "broken.warc": "broken_warc",
+        "rows.jsonl": "bad_json",
+        "corrupt.parquet": "bad_parquet",
+        "bad.jsonl.gz": "truncated",
+    }
+
+
+def test_hostile_inputs_are_quarantined_and_the_run_goes_on(tmp_path: Path):
+    expected = _hostile_inputs(tmp_path / "raw")
+    warehouse = tmp_path / "w.duckdb"
+    run(tmp_path / "raw", warehouse=warehouse)
+    reasons = {}
+    for source, reason in query(warehouse, "SELECT source_file, reason FROM quarantine"):
+        reasons.setdefault(Path(source).name, set()).add(reason)
+    for name, reason in expected.items():
+        assert reason in reasons.get(name, set()), (name, reasons.get(name))
+    assert reasons["rows.jsonl"] == {"bad_json", "empty"}  # row 2 broken, row 3 without text
+    articles = {
+        Path(f).name
+        for (f,) in query(warehouse, "SELECT p.source_file FROM pages p WHERE status = 'article'")
+    }
+    assert {"good.txt", "truncated.warc.wet.gz", "rows.jsonl"} <= articles
+    # The truncated crawl keeps the records read before the break.
+    assert (
+        query(
+            warehouse,
+            "SELECT count(*) FROM pages WHERE source_file LIKE "
+            "'%truncated.warc.wet.gz' AND status IN ('article', 'duplicate')",
+        )[0][0]
+        >= 2
+    )
+
+
+@pytest.mark.parametrize("export", ["jsonl", "parquet"])
+def test_export_column_names_are_configurable(tmp_path: Path, export: str):
+    import polars as pl
+
+    rows = [
+        {
+            "content": "مقال عن الاقتصاد في المغرب ونمو الصادرات.",
+            "link": "https://x.ma/1",
+            "crawl": "2024-03-01T10:00:00Z",
+            "headline": "نمو الصادرات",
+        }
+    ]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    if export == "jsonl":
+        (raw / "e.jsonl").write_text(json.dumps(rows[0], ensure_ascii=False) + "\n")
+    else:
+        pl.DataFrame(rows).write_parquet(raw / "e.parquet")
+    warehouse = tmp_path / "w.duckdb"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "marsad.cli",
+            "run",
+            "--raw",
+            str(raw),
+            "--warehouse",
+            str(warehouse),
+            "--column",
+            "text=content",
+            "--column",
+            "url=link",
+            "--column",
+            "fetched_at=crawl",
+            "--column",
+            "title=headline",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert query(warehouse, "SELECT title, url FROM articles") == [
+        ("نمو الصادرات", "https://x.ma/1")
+    ]

@@ -1,0 +1,47 @@
+import polars as pl
+
+from marsad.outlets import registry, resolve_outlets
+
+
+def resolve(written, hint=None, url=None) -> dict:
+    frame = pl.DataFrame(
+        {"w": [written], "h": [hint], "u": [url]},
+        schema={"w": pl.String, "h": pl.String, "u": pl.String},
+    )
+    return resolve_outlets(frame, "w", "h", "u").row(0, named=True)
+
+
+def test_registry_is_well_formed():
+    outlets = registry()
+    assert outlets["outlet_id"].is_unique().all()
+    assert outlets["country"].str.contains(r"^[A-Z]{2}$").all()
+
+
+def test_byline_spellings_map_to_the_canonical_outlet():
+    assert resolve("كاب24 تيفي")["outlet"] == "كاب 24 تيفي"
+    assert resolve("Le 360")["outlet_id"] == "le360"
+    assert resolve("هيسبريس")["outlet"] == "هسبريس"
+
+
+def test_url_slug_of_an_aggregator_names_the_outlet():
+    row = resolve("جريدة لا يعرفها السجل", url="https://www.maghress.com/hespress/1234")
+    assert (row["outlet_id"], row["outlet_source"]) == ("hespress", "url")
+
+
+def test_ambiguous_name_resolved_by_the_aggregator_country():
+    assert resolve("الشروق", url="https://www.masress.com/shorouk/1")["outlet_country"] == "EG"
+    assert resolve("الشروق", url="https://www.djazairess.com/echorouk/1")["outlet_country"] == "DZ"
+
+
+def test_unknown_outlet_kept_as_written():
+    row = resolve("صحيفة الغد المشرق")
+    assert (row["outlet"], row["outlet_id"], row["outlet_source"]) == (
+        "صحيفة الغد المشرق",
+        None,
+        "byline",
+    )
+
+
+def test_site_metadata_when_no_byline():
+    assert resolve(None, hint="اليوم السابع")["outlet_id"] == "youm7"
+    assert resolve(None, url="https://www.youm7.com/story/1")["outlet_source"] == "url"
