@@ -34,7 +34,9 @@ dashboard: install
 	$(BIN)/marsad dashboard
 
 ui: install
-	mkdir -p data/dagster_home
+	mkdir -p data/dagster_home data/inbox
+	test -f data/dagster_home/dagster.yaml || \
+	  printf 'concurrency:\n  pools:\n    default_limit: 1\n' > data/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 bench: install
