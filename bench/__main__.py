@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from bench.corpora import SAUDINEWSNET, saudinewsnet_mixed
+from bench.corpora import SAUDINEWSNET, duplicate_scores, saudinewsnet_mixed
 from marsad.inputs import discover_input_files, read_inputs, records_frame
 from marsad.page_parsing import parse_records
 from marsad.synthetic import generate, write_pages
@@ -71,17 +71,12 @@ def bench_ingest(count: int, duplicates: int) -> None:
                 "SELECT p.url, a.story_id FROM pages p JOIN articles a USING (article_id)"
             ).fetchall()
     story = dict(rows)
-    groups: dict[str, set[str]] = {}
-    for url, story_id in rows:
-        groups.setdefault(story_id, set()).add(url)
-    found = {frozenset((a, b)) for g in groups.values() for a in g for b in g if a < b}
-    truth = {frozenset((i.copy_url, i.original_url)) for i in injected}
-    hits = len(found & truth)
+    precision, recall = duplicate_scores(story, injected)
     pages = count + 2 * duplicates
     print(
         f"ingest: {pages} records (WET, JSONL, Parquet, .txt) in {wall:.1f} s "
         f"({pages / wall:,.0f} records/s), peak RSS {peak_mb:,.0f} MB; "
-        f"duplicates precision {hits / max(len(found), 1):.3f} recall {hits / len(truth):.3f}; "
+        f"duplicates precision {precision:.3f} recall {recall:.3f}; "
         f"articles kept {len(story)} of {pages}"
     )
 

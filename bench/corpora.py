@@ -149,3 +149,15 @@ def saudinewsnet_mixed(
     pl.DataFrame(_export_rows(parts[2])).write_parquet(folder / "export.parquet")
     _txt_pages(parts[3], folder / "pages")
     return injected
+
+
+def duplicate_scores(story_of: dict[str, str], injected: list[Injected]) -> tuple[float, float]:
+    """Precision and recall of the injected pairs, a pair being found when both pages share a
+    story (exact copies also share an article, and so a story)."""
+    groups: dict[str, set[str]] = {}
+    for url, story in story_of.items():
+        groups.setdefault(story, set()).add(url)
+    found = {frozenset((a, b)) for g in groups.values() for a in g for b in g if a < b}
+    truth = {frozenset((i.copy_url, i.original_url)) for i in injected}
+    hits = len(found & truth)
+    return hits / max(len(found), 1), hits / len(truth)
