@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pyarrow.parquet as pq
 from pydantic import Field
 
 from marsad.ids import stable_id
@@ -58,6 +60,39 @@ class MarsadStorage(dg.ConfigurableResource):
         frame.write_parquet(tmp)
         os.replace(tmp, path)
         return path
+
+    def write_staged_batches(
+        self,
+        table: str,
+        batches: Iterable[pl.DataFrame],
+        partition: str,
+        empty: pl.DataFrame | None = None,
+    ) -> Path:
+        """Write one input file's part batch by batch, so a large file never sits in memory
+        whole; the part appears (renamed into place) only once complete."""
+        path = self.staged_path(table, partition)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".parquet.tmp")
+        writer = None
+        try:
+            for batch in batches:
+                arrow = batch.to_arrow()
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, arrow.schema)
+                writer.write_table(arrow)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:  # an input without records still gets its (empty) part
+            if empty is None:
+                raise ValueError(f"no batch to stage for {partition}")
+            empty.write_parquet(tmp)
+        os.replace(tmp, path)
+        return path
+
+    def scan_partitions(self, table: str, partitions: list[str]) -> pl.LazyFrame:
+        """The staged parts of the given partitions, lazily (for metadata without the text)."""
+        return pl.scan_parquet([str(self.staged_path(table, p)) for p in partitions])
 
     def read_staged(self, table: str, partition: str | None = None) -> pl.DataFrame:
         path = self.staged_path(table, partition)

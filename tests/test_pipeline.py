@@ -111,3 +111,33 @@ def test_vanished_input_fails_the_run_and_keeps_the_old_warehouse(raw_dir: Path,
     results = run_once(storage, [str(tmp_path / "gone.txt")])
     assert [r.success for r in results] == [False]
     assert warehouse.stat().st_mtime_ns == before
+
+
+def test_large_inputs_are_staged_and_parsed_in_batches(
+    raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import json
+
+    import pipelines.pages.assets as page_assets
+
+    monkeypatch.setattr(page_assets, "BATCH_RECORDS", 7)  # many files per batch, slices of one
+    rows = [
+        {
+            "text": f"خبر رقم {n} عن الاقتصاد والتجارة في المنطقة العربية.",
+            "url": f"https://x.example/{n}",
+        }
+        for n in range(20)
+    ]
+    (raw_dir / "export.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
+    warehouse = tmp_path / "w.duckdb"
+    assert all(r.success for r in _materialize(raw_dir, warehouse))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 69 + 20
+        assert (
+            con.execute(
+                "SELECT count(*) FROM pages WHERE input_format = 'jsonl' AND status = 'article'"
+            ).fetchone()[0]
+            == 20
+        )

@@ -1,5 +1,7 @@
 """Input files to page records, and page records to article parts, one input file at a time."""
 
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -7,7 +9,6 @@ import polars as pl
 from tqdm import tqdm
 
 from marsad.inputs import read_input, records_frame
-from marsad.inputs.records import RECORD_SCHEMA
 from marsad.page_parsing import parse_records
 from pipelines.metadata import counts_by, markdown_preview, share
 from pipelines.pages.partitions import input_files
@@ -15,6 +16,14 @@ from pipelines.resources import MarsadStorage
 
 # A run over many files reads them all in one process (the CLI and backfills).
 ONE_RUN = dg.BackfillPolicy.single_run()
+# Records held in memory at once, whatever the size of an input file.
+BATCH_RECORDS = 5000
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 @dg.asset(
@@ -26,15 +35,16 @@ ONE_RUN = dg.BackfillPolicy.single_run()
 )
 def raw_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> dg.MaterializeResult:
     keys = context.partition_keys
-    frames = []
     for key in tqdm(keys, desc="reading inputs", unit="file", disable=None, leave=False):
         path = Path(key)
         if not path.is_file():
             raise dg.Failure(f"input file {key} no longer exists")
-        records = records_frame(read_input(path, storage.columns))
-        storage.write_staged("raw_pages", records, key)
-        frames.append(records)
-    records = pl.concat(frames) if frames else pl.DataFrame(schema=RECORD_SCHEMA)
+        batches = _batched(read_input(path, storage.columns), BATCH_RECORDS)
+        storage.write_staged_batches(
+            "raw_pages", map(records_frame, batches), key, empty=records_frame([])
+        )
+    # Metadata from the staged parts, without loading the text.
+    records = storage.scan_partitions("raw_pages", keys).select(pl.exclude("text")).collect()
     context.log.info(f"read {records.height} records from {len(keys)} input files")
     unreadable = records.filter(pl.col("read_error").is_not_null())
     return dg.MaterializeResult(
@@ -54,6 +64,37 @@ def raw_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> dg.M
     )
 
 
+def _parse_batches(storage: MarsadStorage, keys: list[str]):
+    """(key, parsed frame) pieces: small files parsed together (column work amortizes), a
+    large file in slices, never more than BATCH_RECORDS records at once."""
+    sizes = {
+        k: storage.scan_partitions("raw_pages", [k]).select(pl.len()).collect().item() for k in keys
+    }
+    group: list[str] = []
+    for key in [*keys, None]:
+        if (
+            key is not None
+            and sizes[key] <= BATCH_RECORDS
+            and (sum(sizes[k] for k in group) + sizes[key] <= BATCH_RECORDS)
+        ):
+            group.append(key)
+            continue
+        if group:
+            records = storage.scan_partitions("raw_pages", group).collect()
+            parsed = parse_records(records).join(
+                records.select("page_id", "source_file"), on="page_id"
+            )
+            for (file,), part in parsed.partition_by("source_file", as_dict=True).items():
+                yield file, part.drop("source_file")
+            for file in set(group) - set(parsed["source_file"]):
+                yield file, parse_records(records.clear())
+        group = [key] if key is not None and sizes[key] <= BATCH_RECORDS else []
+        if key is not None and sizes[key] > BATCH_RECORDS:
+            scan = storage.scan_partitions("raw_pages", [key])
+            for offset in range(0, sizes[key], BATCH_RECORDS):
+                yield key, parse_records(scan.slice(offset, BATCH_RECORDS).collect())
+
+
 @dg.asset(
     deps=[raw_pages],
     group_name="parse",
@@ -64,14 +105,10 @@ def raw_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> dg.M
 )
 def parsed_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> dg.MaterializeResult:
     keys = context.partition_keys
-    records = pl.concat([storage.read_staged("raw_pages", key) for key in keys])
-    # One parse over all the run's files (column work amortizes), staged back file by file.
-    parsed = parse_records(records)
-    files = records.select("page_id", "source_file")
-    by_file = parsed.join(files, on="page_id").partition_by("source_file", as_dict=True)
-    for key in keys:
-        part = by_file.get((key,), parsed.clear().with_columns(pl.lit(key).alias("source_file")))
-        storage.write_staged("parsed_pages", part.drop("source_file"), key)
+    pieces = itertools.groupby(_parse_batches(storage, keys), key=lambda piece: piece[0])
+    for key, parts in pieces:
+        storage.write_staged_batches("parsed_pages", (frame for _, frame in parts), key)
+    parsed = storage.scan_partitions("parsed_pages", keys).select(pl.exclude("body")).collect()
     articles = parsed.filter(pl.col("parse_error").is_null())
     context.log.info(f"parsed {parsed.height} pages, {articles.height} with an article")
     metadata = {"dagster/row_count": parsed.height}
