@@ -56,7 +56,8 @@ class Selection:
         clauses = [f"{alias}.published_date BETWEEN ? AND ?"]
         params: list = [self.start, self.end]
         if self.outlets:
-            clauses.append(f"{alias}.outlet IN ({', '.join('?' for _ in self.outlets)})")
+            # Outlets are chosen by canonical name, so every spelling of one outlet counts.
+            clauses.append(f"{alias}.outlet_name IN ({', '.join('?' for _ in self.outlets)})")
             params += list(self.outlets)
         return " AND ".join(clauses), tuple(params)
 
@@ -68,8 +69,8 @@ def date_bounds() -> tuple[object, object] | None:
 
 def outlets() -> list[str]:
     return query(
-        "SELECT outlet FROM articles WHERE outlet IS NOT NULL "
-        "GROUP BY outlet ORDER BY count(*) DESC, outlet"
+        "SELECT outlet_name AS outlet FROM articles WHERE outlet_name IS NOT NULL "
+        "GROUP BY outlet_name ORDER BY count(*) DESC, outlet_name"
     )["outlet"].to_list()
 
 
@@ -92,7 +93,7 @@ def weekly_coverage_by_outlet(selection: Selection) -> pl.DataFrame:
     return query(
         f"""
         WITH selected AS (
-            SELECT date_trunc('week', a.published_date)::DATE AS week, a.outlet
+            SELECT date_trunc('week', a.published_date)::DATE AS week, a.outlet_name AS outlet
             FROM articles a WHERE {where}
         ),
         weeks AS (
@@ -113,7 +114,7 @@ def articles(selection: Selection, limit: int = 500) -> pl.DataFrame:
     where, params = selection.where()
     return query(
         f"""
-        SELECT a.published_date, a.outlet, a.title, a.url, a.article_id
+        SELECT a.published_date, a.outlet_name AS outlet, a.title, a.url, a.article_id
         FROM articles a WHERE {where}
         ORDER BY a.published_date DESC, a.outlet, a.title LIMIT {int(limit)}
         """,

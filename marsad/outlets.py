@@ -75,7 +75,8 @@ def _url_keys(url: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 def resolve_outlets(frame: pl.DataFrame, written: str, hint: str, url: str) -> pl.DataFrame:
-    """Add ``outlet_id``, ``outlet`` (canonical, or as written), ``outlet_country`` and
+    """Add ``outlet`` (as the byline writes it, else from the URL or metadata),
+    ``outlet_name`` (canonical, or as written), ``outlet_id``, ``outlet_country`` and
     ``outlet_source`` (byline, url, metadata) to a frame with the byline's outlet, the page
     metadata's site name and the URL."""
     host, slug = _url_keys(pl.col(url))
@@ -147,7 +148,9 @@ def resolve_outlets(frame: pl.DataFrame, written: str, hint: str, url: str) -> p
         .join(names, left_on="outlet_id", right_on="_id", how="left")
         .sort("_row")
         .with_columns(
-            pl.coalesce("_name", written, hint).alias("outlet"),
+            # The outlet as the page credits it; the registry's name for grouping.
+            pl.coalesce(written, "_name", hint).alias("outlet"),
+            pl.coalesce("_name", written, hint).alias("outlet_name"),
             pl.col("_country").alias("outlet_country"),
         )
         .drop(pl.selectors.starts_with("_"))

@@ -19,7 +19,7 @@ PARSED_COLUMNS = [
     "body",
     "headlines",
     "outlet",
-    "outlet_byline",
+    "outlet_name",
     "outlet_id",
     "outlet_country",
     "outlet_source",

@@ -97,12 +97,17 @@ TABLES: dict[str, Table] = {
                 C(
                     "outlet",
                     "VARCHAR",
-                    "Original outlet (not the aggregator): canonical name, or as written when "
-                    "the registry does not know it.",
+                    "Original outlet as the page credits it (byline; else URL or site name), "
+                    "not the aggregator.",
                 ),
                 C("outlet_id", "VARCHAR", "Registry id of the outlet; null when unknown."),
                 C("outlet_country", "VARCHAR", "Country the outlet publishes from (ISO 3166-1)."),
-                C("outlet_byline", "VARCHAR", "The outlet as the byline writes it."),
+                C(
+                    "outlet_name",
+                    "VARCHAR",
+                    "Canonical name of the outlet (registry), or as written when unknown: "
+                    "group by this.",
+                ),
                 C(
                     "outlet_source",
                     "VARCHAR",

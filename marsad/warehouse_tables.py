@@ -106,19 +106,19 @@ def _with_statuses(pages: pl.DataFrame) -> pl.DataFrame:
 
 def _outlets(articles: pl.DataFrame) -> pl.DataFrame:
     """Registry outlets and unknown outlets seen, with their article counts, for review."""
-    seen = articles.group_by("outlet_id", "outlet", maintain_order=True).agg(
+    seen = articles.group_by("outlet_id", "outlet_name", maintain_order=True).agg(
         pl.len().cast(pl.Int64).alias("articles"),
-        pl.col("outlet_byline").drop_nulls().unique().sort().alias("spellings"),
+        pl.col("outlet").drop_nulls().unique().sort().alias("spellings"),
         pl.col("published_date").min().alias("first_published"),
         pl.col("published_date").max().alias("last_published"),
     )
     known = registry().select("outlet_id", "name", "name_en", "country")
-    listed = known.join(seen.drop("outlet"), on="outlet_id", how="left").with_columns(
+    listed = known.join(seen.drop("outlet_name"), on="outlet_id", how="left").with_columns(
         pl.lit(True).alias("in_registry")
     )
     unknown = seen.filter(pl.col("outlet_id").is_null()).select(
         "outlet_id",
-        pl.col("outlet").alias("name"),
+        pl.col("outlet_name").alias("name"),
         pl.lit(None, dtype=pl.String).alias("name_en"),
         pl.lit(None, dtype=pl.String).alias("country"),
         "articles",
@@ -169,7 +169,7 @@ def build_tables(records: pl.DataFrame, parsed: pl.DataFrame) -> dict[str, pl.Da
             "outlet",
             "outlet_id",
             "outlet_country",
-            "outlet_byline",
+            "outlet_name",
             "outlet_source",
             "published_date",
             "date_source",
