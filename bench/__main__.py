@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from bench.commands import run_marsad
 from bench.corpora import SAUDINEWSNET, duplicate_scores, saudinewsnet_mixed
 from marsad.inputs import discover_input_files, read_inputs, records_frame
 from marsad.page_parsing import parse_records
@@ -48,22 +47,7 @@ def bench_ingest(count: int, duplicates: int) -> None:
         raw, warehouse = Path(folder) / "raw", Path(folder) / "w.duckdb"
         injected = saudinewsnet_mixed(raw, count=count, exact=duplicates, near=duplicates)
         start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-W",
-                "ignore",
-                "-m",
-                "marsad.cli",
-                "run",
-                "--raw",
-                str(raw),
-                "--warehouse",
-                str(warehouse),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        run_marsad([raw], warehouse)
         wall = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -2,20 +2,15 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
+from bench.commands import marsad_command
 
-def marsad(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "marsad.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
+
+def marsad(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(marsad_command(*args), capture_output=True, text=True, timeout=300)
 
 
 def test_run_builds_the_warehouse_and_prints_a_summary(raw_dir: Path, tmp_path: Path):

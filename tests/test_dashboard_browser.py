@@ -4,7 +4,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.commands import marsad_command, run_marsad
 from marsad.synthetic import generate, write_pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -66,33 +66,10 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`marsad dashboard` on its own warehouse, as a user starts it."""
     warehouse = tmp_path / "warehouse.duckdb"
     write_pages(generate(40, seed=21), tmp_path / "raw")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "marsad.cli",
-            "run",
-            "--raw",
-            str(tmp_path / "raw"),
-            "--warehouse",
-            str(warehouse),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    run_marsad([tmp_path / "raw"], warehouse)
     port = _free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "marsad.cli",
-            "dashboard",
-            "--warehouse",
-            str(warehouse),
-            "--port",
-            str(port),
-        ],
+        marsad_command("dashboard", "--warehouse", str(warehouse), "--port", str(port)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -141,10 +118,7 @@ def test_dashboard_keeps_serving_while_the_warehouse_is_republished(browser, das
 
     write_pages(generate(90, seed=22), tmp_path / "more")
     run = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "marsad.cli",
+        marsad_command(
             "run",
             "--raw",
             str(tmp_path / "raw"),
@@ -152,7 +126,7 @@ def test_dashboard_keeps_serving_while_the_warehouse_is_republished(browser, das
             str(tmp_path / "more"),
             "--warehouse",
             str(warehouse),
-        ],
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

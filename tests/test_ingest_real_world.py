@@ -4,31 +4,18 @@ injected duplicates, hostile inputs, and re-runs."""
 import gzip
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 from warcio.warcwriter import WARCWriter
 
+from bench.commands import run_marsad
 from bench.corpora import SAUDINEWSNET, duplicate_scores, saudinewsnet_mixed
 from tests.conftest import SHARED, shared_file
 
 WARC_SAMPLES = SHARED / "data" / "warc_samples"
 HTML_PAGES = SHARED / "data" / "arabic_html_pages"
-
-
-def run(*raw: Path, warehouse: Path) -> subprocess.CompletedProcess:
-    args = [a for path in raw for a in ("--raw", str(path))]
-    done = subprocess.run(
-        [sys.executable, "-m", "marsad.cli", "run", *args, "--warehouse", str(warehouse)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:
@@ -48,7 +35,7 @@ def test_crawls_and_html_pages_every_record_accounted(tmp_path: Path):
             expected += sum(1 for _ in ArchiveIterator(stream, arc2warc=True))
     expected += len(list((HTML_PAGES / "pages").glob("*.html")))
     warehouse = tmp_path / "w.duckdb"
-    run(WARC_SAMPLES, HTML_PAGES / "pages", warehouse=warehouse)
+    run_marsad([WARC_SAMPLES, HTML_PAGES / "pages"], warehouse)
     assert query(warehouse, "SELECT count(*) FROM pages")[0][0] == expected
     statuses = dict(query(warehouse, "SELECT status, count(*) FROM pages GROUP BY 1"))
     # 10 Arabic pages as WARC resources and the same 10 as loose HTML: 10 articles, 10 copies.
@@ -71,7 +58,7 @@ def test_gold_publication_dates_of_html_pages(tmp_path: Path):
         if page.get("gold_publication_date"):
             gold[page["page_id"]] = page["gold_publication_date"]
     warehouse = tmp_path / "w.duckdb"
-    run(HTML_PAGES / "pages", warehouse=warehouse)
+    run_marsad([HTML_PAGES / "pages"], warehouse)
     rows = query(
         warehouse,
         "SELECT p.source_file, a.published_date, a.date_source FROM pages p "
@@ -87,7 +74,7 @@ def test_saudinewsnet_mixed_formats_duplicates_found(tmp_path: Path):
     shared_file(SAUDINEWSNET)
     injected = saudinewsnet_mixed(tmp_path / "raw", count=600, exact=40, near=40, seed=3)
     warehouse = tmp_path / "w.duckdb"
-    run(tmp_path / "raw", warehouse=warehouse)
+    run_marsad([tmp_path / "raw"], warehouse)
     rows = query(
         warehouse,
         "SELECT p.url, p.status, p.article_id, a.story_id FROM pages p "
@@ -162,7 +149,7 @@ def _hostile_inputs(folder: Path) -> dict[str, str]:
 def test_hostile_inputs_are_quarantined_and_the_run_goes_on(tmp_path: Path):
     expected = _hostile_inputs(tmp_path / "raw")
     warehouse = tmp_path / "w.duckdb"
-    run(tmp_path / "raw", warehouse=warehouse)
+    run_marsad([tmp_path / "raw"], warehouse)
     reasons = {}
     for source, reason in query(warehouse, "SELECT source_file, reason FROM quarantine"):
         reasons.setdefault(Path(source).name, set()).add(reason)
@@ -204,30 +191,12 @@ def test_export_column_names_are_configurable(tmp_path: Path, export: str):
     else:
         pl.DataFrame(rows).write_parquet(raw / "e.parquet")
     warehouse = tmp_path / "w.duckdb"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "marsad.cli",
-            "run",
-            "--raw",
-            str(raw),
-            "--warehouse",
-            str(warehouse),
-            "--column",
-            "text=content",
-            "--column",
-            "url=link",
-            "--column",
-            "fetched_at=crawl",
-            "--column",
-            "title=headline",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run_marsad(
+        [raw],
+        warehouse,
+        *("--column", "text=content", "--column", "url=link"),
+        *("--column", "fetched_at=crawl", "--column", "title=headline"),
     )
-    assert done.returncode == 0, done.stderr[-2000:]
     assert query(warehouse, "SELECT title, url FROM articles") == [
         ("نمو الصادرات", "https://x.ma/1")
     ]

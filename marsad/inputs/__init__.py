@@ -81,13 +81,7 @@ def read_input(path: Path, columns: ColumnMap | None = None) -> Iterator[PageRec
     try:
         kind = sniff_format(path)
     except OSError as error:
-        yield PageRecord(
-            source_file=str(path),
-            record_no=1,
-            input_format="unknown",
-            read_error="unreadable",
-            read_error_detail=str(error),
-        )
+        yield PageRecord.broken_off(str(path), 0, "unknown", "unreadable", str(error))
         return
     if kind in ("warc", "wet"):
         yield from read_warc(path, kind)

@@ -82,7 +82,7 @@ def _as_date(value: object) -> dt.date | None:
 
 def row_record(row: object, columns: ColumnMap, common: dict) -> PageRecord:
     if not isinstance(row, dict):
-        return PageRecord(**common, read_error="bad_row", read_error_detail="not a JSON object")
+        return PageRecord(**common).failed("bad_row", "not a JSON object")
     text = columns.pick(row, "text")
     url = columns.pick(row, "url")
     fetched = columns.pick(row, "fetched_at")
@@ -98,10 +98,8 @@ def row_record(row: object, columns: ColumnMap, common: dict) -> PageRecord:
         "published_hint": _as_date(columns.pick(row, "published")),
     }
     if not isinstance(text, str) or not text.strip():
-        return PageRecord(
-            **fields_,
-            read_error="empty",
-            read_error_detail=f"no text in any of the columns {list(columns.text)}",
+        return PageRecord(**fields_).failed(
+            "empty", f"no text in any of the columns {list(columns.text)}"
         )
     if fields_["title_hint"] and not text.lstrip().startswith(fields_["title_hint"]):
         text = f"{fields_['title_hint']}\n{text}"
@@ -134,28 +132,18 @@ def read_jsonl(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:
                 if len(line) > MAX_PAGE_BYTES and not line.endswith(b"\n"):
                     while line and not line.endswith(b"\n"):  # skip the rest of the giant line
                         line = stream.readline(MAX_PAGE_BYTES)
-                    yield PageRecord(
-                        **common,
-                        read_error="too_large",
-                        read_error_detail=f"line longer than {MAX_PAGE_BYTES} bytes",
+                    yield PageRecord(**common).failed(
+                        "too_large", f"line longer than {MAX_PAGE_BYTES} bytes"
                     )
                     continue
                 try:
                     row = json.loads(line.decode("utf-8-sig"))
                 except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                    yield PageRecord(
-                        **common, read_error="bad_json", read_error_detail=str(error)[:300]
-                    )
+                    yield PageRecord(**common).failed("bad_json", str(error)[:300])
                     continue
                 yield row_record(row, columns, common)
     except (OSError, EOFError) as error:
-        yield PageRecord(
-            source_file=source_file,
-            record_no=record_no + 1,
-            input_format="jsonl",
-            read_error="truncated",
-            read_error_detail=f"reading stopped after {record_no} rows: {error}",
-        )
+        yield PageRecord.broken_off(source_file, record_no, "jsonl", "truncated", str(error))
 
 
 def read_parquet(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:
@@ -173,10 +161,4 @@ def read_parquet(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:
                 }
                 yield row_record(row, columns, common)
     except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError)
-        yield PageRecord(
-            source_file=source_file,
-            record_no=record_no + 1,
-            input_format="parquet",
-            read_error="bad_parquet",
-            read_error_detail=f"reading stopped after {record_no} rows: {error}"[:500],
-        )
+        yield PageRecord.broken_off(source_file, record_no, "parquet", "bad_parquet", str(error))

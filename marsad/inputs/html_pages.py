@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import trafilatura
@@ -58,9 +59,9 @@ def html_record(
         byte_size=len(payload),
     )
     if len(payload) > MAX_PAGE_BYTES:
-        return _failed(base, "too_large", f"{len(payload)} bytes of HTML")
+        return base.failed("too_large", f"{len(payload)} bytes of HTML")
     if not payload.strip():
-        return _failed(base, "empty", "the HTML payload is empty")
+        return base.failed("empty", "the HTML payload is empty")
     try:
         document = trafilatura.bare_extraction(
             payload,
@@ -72,28 +73,22 @@ def html_record(
         # On the whole page, not trafilatura's cleaned tree, which loses some date markup.
         published = find_date(payload, url=url, **DATE_SEARCH)
     except Exception as error:  # a parser crash on hostile markup must not stop the run
-        return _failed(base, "bad_html", f"{type(error).__name__}: {error}")
+        return base.failed("bad_html", f"{type(error).__name__}: {error}")
     text = (document.text or "").strip() if document else ""
     if not text:
-        return _failed(base, "no_text", "no main text found in the HTML")
+        return base.failed("no_text", "no main text found in the HTML")
     title = (document.title or "").strip() or None
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
-    return PageRecord(
-        **{
-            **base.__dict__,
-            "url": url or document.url or None,
-            "encoding": "html",
-            "text": text,
-            "title_hint": title,
-            "outlet_hint": (document.sitename or "").strip() or None,
-            "published_hint": _date(published),
-        }
+    return replace(
+        base,
+        url=url or document.url or None,
+        encoding="html",
+        text=text,
+        title_hint=title,
+        outlet_hint=(document.sitename or "").strip() or None,
+        published_hint=_date(published),
     )
-
-
-def _failed(base: PageRecord, reason: str, detail: str) -> PageRecord:
-    return PageRecord(**{**base.__dict__, "read_error": reason, "read_error_detail": detail})
 
 
 def read_html_file(path: Path) -> PageRecord:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlsplit
 
 import polars as pl
@@ -76,6 +76,38 @@ class PageRecord:
 
     def as_row(self) -> dict:
         return {**asdict(self), "page_id": self.page_id, "site": self.site}
+
+    def failed(self, reason: str, detail: str) -> PageRecord:
+        """This record without text, with the quarantine reason."""
+        return replace(self, read_error=reason, read_error_detail=detail)
+
+    def skipped(self, reason: str) -> PageRecord:
+        """This record set aside: not a page (a WARC request, an image…)."""
+        return replace(self, skip_reason=reason)
+
+    def decoded(self, payload: bytes) -> PageRecord:
+        """This record holding ``payload`` as text, or failed with why it cannot."""
+        record = replace(self, byte_size=len(payload))
+        if len(payload) > MAX_PAGE_BYTES:
+            return record.failed("too_large", f"{len(payload)} bytes, above {MAX_PAGE_BYTES}")
+        try:
+            text, encoding = decode_page(payload)
+        except UnreadablePage as bad:
+            return record.failed(bad.reason, bad.detail)
+        return replace(record, text=text, encoding=encoding)
+
+    @classmethod
+    def broken_off(
+        cls, source_file: str, records_read: int, input_format: str, reason: str, cause: str
+    ) -> PageRecord:
+        """The record that stands for the unreachable rest of a file that broke off."""
+        return cls(
+            source_file=source_file,
+            record_no=records_read + 1,
+            input_format=input_format,
+            read_error=reason,
+            read_error_detail=f"reading stopped after {records_read} records: {cause}"[:500],
+        )
 
 
 class UnreadablePage(ValueError):

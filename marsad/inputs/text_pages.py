@@ -9,8 +9,6 @@ from pathlib import Path
 from marsad.inputs.records import (
     MAX_PAGE_BYTES,
     PageRecord,
-    UnreadablePage,
-    decode_page,
     parse_timestamp,
 )
 
@@ -47,30 +45,21 @@ def _crawl_metadata(page_file: Path) -> tuple[str | None, dt.datetime, str, str 
 
 def read_text_page(page_file: Path) -> PageRecord:
     """One ``.txt`` page and its optional sidecar as a page record."""
-    source_file = str(page_file)
-    record_no = 1
     url, fetched_at, fetched_at_source, note = _crawl_metadata(page_file)
-    text = encoding = error = detail = None
     size = page_file.stat().st_size
-    try:
-        if size > MAX_PAGE_BYTES:
-            raise UnreadablePage("too_large", f"{size} bytes, above the {MAX_PAGE_BYTES} limit")
-        text, encoding = decode_page(page_file.read_bytes())
-    except UnreadablePage as bad:
-        error, detail = bad.reason, bad.detail
-    except OSError as os_error:
-        error, detail = "unreadable", str(os_error)
-    return PageRecord(
-        source_file=source_file,
-        record_no=record_no,
+    record = PageRecord(
+        source_file=str(page_file),
+        record_no=1,
         input_format="txt",
         url=url,
         fetched_at=fetched_at,
         fetched_at_source=fetched_at_source,
         byte_size=size,
-        encoding=encoding,
-        text=text,
-        read_error=error,
-        read_error_detail=detail,
         notes=note,
     )
+    if size > MAX_PAGE_BYTES:  # decided before reading, so a huge file is never loaded
+        return record.failed("too_large", f"{size} bytes, above {MAX_PAGE_BYTES}")
+    try:
+        return record.decoded(page_file.read_bytes())
+    except OSError as os_error:
+        return record.failed("unreadable", str(os_error))

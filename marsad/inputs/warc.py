@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -20,8 +21,6 @@ from marsad.inputs.html_pages import html_record, looks_like_html
 from marsad.inputs.records import (
     MAX_PAGE_BYTES,
     PageRecord,
-    UnreadablePage,
-    decode_page,
     parse_timestamp,
 )
 
@@ -75,13 +74,7 @@ def read_warc(path: Path, input_format: str) -> Iterator[PageRecord]:
         problem = ("truncated", "the gzip stream ends in the middle of a member")
     if problem:
         # The rest of the file cannot be reached; say so in one record of its own.
-        yield PageRecord(
-            source_file=source_file,
-            record_no=record_no + 1,
-            input_format=input_format,
-            read_error=problem[0],
-            read_error_detail=f"reading stopped after {record_no} records: {problem[1]}"[:500],
-        )
+        yield PageRecord.broken_off(source_file, record_no, input_format, *problem)
 
 
 def _page_record(record, source_file: str, record_no: int, input_format: str) -> PageRecord:
@@ -95,55 +88,28 @@ def _page_record(record, source_file: str, record_no: int, input_format: str) ->
         "fetched_at": _warc_time(record),
         "fetched_at_source": "warc_date",
     }
+    base = PageRecord(**common)
     declared = (record.rec_headers.get_header("Content-Length") or "").strip()
     if not declared.isdigit():
         record.content_stream().read()
-        return PageRecord(
-            **common,
-            read_error="broken_warc",
-            read_error_detail=f"malformed WARC record: Content-Length {declared!r}",
-        )
+        return base.failed("broken_warc", f"malformed WARC record: Content-Length {declared!r}")
     if kind not in PAGE_RECORD_TYPES:
         record.content_stream().read()  # warcio needs the record consumed to go on
-        return PageRecord(**common, skip_reason=f"WARC {kind} record")
-    if record.http_headers is not None and record.http_headers.get_statuscode() not in (
-        None,
-        "200",
-    ):
+        return base.skipped(f"WARC {kind} record")
+    status = record.http_headers.get_statuscode() if record.http_headers is not None else None
+    if status not in (None, "200"):
         record.content_stream().read()
-        return PageRecord(
-            **common, skip_reason=f"HTTP status {record.http_headers.get_statuscode()}"
-        )
+        return base.skipped(f"HTTP status {status}")
     payload = record.content_stream().read(MAX_PAGE_BYTES + 1)
     if getattr(record.raw_stream, "limit", 0) > 0 and len(payload) <= MAX_PAGE_BYTES:
-        return PageRecord(
-            **common,
-            byte_size=len(payload),
-            read_error="truncated",
-            read_error_detail="the record ends before its declared Content-Length",
+        return replace(base, byte_size=len(payload)).failed(
+            "truncated", "the record ends before its declared Content-Length"
         )
     content_type = _content_type(record)
     if kind == "conversion" or content_type.startswith("text/plain"):
-        return _text_record(payload, common)
+        return base.decoded(payload)
     if "html" in content_type or looks_like_html(payload):
         return html_record(payload, **common)
-    return PageRecord(
-        **common, byte_size=len(payload), skip_reason=f"not a page ({content_type or 'no type'})"
+    return replace(base, byte_size=len(payload)).skipped(
+        f"not a page ({content_type or 'no type'})"
     )
-
-
-def _text_record(payload: bytes, common: dict) -> PageRecord:
-    if len(payload) > MAX_PAGE_BYTES:
-        return PageRecord(
-            **common,
-            byte_size=len(payload),
-            read_error="too_large",
-            read_error_detail=f"more than {MAX_PAGE_BYTES} bytes of text",
-        )
-    try:
-        text, encoding = decode_page(payload)
-    except UnreadablePage as bad:
-        return PageRecord(
-            **common, byte_size=len(payload), read_error=bad.reason, read_error_detail=bad.detail
-        )
-    return PageRecord(**common, byte_size=len(payload), encoding=encoding, text=text)
