@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test lint dashboard ui bench sample clean
+.PHONY: install run test lint dashboard ui bench sample models screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -41,6 +41,14 @@ ui: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Train the models from ../shared/data (the Dagster model assets) and ship the results.
+models: install
+	$(BIN)/marsad train --models data/models
+	cp data/models/topics.npz data/models/entities.crfsuite data/models/word_clusters.npz marsad/models/
+
+screenshots: run
+	$(BIN)/python -m bench.screenshots
 
 sample: install
 	rm -rf data/sample

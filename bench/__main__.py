@@ -2,25 +2,38 @@
 
 - parse: pages per second of the aggregator parser on generated pages (in-process);
 - ingest: wall time and peak memory of `marsad run` over SaudiNewsNet in mixed formats with
-  injected duplicates, and the duplicates' precision and recall.
+  injected duplicates, and the duplicates' precision and recall;
+- entities: `marsad tag` pinned to one core over about 100,000 tokens of SaudiNewsNet
+  (whole command: process start and model load included), with and without --countries;
+- topics: documents per second of the topic classifier (in-process, one core, steady state)
+  on SaudiNewsNet articles and ASND posts, and `marsad classify` as a process pinned to one
+  core: time to its first answer and wall time over the whole input.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import shutil
+import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from bench.commands import run_marsad
+from bench.commands import marsad_command, run_marsad
 from bench.corpora import SAUDINEWSNET, duplicate_scores, saudinewsnet_mixed
 from marsad.inputs import discover_input_files, read_inputs, records_frame
 from marsad.page_parsing import parse_records
 from marsad.synthetic import generate, write_pages
+from marsad.topics import shipped_model
+
+ASND = SAUDINEWSNET.parents[1] / "asnd" / "asnd_train80.parquet"
 
 
 def bench_parse(pages: int) -> None:
@@ -65,14 +78,126 @@ def bench_ingest(count: int, duplicates: int) -> None:
     )
 
 
+def _one_core() -> list[str]:
+    return ["taskset", "-c", "0"] if shutil.which("taskset") else []
+
+
+def bench_topics(count: int) -> None:
+    if not SAUDINEWSNET.exists():
+        print(f"topics: skipped, {SAUDINEWSNET} not found")
+        return
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    articles = pl.read_parquet(SAUDINEWSNET, columns=["title", "content"]).head(count)
+    rows = articles.select("title", "content").rows()
+    model = shipped_model()
+    model.classify(*rows[0])  # load caches once: steady state is what is measured
+    start = time.perf_counter()
+    for title, text in rows:
+        model.classify(title, text)
+    seconds = time.perf_counter() - start
+    words = int(articles["content"].str.split(" ").list.len().mean() or 0)
+    print(
+        f"topics: {len(rows)} SaudiNewsNet articles (mean {words} words) in {seconds:.2f} s "
+        f"= {len(rows) / seconds:,.0f} articles/s on one core"
+    )
+    if ASND.exists():
+        posts = pl.read_parquet(ASND, columns=["text"])["text"].to_list()
+        start = time.perf_counter()
+        for text in posts:
+            model.classify(None, text)
+        seconds = time.perf_counter() - start
+        print(f"topics: {len(posts)} ASND posts = {len(posts) / seconds:,.0f} posts/s")
+    lines = "".join(
+        json.dumps({"id": i, "title": t, "text": x}, ensure_ascii=False) + "\n"
+        for i, (t, x) in enumerate(rows)
+    )
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*_one_core(), *marsad_command("classify")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    process.stdin.write(lines.split("\n", 1)[0] + "\n")
+    process.stdin.flush()
+    process.stdout.readline()
+    first = time.perf_counter() - start
+    rest = lines.split("\n", 1)[1]
+
+    def feed() -> None:  # in a thread: the answers must be read while the input is written
+        process.stdin.write(rest)
+        process.stdin.close()
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    answered = 1 + sum(1 for _ in process.stdout)
+    feeder.join()
+    process.wait()
+    wall = time.perf_counter() - start
+    print(
+        f"topics: `marsad classify` pinned to one core: first answer after {first:.2f} s, "
+        f"{answered} articles in {wall:.1f} s = {answered / wall:,.0f} articles/s "
+        "(process start and model load included)"
+    )
+
+
+def bench_entities(tokens: int) -> None:
+    if not SAUDINEWSNET.exists():
+        print(f"entities: skipped, {SAUDINEWSNET} not found")
+        return
+    from marsad.entities import tokenize
+
+    texts, counted = [], 0
+    for text in pl.read_parquet(SAUDINEWSNET, columns=["content"])["content"].drop_nulls():
+        texts.append(text)
+        counted += len(tokenize(text))
+        if counted >= tokens:
+            break
+    lines = "".join(
+        json.dumps({"id": i, "text": x}, ensure_ascii=False) + "\n" for i, x in enumerate(texts)
+    )
+    for extra in ([], ["--countries"]):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*_one_core(), *marsad_command("tag", *extra)],
+            input=lines,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall = time.perf_counter() - start
+        answered = done.stdout.count("\n")
+        print(
+            f"entities: `marsad tag {' '.join(extra)}` pinned to one core: {answered} texts, "
+            f"{counted:,} tokens in {wall:.2f} s = {counted / wall:,.0f} tokens/s "
+            "(process start and model load included)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--pages", type=int, default=20000)
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--duplicates", type=int, default=500)
+    parser.add_argument("--topic-articles", type=int, default=10000)
+    parser.add_argument("--entity-tokens", type=int, default=100000)
+    parser.add_argument(
+        "only",
+        nargs="*",
+        choices=["parse", "ingest", "topics", "entities", []],
+        help="benchmarks to run",
+    )
     args = parser.parse_args()
-    bench_parse(args.pages)
-    bench_ingest(args.articles, args.duplicates)
+    chosen = set(args.only or ["parse", "ingest", "topics", "entities"])
+    if "parse" in chosen:
+        bench_parse(args.pages)
+    if "ingest" in chosen:
+        bench_ingest(args.articles, args.duplicates)
+    if "topics" in chosen:
+        bench_topics(args.topic_articles)
+    if "entities" in chosen:
+        bench_entities(args.entity_tokens)
 
 
 if __name__ == "__main__":

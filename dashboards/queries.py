@@ -15,6 +15,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from marsad.arabic import normalize, sql_normalized
+
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 
 
@@ -46,20 +48,57 @@ def query(sql: str, params: tuple = ()) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class Selection:
-    """The shared filters: a date range and outlets (empty = all)."""
+    """The shared filters: dates, outlets, outlet countries, topics, countries (as main
+    subject, or mentioned at all), one entity and a free-text search (empty = all)."""
 
     start: object
     end: object
     outlets: tuple[str, ...] = ()
+    outlet_countries: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    about_only: bool = True
+    entity: str | None = None
+    search: str = ""
 
     def where(self, alias: str = "a") -> tuple[str, tuple]:
         clauses = [f"{alias}.published_date BETWEEN ? AND ?"]
         params: list = [self.start, self.end]
+
+        def among(column: str, values: tuple[str, ...]) -> None:
+            clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+
         if self.outlets:
             # Outlets are chosen by canonical name, so every spelling of one outlet counts.
-            clauses.append(f"{alias}.outlet_name IN ({', '.join('?' for _ in self.outlets)})")
-            params += list(self.outlets)
+            among(f"{alias}.outlet_name", self.outlets)
+        if self.outlet_countries:
+            among(f"{alias}.outlet_country", self.outlet_countries)
+        if self.topics:
+            among(f"{alias}.topic", self.topics)
+        if self.countries:
+            about = " AND c.is_about" if self.about_only else ""
+            marks = ", ".join("?" for _ in self.countries)
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM article_countries c WHERE c.article_id = "
+                f"{alias}.article_id AND c.country_code IN ({marks}){about})"
+            )
+            params.extend(self.countries)
+        if self.entity:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = "
+                f"{alias}.article_id AND e.entity_id = ?)"
+            )
+            params.append(self.entity)
+        if self.search.strip():
+            text = f"{alias}.title || ' ' || coalesce({alias}.body, '')"
+            clauses.append(f"strpos({sql_normalized(text)}, ?) > 0")
+            params.append(normalize(self.search.strip()))
         return " AND ".join(clauses), tuple(params)
+
+
+GRANULARITIES = ("day", "week", "month")
+SPLITS = ("topic", "country", "outlet", "none")
 
 
 def date_bounds() -> tuple[object, object] | None:
@@ -87,26 +126,180 @@ def totals() -> dict[str, int]:
     return dict(zip(["pages", "articles", "undated", "headlines", "quarantined"], row, strict=True))
 
 
-def weekly_coverage_by_outlet(selection: Selection) -> pl.DataFrame:
-    """Articles per ISO week and outlet, with weeks without articles as explicit zeros."""
+def _series(split: str, selection: Selection) -> tuple[str, str]:
+    """(join, series expression) of a coverage split."""
+    if split == "topic":
+        return "", "coalesce(a.topic, 'unclassified')"
+    if split == "country":
+        about = " AND c.is_about" if selection.about_only else ""
+        return f"JOIN article_countries c ON c.article_id = a.article_id{about}", "c.country_code"
+    if split == "outlet":
+        return "", "a.outlet_name"
+    return "", "'all articles'"
+
+
+def coverage(
+    selection: Selection, split: str = "topic", granularity: str = "week", top: int = 8
+) -> pl.DataFrame:
+    """Articles per period and series (``top`` series, or the chosen ones), with periods
+    without articles as explicit zeros, and each series' share of all the selection's
+    articles in the period (a ratio of sums)."""
+    if split not in SPLITS or granularity not in GRANULARITIES:
+        raise ValueError(f"unknown split {split!r} or granularity {granularity!r}")
+    where, params = selection.where()
+    join, series = _series(split, selection)
+    return query(
+        f"""
+        WITH chosen AS (SELECT a.* FROM articles a WHERE {where}),
+        tagged AS (
+            SELECT date_trunc('{granularity}', a.published_date)::DATE AS period,
+                   {series} AS series, a.article_id
+            FROM chosen a {join}
+        ),
+        kept AS (
+            SELECT series FROM tagged GROUP BY series
+            ORDER BY count(DISTINCT article_id) DESC, series LIMIT {int(top)}
+        ),
+        periods AS (
+            SELECT range::DATE AS period
+            FROM range(date_trunc('{granularity}', ?::DATE), ?::DATE + 1,
+                       INTERVAL 1 {granularity})
+        ),
+        totals AS (
+            SELECT date_trunc('{granularity}', published_date)::DATE AS period,
+                   count(*) AS total
+            FROM chosen GROUP BY 1
+        ),
+        counts AS (
+            SELECT period, series, count(DISTINCT article_id) AS articles
+            FROM tagged GROUP BY ALL
+        )
+        SELECT p.period, k.series, coalesce(c.articles, 0) AS articles,
+               coalesce(t.total, 0) AS total,
+               CASE WHEN coalesce(t.total, 0) = 0 THEN NULL
+                    ELSE coalesce(c.articles, 0) / t.total END AS share
+        FROM periods p CROSS JOIN kept k
+        LEFT JOIN counts c ON c.period = p.period AND c.series = k.series
+        LEFT JOIN totals t ON t.period = p.period
+        ORDER BY p.period, k.series
+        """,
+        (*params, selection.start, selection.end),
+    )
+
+
+def coverage_articles(
+    selection: Selection, split: str, granularity: str, period, series: str, limit: int = 200
+) -> pl.DataFrame:
+    """The articles behind one point of the coverage chart."""
+    where, params = selection.where()
+    join, expression = _series(split, selection)
+    return query(
+        f"""
+        SELECT DISTINCT a.published_date, a.outlet_name AS outlet, a.title, a.topic, a.url,
+               a.article_id
+        FROM articles a {join}
+        WHERE {where} AND date_trunc('{granularity}', a.published_date)::DATE = ?
+          AND {expression} = ?
+        ORDER BY a.published_date DESC, a.title LIMIT {int(limit)}
+        """,
+        (*params, period, series),
+    )
+
+
+def countries_map(selection: Selection) -> pl.DataFrame:
+    """Articles per country (as subject, or mentioned) in the selection."""
+    where, params = selection.where()
+    about = " AND c.is_about" if selection.about_only else ""
+    return query(
+        f"""
+        SELECT c.country_code, count(DISTINCT a.article_id) AS articles
+        FROM articles a JOIN article_countries c ON c.article_id = a.article_id{about}
+        WHERE {where} GROUP BY 1 ORDER BY 2 DESC
+        """,
+        params,
+    )
+
+
+def top_entities(selection: Selection, kind: str, limit: int = 20) -> pl.DataFrame:
     where, params = selection.where()
     return query(
         f"""
-        WITH selected AS (
-            SELECT date_trunc('week', a.published_date)::DATE AS week, a.outlet_name AS outlet
-            FROM articles a WHERE {where}
-        ),
-        weeks AS (
-            SELECT range::DATE AS week
-            FROM range(date_trunc('week', ?::DATE), ?::DATE + 1, INTERVAL 7 DAY)
-        ),
-        shown AS (SELECT DISTINCT outlet FROM selected)
-        SELECT w.week, o.outlet, count(s.outlet) AS articles
-        FROM weeks w CROSS JOIN shown o
-        LEFT JOIN selected s ON s.week = w.week AND s.outlet = o.outlet
-        GROUP BY ALL ORDER BY w.week, o.outlet
+        SELECT e.entity_id, e.name, e.country_code, count(DISTINCT a.article_id) AS articles,
+               sum(ae.mentions) AS mentions
+        FROM articles a JOIN article_entities ae USING (article_id)
+        JOIN entities e USING (entity_id)
+        WHERE {where} AND e.type = ?
+        GROUP BY ALL ORDER BY articles DESC, mentions DESC, e.name LIMIT {int(limit)}
         """,
-        (*params, selection.start, selection.end),
+        (*params, kind),
+    )
+
+
+def co_occurring(selection: Selection, entity_id: str, limit: int = 15) -> pl.DataFrame:
+    where, params = selection.where()
+    return query(
+        f"""
+        SELECT e.name, e.type, count(DISTINCT a.article_id) AS articles
+        FROM articles a JOIN article_entities mine ON mine.article_id = a.article_id
+        JOIN article_entities other ON other.article_id = a.article_id
+        JOIN entities e ON e.entity_id = other.entity_id
+        WHERE {where} AND mine.entity_id = ? AND other.entity_id <> ?
+        GROUP BY ALL ORDER BY articles DESC, e.name LIMIT {int(limit)}
+        """,
+        (*params, entity_id, entity_id),
+    )
+
+
+def entity_names() -> pl.DataFrame:
+    return query(
+        "SELECT entity_id, name, type FROM entities ORDER BY articles DESC, name LIMIT 2000"
+    )
+
+
+def topic_labels() -> pl.DataFrame:
+    return query("SELECT topic, label_en, label_ar FROM topics ORDER BY topic")
+
+
+def country_codes() -> list[str]:
+    return query("SELECT country_code FROM article_countries GROUP BY 1 ORDER BY count(*) DESC")[
+        "country_code"
+    ].to_list()
+
+
+def outlet_countries() -> list[str]:
+    return query(
+        "SELECT DISTINCT outlet_country FROM articles WHERE outlet_country IS NOT NULL ORDER BY 1"
+    )["outlet_country"].to_list()
+
+
+def article(article_id: str) -> dict | None:
+    rows = query(
+        """
+        SELECT a.article_id, a.title, a.body, a.outlet_name AS outlet, a.outlet_country,
+               a.published_date, a.url, a.topic, t.label_en, t.label_ar
+        FROM articles a LEFT JOIN topics t USING (topic) WHERE a.article_id = ?
+        """,
+        (article_id,),
+    )
+    return rows.row(0, named=True) if rows.height else None
+
+
+def article_mentions(article_id: str) -> pl.DataFrame:
+    return query(
+        """
+        SELECT m.field, m.start, m."end", m.text, e.type, e.name, e.country_code
+        FROM entity_mentions m JOIN entities e USING (entity_id)
+        WHERE m.article_id = ? ORDER BY m.field, m.start
+        """,
+        (article_id,),
+    )
+
+
+def article_country_list(article_id: str) -> pl.DataFrame:
+    return query(
+        "SELECT country_code, mentions, is_about FROM article_countries WHERE article_id = ? "
+        "ORDER BY is_about DESC, mentions DESC",
+        (article_id,),
     )
 
 
@@ -114,7 +307,7 @@ def articles(selection: Selection, limit: int = 500) -> pl.DataFrame:
     where, params = selection.where()
     return query(
         f"""
-        SELECT a.published_date, a.outlet_name AS outlet, a.title, a.url, a.article_id
+        SELECT a.published_date, a.outlet_name AS outlet, a.title, a.topic, a.url, a.article_id
         FROM articles a WHERE {where}
         ORDER BY a.published_date DESC, a.outlet, a.title LIMIT {int(limit)}
         """,
@@ -125,8 +318,9 @@ def articles(selection: Selection, limit: int = 500) -> pl.DataFrame:
 def headlines(limit: int = 500) -> pl.DataFrame:
     return query(
         f"""
-        SELECT text, first_seen, last_seen, page_count,
-               round((epoch(last_seen) - epoch(first_seen)) / 86400, 1) AS days_on_ticker
-        FROM headlines ORDER BY page_count DESC, first_seen LIMIT {int(limit)}
+        SELECT h.text, h.first_seen::DATE AS first_seen_day, h.first_seen, h.last_seen,
+               h.page_count, h.topic,
+               round((epoch(h.last_seen) - epoch(h.first_seen)) / 86400, 1) AS days_on_ticker
+        FROM headlines h ORDER BY h.page_count DESC, h.first_seen LIMIT {int(limit)}
         """
     )

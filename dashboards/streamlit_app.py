@@ -1,19 +1,69 @@
-"""Marsad dashboard: entry point. Draws the shared sidebar, then runs the selected page."""
+"""Marsad dashboard: entry point. Draws the shared sidebar (its filters kept in the URL, so a
+link shares the view), then runs the selected page."""
 
 import datetime as dt
 
 import streamlit as st
 
 from dashboards import queries
+from dashboards.i18n import language, t
 from dashboards.style import RTL_CSS
+from marsad.topics import topic_label
 
 st.set_page_config(page_title="Marsad · مرصد", page_icon="📰", layout="wide")
 st.html(RTL_CSS)
 
+# URL parameter → session key, and whether it holds a list.
+URL_KEYS = {
+    "lang": ("lang", False),
+    "from": ("filters_start", False),
+    "to": ("filters_end", False),
+    "outlet": ("filters_outlets", True),
+    "outlet_country": ("filters_outlet_countries", True),
+    "topic": ("filters_topics", True),
+    "country": ("filters_countries", True),
+    "mode": ("filters_mode", False),
+    "entity": ("filters_entity", False),
+    "q": ("filters_search", False),
+}
+
+
+def _load_url_once() -> None:
+    if st.session_state.get("_url_loaded"):
+        return
+    params = st.query_params
+    for name, (key, many) in URL_KEYS.items():
+        if name in params:
+            st.session_state[key] = params.get_all(name) if many else params[name]
+    st.session_state["_url_loaded"] = True
+
+
+def _save_url() -> None:
+    values = {}
+    for name, (key, many) in URL_KEYS.items():
+        value = st.session_state.get(key)
+        if value in (None, "", []):
+            continue
+        values[name] = [str(v) for v in value] if many else str(value)
+    st.query_params.from_dict(values)
+
+
+_load_url_once()
+st.sidebar.radio(
+    "Language · اللغة",
+    ["en", "ar"],
+    format_func=lambda code: {"en": "English", "ar": "العربية"}[code],
+    horizontal=True,
+    key="lang",
+)
 PAGES = [
-    st.Page("app_pages/coverage.py", title="Coverage · التغطية", icon="📈", default=True),
-    st.Page("app_pages/articles.py", title="Articles · المقالات", icon="📰"),
-    st.Page("app_pages/headlines.py", title="Headlines · العناوين", icon="🗞️"),
+    st.Page("app_pages/coverage.py", title=t("coverage"), icon="📈", default=True),
+    st.Page("app_pages/map.py", title=t("map"), icon="🗺️"),
+    st.Page("app_pages/articles.py", title=t("articles"), icon="📰"),
+    st.Page("app_pages/entities.py", title=t("entities"), icon="👥"),
+    st.Page("app_pages/headlines.py", title=t("headlines"), icon="🗞️"),
+    st.Page("app_pages/outlets.py", title=t("outlets"), icon="🏢"),
+    st.Page("app_pages/sql.py", title=t("sql"), icon="🧮"),
 ]
 navigation = st.navigation(PAGES)
 
@@ -30,18 +80,77 @@ if bounds is None:
     st.info("The warehouse holds no dated articles yet.")
     st.stop()
 first_day, last_day = bounds
+
+
+def _day(key: str, default: dt.date) -> dt.date:
+    value = st.session_state.get(key)
+    try:
+        return dt.date.fromisoformat(str(value)) if value else default
+    except ValueError:
+        return default
+
+
+start, end = _day("filters_start", first_day), _day("filters_end", last_day)
 picked = st.sidebar.date_input(
-    "Publication dates · تاريخ النشر",
-    value=(first_day, last_day),
-    min_value=first_day,
-    max_value=max(last_day, dt.date.today()),
-    key="filters_dates",
+    t("dates"),
+    value=(start, end),
+    min_value=min(first_day, start),
+    max_value=max(last_day, dt.date.today(), end),
 )
-start, end = picked if isinstance(picked, tuple) and len(picked) == 2 else (first_day, last_day)
-chosen_outlets = st.sidebar.multiselect(
-    "Outlets · المنابر", queries.outlets(), key="filters_outlets", placeholder="All outlets"
+if isinstance(picked, tuple) and len(picked) == 2:
+    start, end = picked
+st.session_state["filters_start"], st.session_state["filters_end"] = str(start), str(end)
+
+outlets = st.sidebar.multiselect(
+    t("outlet_filter"), queries.outlets(), key="filters_outlets", placeholder=t("all")
 )
-st.session_state["selection"] = queries.Selection(start, end, tuple(chosen_outlets))
+outlet_countries = st.sidebar.multiselect(
+    t("outlet_country"),
+    queries.outlet_countries(),
+    key="filters_outlet_countries",
+    placeholder=t("all"),
+)
+topic_codes = queries.topic_labels()["topic"].to_list()
+topics = st.sidebar.multiselect(
+    t("topics"),
+    topic_codes,
+    format_func=lambda code: topic_label(code, language()),
+    key="filters_topics",
+    placeholder=t("all"),
+)
+countries = st.sidebar.multiselect(
+    t("countries"), queries.country_codes(), key="filters_countries", placeholder=t("all")
+)
+mode = st.sidebar.radio(
+    t("country_mode"),
+    ["about", "mentioned"],
+    format_func=t,
+    horizontal=True,
+    key="filters_mode",
+)
+entities = queries.entity_names()
+entity_ids = ["", *entities["entity_id"].to_list()]
+names = dict(
+    zip(entities["entity_id"], entities["name"] + " (" + entities["type"] + ")", strict=True)
+)
+if st.session_state.get("filters_entity") not in entity_ids:
+    st.session_state["filters_entity"] = ""
+entity = st.sidebar.selectbox(
+    t("entity"), entity_ids, format_func=lambda e: names.get(e, t("all")), key="filters_entity"
+)
+search = st.sidebar.text_input(t("search"), key="filters_search")
+st.session_state["selection"] = queries.Selection(
+    start,
+    end,
+    tuple(outlets),
+    tuple(outlet_countries),
+    tuple(topics),
+    tuple(countries),
+    mode != "mentioned",
+    entity or None,
+    search,
+)
+_save_url()
 st.sidebar.caption(f"Warehouse: `{queries.warehouse_path()}`")
 
 navigation.run()

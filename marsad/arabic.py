@@ -12,6 +12,8 @@ the same tables, so the pipeline (vectorized) and the CLI/dashboard (scalar) agr
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import polars as pl
 import regex
 
@@ -104,3 +106,59 @@ def match_keyed(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(_WHITESPACE, " ")
         .str.strip_chars()
     )
+
+
+# Proclitics (conjunction, preposition, article) and enclitics (pronouns, plural and
+# feminine endings) glued to a word; stripping them lets بالرياض, والرياض and الرياض meet.
+_PROCLITICS = (
+    "وبال",
+    "وكال",
+    "فبال",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "ولل",
+    "لل",
+    "ال",
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+)
+_ENCLITICS = ("كما", "هما", "ات", "ون", "ين", "ان", "ها", "هم", "كم", "نا", "يه", "يا", "ه", "ي")
+_MIN_STEM = 3
+_WORD_RE = regex.compile(r"[\p{L}\p{N}_]+")
+
+
+def strip_proclitics(word: str) -> str:
+    """``word`` without its leading conjunction/preposition/article, if a stem remains."""
+    for clitic in _PROCLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= _MIN_STEM:
+            return word[len(clitic) :]
+    return word
+
+
+@lru_cache(maxsize=500_000)  # news vocabulary repeats; stemming each token again is waste
+def light_stem(word: str) -> str:
+    """Light stem of a normalized word: proclitics and one enclitic or ending removed."""
+    word = strip_proclitics(word)
+    for clitic in _ENCLITICS:
+        if word.endswith(clitic) and len(word) - len(clitic) >= _MIN_STEM:
+            return word[: -len(clitic)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Words of ``match_key(text)``: the tokens topic and search features are built from."""
+    return _WORD_RE.findall(match_key(text))
+
+
+def sql_normalized(expression: str) -> str:
+    """``normalize``'s letter folds and dropped marks as a DuckDB SQL expression, so search in
+    the warehouse meets the same spellings as the pipeline (احمد finds أحمد)."""
+    folds = {k: v for k, v in _CHAR_FOLDS.items() if len(k) == 1 and len(v) == 1}
+    source, target = "".join(folds), "".join(folds.values())
+    dropped = _DROPPED_MARKS.replace("'", "''")
+    return f"translate(regexp_replace({expression}, '{dropped}', '', 'g'), '{source}', '{target}')"

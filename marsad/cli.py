@@ -137,6 +137,130 @@ def _dashboard(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def _classify(args: argparse.Namespace) -> int:
+    from marsad.topics import MODEL_PATH, TopicModel
+
+    model = TopicModel.load(args.model or MODEL_PATH)
+    status = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+            topic, scores = model.classify(item.get("title"), item.get("text"))
+            out = {"id": item.get("id"), "topic": topic, "scores": scores}
+        except ValueError as error:  # a bad line is reported in place; the rest goes on
+            print(f"marsad classify: line {number}: {error}", file=sys.stderr)
+            out, status = {"id": None, "error": f"line {number}: {error}"}, 1
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return status
+
+
+def _tag(args: argparse.Namespace) -> int:
+    from marsad.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, article_countries
+
+    model = Path(args.model) if args.model else MODEL_PATH
+    tagger = EntityTagger(model, model.parent / CLUSTERS_PATH.name)
+    status = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+            text = item.get("text") or ""
+            if not isinstance(text, str):
+                raise ValueError("text is not a string")
+            mentions, countries = tagger.analyse(text)
+            out = {"id": item.get("id"), "entities": [vars(m) for m in mentions]}
+            if args.countries:
+                out["countries"] = article_countries([], countries)
+        except ValueError as error:  # a bad line is reported in place; the rest goes on
+            print(f"marsad tag: line {number}: {error}", file=sys.stderr)
+            out, status = {"id": None, "error": f"line {number}: {error}"}, 1
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        if args.flush:
+            sys.stdout.flush()
+    return status
+
+
+def _eval_ner(args: argparse.Namespace) -> int:
+    from marsad.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger
+    from marsad.entity_training import evaluate_tagger, read_conll
+
+    try:
+        sentences = read_conll(Path(args.conll))
+    except (OSError, ValueError) as error:
+        print(f"marsad eval ner: {error}", file=sys.stderr)
+        return 2
+    model = Path(args.model) if args.model else MODEL_PATH
+    scores = evaluate_tagger(EntityTagger(model, model.parent / CLUSTERS_PATH.name), sentences)
+    print(f"sentences      {len(sentences)}")
+    print(f"tokens         {scores.tokens}")
+    print(f"tokens/s       {scores.tokens / max(scores.seconds, 1e-9):,.0f}  (tagging only)")
+    for kind, p, r, f1, gold, predicted in scores.per_type.iter_rows():
+        print(f"{kind:<5}  P {p:.4f}  R {r:.4f}  F1 {f1:.4f}  gold {gold}  predicted {predicted}")
+    print(
+        f"micro  P {scores.micro_precision:.4f}  R {scores.micro_recall:.4f}  "
+        f"F1 {scores.micro_f1:.4f}  (PER, ORG, LOC; exact spans)"
+    )
+    return 0
+
+
+def _eval_topics(args: argparse.Namespace) -> int:
+    import time
+
+    import polars as pl
+
+    from marsad.topic_training import evaluate, read_labelled_file
+    from marsad.topics import MODEL_PATH, TopicModel, topic_label
+
+    try:
+        documents = read_labelled_file(Path(args.file), args.source)
+    except (OSError, ValueError, pl.exceptions.PolarsError) as error:
+        print(f"marsad eval topics: {error}", file=sys.stderr)
+        return 2
+    model = TopicModel.load(args.model or MODEL_PATH)
+    started = time.perf_counter()
+    predicted = [model.classify(t, x)[0] for t, x in documents.select("title", "text").iter_rows()]
+    seconds = time.perf_counter() - started
+    scores = evaluate(documents["topic"].to_list(), predicted)
+    print(f"documents      {scores.documents}")
+    print(f"accuracy       {scores.accuracy:.4f}")
+    print(f"macro-F1       {scores.macro_f1:.4f}  (over the {scores.per_topic.height} gold topics)")
+    print(f"documents/s    {scores.documents / max(seconds, 1e-9):,.0f}")
+    print("\nper topic")
+    for code, p, r, f1, support in scores.per_topic.iter_rows():
+        print(f"  {code}  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}  n {support:5d}  {topic_label(code)}")
+    print("\nconfusion (rows gold, columns predicted)")
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250):
+        print(scores.confusion)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.models.assets import entity_model, topic_model, word_vectors
+    from pipelines.resources import ModelStore
+
+    models = ModelStore(models_path=args.models, training_data_path=args.data)
+    result = dg.materialize(
+        [word_vectors, topic_model, entity_model],
+        resources={"models": models},
+        raise_on_error=False,
+    )
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        shown = {k: v.value for k, v in materialization.metadata.items() if "per_topic" not in k}
+        print(materialization.asset_key.to_user_string(), json.dumps(shown, default=str))
+    return 0 if result.success else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marsad", description="Marsad: an observatory of Arabic news coverage."
@@ -168,6 +292,55 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser("parse", help="print one raw page, parsed, as JSON")
     parse.add_argument("file")
     parse.set_defaults(handler=_parse)
+
+    classify = commands.add_parser(
+        "classify",
+        help="IPTC topics of JSONL lines {id, title, text} on stdin, as JSONL on stdout",
+    )
+    classify.add_argument("--model", metavar="NPZ", help="topic model (default: shipped)")
+    classify.set_defaults(handler=_classify)
+
+    evaluation = commands.add_parser("eval", help="measure a model on labelled data")
+    tasks = evaluation.add_subparsers(dest="task", required=True)
+    eval_topics = tasks.add_parser(
+        "topics",
+        help="accuracy, macro-F1 and confusion of the topic model on a labelled JSONL/Parquet "
+        "file (label, category or topic column: IPTC codes or ANT/ASND labels)",
+    )
+    eval_topics.add_argument("--file", required=True)
+    eval_topics.add_argument("--source", choices=["antcorpus", "asnd"], help="label set")
+    eval_topics.add_argument("--model", metavar="NPZ", help="topic model (default: shipped)")
+    eval_topics.set_defaults(handler=_eval_topics)
+
+    eval_ner = tasks.add_parser(
+        "ner",
+        help="per-type and micro precision/recall/F1 (exact spans) and tokens per second of the "
+        "entity recognizer on a CoNLL file (token<TAB>tag, IOB2)",
+    )
+    eval_ner.add_argument("--conll", required=True)
+    eval_ner.add_argument("--model", metavar="CRFSUITE", help="entity model (default: shipped)")
+    eval_ner.set_defaults(handler=_eval_ner)
+
+    tag = commands.add_parser(
+        "tag",
+        help="named entities of JSONL lines {id, text} on stdin, as JSONL on stdout "
+        "(character offsets, end exclusive)",
+    )
+    tag.add_argument(
+        "--countries", action="store_true", help="add each line's countries and is_about"
+    )
+    tag.add_argument("--model", metavar="CRFSUITE", help="entity model (default: shipped)")
+    tag.add_argument(
+        "--flush", action="store_true", help="flush after every line (interactive use)"
+    )
+    tag.set_defaults(handler=_tag)
+
+    training = commands.add_parser(
+        "train", help="train the word vectors, topic and entity models (the Dagster model assets)"
+    )
+    training.add_argument("--data", default="../shared/data", help="training data folder")
+    training.add_argument("--models", default="data/models", help="where models are written")
+    training.set_defaults(handler=_train)
 
     dashboard = commands.add_parser("dashboard", help="start the Streamlit dashboard")
     dashboard.add_argument(

@@ -111,6 +111,23 @@ PLACES = [
     ("الصين", "بكين", "الصينية"),
 ]
 
+COUNTRY_CODES = {
+    "المغرب": "MA",
+    "الجزائر": "DZ",
+    "تونس": "TN",
+    "مصر": "EG",
+    "السعودية": "SA",
+    "لبنان": "LB",
+    "الأردن": "JO",
+    "فرنسا": "FR",
+    "روسيا": "RU",
+    "تركيا": "TR",
+    "إسبانيا": "ES",
+    "ليبيا": "LY",
+    "الولايات المتحدة": "US",
+    "الصين": "CN",
+}
+
 PEOPLE = [
     "محمد بن علي",
     "فاطمة الزهراء",
@@ -262,6 +279,7 @@ class SyntheticPage:
     headlines: list[str]
     topic: str | None
     meta: dict | None = None
+    country_code: str | None = None  # the country the story is set in
     broken: str | None = None  # expected quarantine reason
     variations: list[str] = field(default_factory=list)
 
@@ -363,6 +381,7 @@ def make_page(rng: random.Random, index: int, start: dt.date, days: int) -> Synt
         body="\n".join(paragraphs),
         headlines=headlines,
         topic=topic,
+        country_code=COUNTRY_CODES[country],
         meta=meta,
         variations=variations,
     )

@@ -124,7 +124,12 @@ TABLES: dict[str, Table] = {
                 C("title", "VARCHAR", "Headline of the article."),
                 C("body", "VARCHAR", "Body paragraphs joined by newlines, boilerplate removed."),
                 C("language", "VARCHAR", "ar when most letters are Arabic, else und."),
-                C("topic", "VARCHAR", "Primary IPTC Media Topic code (null until classified)."),
+                C(
+                    "topic",
+                    "VARCHAR",
+                    "Primary IPTC Media Topic code (see topics); null when the text has no "
+                    "word the classifier knows.",
+                ),
                 C("page_count", "BIGINT", "Number of pages the article was seen on."),
                 C("fetched_at", "TIMESTAMPTZ", "When the first page was crawled (UTC)."),
             ),
@@ -144,7 +149,7 @@ TABLES: dict[str, Table] = {
                 C("last_seen", "TIMESTAMPTZ", "Latest crawl time of a page showing it."),
                 C("page_count", "BIGINT", "Number of distinct pages whose ticker showed it."),
                 C("sightings", "BIGINT", "Number of times it was shown (a ticker may repeat)."),
-                C("topic", "VARCHAR", "Primary IPTC Media Topic code (null until classified)."),
+                C("topic", "VARCHAR", "Primary IPTC Media Topic code (see topics)."),
             ),
             ("headline_id",),
         ),
@@ -161,6 +166,117 @@ TABLES: dict[str, Table] = {
                 ),
             ),
             ("page_id", "position"),
+        ),
+        Table(
+            "topics",
+            "The IPTC Media Topics (top level) articles and headlines are classified into.",
+            (
+                C("topic", "VARCHAR", "IPTC Media Topic code, e.g. 15000000 (sport)."),
+                C("qcode", "VARCHAR", "The code as an IPTC qcode, e.g. medtop:15000000."),
+                C("label_en", "VARCHAR", "English label."),
+                C("label_ar", "VARCHAR", "Arabic label."),
+                C(
+                    "source_labels",
+                    "VARCHAR",
+                    "Labels of the training corpora mapped to this topic (source:label).",
+                ),
+            ),
+            ("topic",),
+        ),
+        Table(
+            "article_topics",
+            "One row per article and topic with a score above 0.",
+            (
+                C("article_id", "VARCHAR", "The article."),
+                C("topic", "VARCHAR", "IPTC Media Topic code."),
+                C("score", "DOUBLE", "Probability of the topic (scores of an article sum to 1)."),
+                C("is_primary", "BOOLEAN", "Whether this is the article's primary topic."),
+            ),
+            ("article_id", "topic"),
+        ),
+        Table(
+            "headline_topics",
+            "One row per ticker headline and topic with a score above 0.",
+            (
+                C("headline_id", "VARCHAR", "The headline."),
+                C("topic", "VARCHAR", "IPTC Media Topic code."),
+                C("score", "DOUBLE", "Probability of the topic (scores of a headline sum to 1)."),
+                C("is_primary", "BOOLEAN", "Whether this is the headline's primary topic."),
+            ),
+            ("headline_id", "topic"),
+        ),
+        Table(
+            "entities",
+            "One row per distinct named entity (person, organisation, place).",
+            (
+                C(
+                    "entity_id",
+                    "VARCHAR",
+                    "Stable id: type plus the clitic-free normalized words, so spellings and "
+                    "clitic forms of one name are one entity.",
+                ),
+                C("type", "VARCHAR", "PER, ORG or LOC."),
+                C("name", "VARCHAR", "The spelling seen most often."),
+                C(
+                    "country_code",
+                    "VARCHAR",
+                    "ISO 3166-1 alpha-2 country of a place (or of an organisation named after "
+                    "one); null for people and unplaced names.",
+                ),
+                C("articles", "BIGINT", "Articles that mention it."),
+                C("mentions", "BIGINT", "Mentions in all articles."),
+                C("spellings", "VARCHAR[]", "Every spelling seen, most frequent first."),
+            ),
+            ("entity_id",),
+        ),
+        Table(
+            "article_entities",
+            "One row per entity mentioned in an article.",
+            (
+                C("article_id", "VARCHAR", "The article."),
+                C("entity_id", "VARCHAR", "The entity."),
+                C("mentions", "BIGINT", "Mentions in the title and body."),
+                C("in_title", "BOOLEAN", "Whether the title names it."),
+            ),
+            ("article_id", "entity_id"),
+        ),
+        Table(
+            "entity_mentions",
+            "One row per mention of an entity, with character offsets for highlighting.",
+            (
+                C("article_id", "VARCHAR", "The article."),
+                C("entity_id", "VARCHAR", "The entity."),
+                C("field", "VARCHAR", "title or body."),
+                C("start", "BIGINT", "Offset of the first character in the field (0-based)."),
+                C("end", "BIGINT", "Offset just past the last character (exclusive)."),
+                C("text", "VARCHAR", "The mention as written."),
+            ),
+        ),
+        Table(
+            "article_countries",
+            "One row per country an article mentions (names, demonyms, cities, institutions).",
+            (
+                C("article_id", "VARCHAR", "The article."),
+                C("country_code", "VARCHAR", "ISO 3166-1 alpha-2."),
+                C("mentions", "BIGINT", "Mentions in the title and body."),
+                C(
+                    "is_about",
+                    "BOOLEAN",
+                    "Whether it is one of the article's main countries (mentions weighted "
+                    "towards title and lead; at least half the top country's weight).",
+                ),
+            ),
+            ("article_id", "country_code"),
+        ),
+        Table(
+            "headline_countries",
+            "One row per country a ticker headline mentions.",
+            (
+                C("headline_id", "VARCHAR", "The headline."),
+                C("country_code", "VARCHAR", "ISO 3166-1 alpha-2."),
+                C("mentions", "BIGINT", "Mentions in the headline."),
+            ),
+            ("headline_id", "country_code"),
         ),
         Table(
             "quarantine",

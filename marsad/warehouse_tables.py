@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import polars as pl
 
+from marsad.annotation import (
+    ANNOTATION_SCHEMA,
+    COUNTRY_MENTIONS,
+    TOPIC_SCORES,
+    classify_texts,
+    tag_texts,
+)
 from marsad.arabic import match_keyed
 from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, group, similar_pairs
+from marsad.entities import CountryMention, EntityTagger, article_countries
 from marsad.ids import stable_id_expr
 from marsad.outlets import registry
+from marsad.topics import TopicModel, topics_frame
 
 PAGE_STATUSES = ("article", "duplicate", "quarantined", "skipped")
 
@@ -132,7 +141,113 @@ def _outlets(articles: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def build_tables(records: pl.DataFrame, parsed: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def _topic_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Long table (key, topic, score, is_primary) from ``topic`` and ``topic_scores``."""
+    return (
+        frame.select(key, pl.col("topic").alias("primary"), "topic_scores")
+        .explode("topic_scores")
+        .unnest("topic_scores")
+        .filter(pl.col("topic").is_not_null())
+        .with_columns((pl.col("topic") == pl.col("primary")).alias("is_primary"))
+        .select(key, "topic", "score", "is_primary")
+        .sort(key, "topic")
+    )
+
+
+def _entity_tables(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """``entities``, ``article_entities`` and ``entity_mentions`` from the articles'
+    ``entities`` mention lists."""
+    mentions = (
+        articles.select("article_id", "entities")
+        .explode("entities")
+        .unnest("entities")
+        .filter(pl.col("entity_id").is_not_null())
+    )
+    # The name shown is the spelling seen most often (ties: the shortest, then first).
+    names = (
+        mentions.group_by("entity_id", "text")
+        .len()
+        .sort(
+            "entity_id",
+            "len",
+            pl.col("text").str.len_chars(),
+            "text",
+            descending=[False, True, False, False],
+        )
+        .group_by("entity_id", maintain_order=True)
+        .agg(pl.col("text").first().alias("name"), pl.col("text").alias("spellings"))
+    )
+    countries = (
+        mentions.filter(pl.col("country_code").is_not_null())
+        .group_by("entity_id", "country_code")
+        .len()
+        .sort("entity_id", "len", "country_code", descending=[False, True, False])
+        .group_by("entity_id", maintain_order=True)
+        .agg(pl.col("country_code").first())
+    )
+    entities = (
+        mentions.group_by("entity_id")
+        .agg(
+            pl.col("type").first(),
+            pl.col("article_id").n_unique().cast(pl.Int64).alias("articles"),
+            pl.len().cast(pl.Int64).alias("mentions"),
+        )
+        .join(names, on="entity_id")
+        .join(countries, on="entity_id", how="left")
+        .select("entity_id", "type", "name", "country_code", "articles", "mentions", "spellings")
+        .sort("entity_id")
+    )
+    article_entities = (
+        mentions.group_by("article_id", "entity_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("mentions"),
+            (pl.col("field") == "title").any().alias("in_title"),
+        )
+        .sort("article_id", "entity_id")
+    )
+    entity_mentions = mentions.select(
+        "article_id", "entity_id", "field", "start", "end", "text"
+    ).sort("article_id", "field", "start")
+    return {
+        "entities": entities,
+        "article_entities": article_entities,
+        "entity_mentions": entity_mentions,
+    }
+
+
+def _country_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """(key, country_code, mentions, is_about) from ``countries`` mention lists."""
+    rows = []
+    for item, mentions in frame.select(key, "countries").iter_rows():
+        title = [
+            CountryMention(m["country_code"], m["start"], m["end"], m["kind"])
+            for m in mentions or []
+            if m["field"] == "title"
+        ]
+        body = [
+            CountryMention(m["country_code"], m["start"], m["end"], m["kind"])
+            for m in mentions or []
+            if m["field"] != "title"
+        ]
+        rows += [{key: item, **c} for c in article_countries(title, body)]
+    return pl.DataFrame(
+        rows,
+        schema={
+            key: pl.String,
+            "country_code": pl.String,
+            "mentions": pl.Int64,
+            "is_about": pl.Boolean,
+        },
+    ).sort(key, "country_code")
+
+
+def build_tables(
+    records: pl.DataFrame,
+    parsed: pl.DataFrame,
+    annotations: pl.DataFrame | None = None,
+    topic_model: TopicModel | None = None,
+    tagger: EntityTagger | None = None,
+) -> dict[str, pl.DataFrame]:
     """The warehouse tables from page records (``inputs.records.RECORD_SCHEMA``) and their
     article parts (``page_parsing.PARSED_COLUMNS``)."""
     joined = _with_statuses(join_parsed(records, parsed))
@@ -178,11 +293,17 @@ def build_tables(records: pl.DataFrame, parsed: pl.DataFrame) -> dict[str, pl.Da
             "title",
             "body",
             "language",
-            pl.lit(None, dtype=pl.String).alias("topic"),
             "page_count",
             "fetched_at",
         )
     )
+    if annotations is None:
+        annotations = pl.DataFrame(schema=ANNOTATION_SCHEMA)
+    articles = articles.join(annotations, on="page_id", how="left")
+    article_topics = _topic_rows(articles, "article_id")
+    entity_tables = _entity_tables(articles)
+    countries_of_articles = _country_rows(articles, "article_id")
+    articles = articles.drop("topic_scores", "entities", "countries")
     sightings = (
         joined.filter(pl.col("headlines").list.len() > 0)
         .select("page_id", "fetched_at", "headlines")
@@ -201,9 +322,29 @@ def build_tables(records: pl.DataFrame, parsed: pl.DataFrame) -> dict[str, pl.Da
             pl.col("page_id").n_unique().cast(pl.Int64).alias("page_count"),
             pl.len().cast(pl.Int64).alias("sightings"),
         )
-        .with_columns(pl.lit(None, dtype=pl.String).alias("topic"))
         .sort("first_seen", "headline_id")
     )
+    if topic_model is not None:
+        headline_texts = headlines["text"].to_list()
+        headlines = pl.concat(
+            [headlines, classify_texts(topic_model, headline_texts, [None] * len(headline_texts))],
+            how="horizontal",
+        )
+    else:
+        headlines = headlines.with_columns(
+            pl.lit(None, dtype=pl.String).alias("topic"),
+            pl.lit([], dtype=TOPIC_SCORES).alias("topic_scores"),
+        )
+    headline_topics = _topic_rows(headlines, "headline_id")
+    if tagger is not None:
+        headlines = pl.concat(
+            [headlines, tag_texts(tagger, {"title": headlines["text"].to_list()})],
+            how="horizontal",
+        )
+    else:
+        headlines = headlines.with_columns(pl.lit([], dtype=COUNTRY_MENTIONS).alias("countries"))
+    countries_of_headlines = _country_rows(headlines, "headline_id").drop("is_about")
+    headlines = headlines.drop("topic_scores", "entities", "countries", strict=False)
     page_headlines = sightings.select("page_id", "headline_id", pl.col("position").cast(pl.Int64))
 
     quarantine = joined.filter(pl.col("status") == "quarantined").select(
@@ -220,6 +361,12 @@ def build_tables(records: pl.DataFrame, parsed: pl.DataFrame) -> dict[str, pl.Da
         "page_headlines": page_headlines,
         "quarantine": quarantine,
         "outlets": _outlets(articles),
+        "topics": topics_frame(),
+        "article_topics": article_topics,
+        "headline_topics": headline_topics,
+        **entity_tables,
+        "article_countries": countries_of_articles,
+        "headline_countries": countries_of_headlines,
     }
 
 

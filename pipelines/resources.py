@@ -11,11 +11,22 @@ import polars as pl
 import pyarrow.parquet as pq
 from pydantic import Field
 
+from marsad.entities import CLUSTERS_PATH, EntityTagger
+from marsad.entities import MODEL_PATH as ENTITY_MODEL_PATH
 from marsad.ids import stable_id
 from marsad.inputs import ColumnMap
+from marsad.topics import MODEL_PATH as SHIPPED_TOPIC_MODEL
+from marsad.topics import TopicModel
+
+SHIPPED_MODELS = SHIPPED_TOPIC_MODEL.parent
+TOPIC_MODEL_FILE = SHIPPED_TOPIC_MODEL.name
+ENTITY_MODEL_FILE = ENTITY_MODEL_PATH.name
+CLUSTERS_FILE = CLUSTERS_PATH.name
 
 DEFAULT_INBOX = "data/inbox"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+DEFAULT_MODELS = "data/models"
+DEFAULT_TRAINING_DATA = "../shared/data"
 
 
 class MarsadStorage(dg.ConfigurableResource):
@@ -113,6 +124,50 @@ class MarsadStorage(dg.ConfigurableResource):
             return pl.DataFrame(), missing
         parts = pl.scan_parquet(present, missing_columns="insert", extra_columns="ignore")
         return parts.select(pl.exclude(exclude)).collect(), missing
+
+
+class ModelStore(dg.ConfigurableResource):
+    """Where the pipeline looks for training data and keeps the models it trains. Without a
+    trained model the one shipped in the repository (``marsad/models``) is used."""
+
+    models_path: str = DEFAULT_MODELS
+    training_data_path: str = DEFAULT_TRAINING_DATA
+
+    @property
+    def models_dir(self) -> Path:
+        return Path(self.models_path)
+
+    @property
+    def training_data(self) -> Path:
+        return Path(self.training_data_path)
+
+    def training_file(self, relative: str) -> Path | None:
+        path = self.training_data / relative
+        return path if path.is_file() else None
+
+    def trained_path(self, name: str) -> Path:
+        return self.models_dir / name
+
+    def model_path(self, name: str) -> Path:
+        """The trained model ``name`` if the pipeline made one, else the shipped one."""
+        trained = self.trained_path(name)
+        return trained if trained.is_file() else SHIPPED_MODELS / name
+
+    def topic_model(self) -> TopicModel:
+        return TopicModel.load(self.model_path(TOPIC_MODEL_FILE))
+
+    def entity_tagger(self) -> EntityTagger:
+        # The CRF and the clusters its features were built with go together.
+        folder = self.model_path(ENTITY_MODEL_FILE).parent
+        return EntityTagger(folder / ENTITY_MODEL_FILE, folder / CLUSTERS_FILE)
+
+
+def models_from_env() -> ModelStore:
+    """Model store for `dagster dev`: MARSAD_MODELS and MARSAD_TRAINING_DATA."""
+    return ModelStore(
+        models_path=os.environ.get("MARSAD_MODELS", DEFAULT_MODELS),
+        training_data_path=os.environ.get("MARSAD_TRAINING_DATA", DEFAULT_TRAINING_DATA),
+    )
 
 
 def storage_from_env() -> MarsadStorage:

@@ -13,6 +13,10 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MARSAD_SHARED", REPO.parent / "shared"))
 SEED_PAGE = SHARED / "seeds" / "000_1fc044aca069b789.txt"
 
+# Pipeline runs in tests use the models shipped in the repository, not ones a developer
+# trained into data/models.
+os.environ["MARSAD_MODELS"] = str(REPO / "tests" / "no-trained-models")
+
 
 def shared_file(path: Path) -> Path:
     """A file from ../shared: skipped where absent, but a failure under CI."""

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import duckdb
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -48,3 +50,99 @@ def test_missing_warehouse_explains_what_to_do(tmp_path: Path, monkeypatch: pyte
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert "make run" in app.warning[0].value
+
+
+PAGES = (
+    "app_pages/coverage.py",
+    "app_pages/map.py",
+    "app_pages/articles.py",
+    "app_pages/entities.py",
+    "app_pages/headlines.py",
+    "app_pages/outlets.py",
+    "app_pages/sql.py",
+)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(app: AppTest, page: str):
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, page
+
+
+def test_search_normalizes_arabic_spelling(built_warehouse: Path):
+    from dashboards.queries import Selection
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        first, last = con.execute(
+            "SELECT min(published_date), max(published_date) FROM articles"
+        ).fetchone()
+        with_hamza = con.execute(
+            "SELECT count(*) FROM articles WHERE title || body LIKE '%أحمد%'"
+        ).fetchone()[0]
+        where, params = Selection(first, last, search="احمد").where()
+        found = con.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+    assert with_hamza > 0 and found >= with_hamza
+
+
+def test_coverage_shares_are_ratios_of_sums_and_gaps_are_zero(app: AppTest, built_warehouse):
+    # ``app`` points MARSAD_WAREHOUSE at the built warehouse.
+    from dashboards import queries
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        first, last = con.execute(
+            "SELECT min(published_date), max(published_date) FROM articles"
+        ).fetchone()
+    coverage = queries.coverage(queries.Selection(first, last), "topic", "month")
+    periods = coverage["period"].unique().sort()
+    assert periods.len() >= 12  # every month, with or without articles
+    assert (coverage["articles"] >= 0).all()
+    per_period = coverage.group_by("period").agg(pl.col("articles").sum(), pl.col("total").first())
+    assert (per_period["articles"] <= per_period["total"]).all()
+    assert (
+        coverage.filter(pl.col("total") == 0)["share"].null_count()
+        == coverage.filter(pl.col("total") == 0).height
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY articles TO '/tmp/x.csv'",
+        "ATTACH '/tmp/x.duckdb'",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "CREATE TABLE t AS SELECT 1",
+        "CREATE TEMP TABLE t AS SELECT 1",
+        "SET enable_external_access = true",
+        "PRAGMA database_list",
+        "SELECT 1; SELECT 2",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        "SELECT * FROM glob('/etc/*')",
+        "DROP TABLE articles",
+    ],
+)
+def test_sql_console_refuses_anything_but_a_select_on_the_warehouse(built_warehouse, sql):
+    from dashboards.sql_console import RefusedQuery, run_select
+
+    with pytest.raises(RefusedQuery):
+        run_select(built_warehouse, sql)
+
+
+def test_sql_console_runs_a_select_with_a_row_limit(built_warehouse):
+    from dashboards.sql_console import run_select, schema
+
+    rows, cut = run_select(built_warehouse, "SELECT * FROM pages;", limit=5)
+    assert rows.height == 5 and cut
+    columns = schema(built_warehouse)
+    assert {"articles", "article_countries", "topics"} <= set(columns["table_name"])
+    assert columns["comment"].null_count() == 0
+
+
+def test_page_text_is_escaped_and_mentions_bold():
+    from dashboards.safe_text import escape, highlighted
+
+    assert escape("<script>x</script>") == "\\<script\\>x\\</script\\>"
+    assert escape("[a](http://x) ![i](y)") == "\\[a\\]\\(http\\://x\\) \\!\\[i\\]\\(y\\)"
+    assert highlighted("قال بوتين اليوم", [(4, 9)]) == "قال **بوتين** اليوم"

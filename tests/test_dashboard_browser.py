@@ -12,7 +12,26 @@ from pathlib import Path
 import pytest
 
 from bench.commands import marsad_command, run_marsad
-from marsad.synthetic import generate, write_pages
+from marsad.synthetic import SyntheticPage, generate, write_pages
+
+SCRIPT_TITLE = "<script>window.__pwned = 1</script> عنوان <b>عريض</b>"
+
+
+def _hostile_page() -> SyntheticPage:
+    """A generated page whose title is an HTML script: the dashboard must show it as text."""
+    page = generate(1, seed=77)[0]
+    content = page.content.decode("utf-8").replace(page.title, SCRIPT_TITLE)
+    return SyntheticPage(
+        name="hostile_title.txt",
+        content=content.encode("utf-8"),
+        title=SCRIPT_TITLE,
+        outlet=page.outlet,
+        published_date=page.published_date,
+        body=page.body,
+        headlines=page.headlines,
+        topic=page.topic,
+    )
+
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -65,7 +84,7 @@ def browser():
 def dashboard(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`marsad dashboard` on its own warehouse, as a user starts it."""
     warehouse = tmp_path / "warehouse.duckdb"
-    write_pages(generate(40, seed=21), tmp_path / "raw")
+    write_pages([*generate(40, seed=21), _hostile_page()], tmp_path / "raw")
     run_marsad([tmp_path / "raw"], warehouse)
     port = _free_port()
     process = subprocess.Popen(
@@ -97,7 +116,7 @@ def test_pages_load_and_show_data(browser, dashboard):
     url, _ = dashboard
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     _open(page, url)
-    assert _metric(page, "Articles") == "40"
+    assert _metric(page, "Articles") == "41"
     page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -114,7 +133,7 @@ def test_dashboard_keeps_serving_while_the_warehouse_is_republished(browser, das
     url, warehouse = dashboard
     page = browser.new_page()
     _open(page, url)
-    assert _metric(page, "Articles") == "40"
+    assert _metric(page, "Articles") == "41"
 
     write_pages(generate(90, seed=22), tmp_path / "more")
     run = subprocess.Popen(
@@ -134,10 +153,126 @@ def test_dashboard_keeps_serving_while_the_warehouse_is_republished(browser, das
     while run.poll() is None:  # reload throughout the run: never an error, never locked out
         _open(page, url)
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert _metric(page, "Articles") in ("40", "130")
+        assert _metric(page, "Articles") in ("41", "131")
         reloads += 1
     assert run.returncode == 0
     assert reloads >= 1
     _open(page, url)
-    assert _metric(page, "Articles") == "130"
+    assert _metric(page, "Articles") == "131"
+    page.close()
+
+
+PAGES = ("", "map", "articles", "entities", "headlines", "outlets", "sql")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_page_loads_in_both_languages(browser, dashboard, language):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    for path in PAGES:
+        page.goto(f"{url}/{path}?lang={language}")
+        page.locator('[data-testid="stSidebar"]').wait_for(timeout=30000)
+        page.locator(
+            '[data-testid="stMainBlockContainer"] h1, [data-testid="stHeading"]'
+        ).first.wait_for(timeout=30000)
+        page.wait_for_timeout(500)
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+    if language == "ar":
+        assert page.get_by_text("المواضيع").first.is_visible()
+    page.close()
+
+
+def test_a_filter_round_trips_through_the_url(browser, dashboard):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/articles?topic=15000000&q=%D9%85%D9%87%D8%A7%D8%AC%D9%85")  # q=مهاجم
+    page.get_by_text("articles shown").wait_for(timeout=30000)
+    shown = page.get_by_text("articles shown").inner_text()
+    assert not shown.startswith("41 ")
+    # The filters stay in the URL, so the link can be shared.
+    assert "topic=15000000" in page.url and "q=" in page.url
+    page.close()
+
+
+def test_a_click_on_the_chart_lists_the_articles_behind_it(browser, dashboard):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    _open(page, url)
+    point = page.locator(".js-plotly-plot .scatterlayer .point").first
+    point.wait_for(timeout=30000)
+    points = page.locator(".js-plotly-plot .scatterlayer .point")
+    # Click points until one with articles is found (zero-filled periods list none).
+    for i in range(min(points.count(), 40)):
+        points.nth(i).click(force=True)
+        page.wait_for_timeout(700)
+        drill = page.locator('[data-testid="stDataFrame"]')
+        if drill.count() and page.get_by_text("·").count():
+            heading = page.locator("h3").last.inner_text()
+            if not heading.endswith(": 0"):
+                break
+    assert page.locator("h3").last.inner_text().split(": ")[-1] != "0"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def _run_sql(page, sql: str, expected) -> None:
+    """Type a query and press Run until the expected answer shows (a click that lands while
+    the app reruns for the new text is dropped by the browser, not by the app)."""
+    editor = page.locator("textarea").first
+    editor.fill(sql)
+    editor.press("Tab")
+    for _ in range(5):
+        page.get_by_role("button", name="Run · تشغيل").click()
+        try:
+            expected.first.wait_for(timeout=8000)
+            return
+        except Exception:
+            continue
+    expected.first.wait_for(timeout=8000)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY articles TO '/tmp/marsad_leak.csv'",
+        "ATTACH '/tmp/other.duckdb'",
+        "INSTALL httpfs",
+        "CREATE TABLE t AS SELECT 1",
+        "SELECT * FROM read_csv('/etc/passwd')",
+    ],
+)
+def test_sql_page_refuses_writes_and_file_access(browser, dashboard, sql):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/sql")
+    editor = page.locator("textarea").first
+    editor.wait_for(timeout=30000)
+    _run_sql(page, sql, page.get_by_text("Refused"))
+    assert not Path("/tmp/marsad_leak.csv").exists()
+    page.close()
+
+
+def test_sql_page_runs_a_select(browser, dashboard):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/sql")
+    editor = page.locator("textarea").first
+    editor.wait_for(timeout=30000)
+    _run_sql(page, "SELECT count(*) AS n FROM articles", page.get_by_text("Download CSV"))
+    assert page.get_by_text("Refused").count() == 0
+    page.close()
+
+
+def test_a_title_holding_a_script_is_shown_as_text(browser, dashboard):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{url}/articles?q=%D8%B9%D8%B1%D9%8A%D8%B6")  # q=عريض
+    reader = page.locator(".st-key-reader")
+    reader.wait_for(timeout=30000)
+    assert "<script>window.__pwned = 1</script>" in reader.inner_text()
+    assert page.evaluate("window.__pwned") is None
+    assert reader.locator("script, b").count() == 0
+    assert dialogs == []
     page.close()

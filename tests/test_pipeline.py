@@ -11,16 +11,41 @@ from pipelines.definitions import defs
 from pipelines.resources import MarsadStorage
 from pipelines.runner import run_once
 
-TABLE_ASSETS = {"pages", "articles", "headlines", "page_headlines", "quarantine", "outlets"}
+TABLE_ASSETS = {
+    "pages",
+    "articles",
+    "headlines",
+    "page_headlines",
+    "quarantine",
+    "outlets",
+    "topics",
+    "article_topics",
+    "headline_topics",
+    "entities",
+    "article_entities",
+    "entity_mentions",
+    "article_countries",
+    "headline_countries",
+}
 
 
 def test_definitions_load_with_the_expected_graph():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert keys == {"raw_pages", "parsed_pages", "warehouse", *TABLE_ASSETS}
+    assert keys == {
+        "word_vectors",
+        "topic_model",
+        "entity_model",
+        "raw_pages",
+        "parsed_pages",
+        "annotated_pages",
+        "warehouse",
+        *TABLE_ASSETS,
+    }
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert groups["raw_pages"] == "ingest"
-    assert groups["parsed_pages"] == "parse"
+    assert groups["parsed_pages"] == groups["annotated_pages"] == "parse"
+    assert groups["word_vectors"] == groups["topic_model"] == groups["entity_model"] == "models"
     assert {groups[t] for t in TABLE_ASSETS | {"warehouse"}} == {"warehouse"}
     for key in graph.get_all_asset_keys():
         assert graph.get(key).description, key
@@ -35,6 +60,9 @@ def test_definitions_load_with_the_expected_graph():
     } <= checks
     assert defs.resolve_job_def("ingest_job") is not None
     assert defs.resolve_job_def("publish_job") is not None
+    assert defs.resolve_job_def("train_models_job") is not None
+    classified = {k.to_user_string() for k in graph.get(dg.AssetKey("annotated_pages")).parent_keys}
+    assert classified == {"parsed_pages", "topic_model", "entity_model"}
     assert graph.get(dg.AssetKey("raw_pages")).partitions_def.name == "input_files"
 
 
@@ -58,7 +86,13 @@ def test_whole_graph_on_a_temporary_folder(raw_dir: Path, tmp_path: Path):
         for r in results
         for event in r.get_asset_materialization_events()
     }
-    assert materialized == {"raw_pages", "parsed_pages", "warehouse", *TABLE_ASSETS}
+    assert materialized == {
+        "raw_pages",
+        "parsed_pages",
+        "annotated_pages",
+        "warehouse",
+        *TABLE_ASSETS,
+    }
     inputs = len(list(raw_dir.glob("*.txt")))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         status = dict(con.execute("SELECT status, count(*) FROM pages GROUP BY 1").fetchall())

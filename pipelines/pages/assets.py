@@ -8,11 +8,13 @@ import dagster as dg
 import polars as pl
 from tqdm import tqdm
 
+from marsad.annotation import annotate_pages
 from marsad.inputs import read_input, records_frame
 from marsad.page_parsing import parse_records
 from pipelines.metadata import counts_by, markdown_preview, share
+from pipelines.models.assets import entity_model, topic_model
 from pipelines.pages.partitions import input_files
-from pipelines.resources import MarsadStorage
+from pipelines.resources import MarsadStorage, ModelStore
 
 # A run over many files reads them all in one process (the CLI and backfills).
 ONE_RUN = dg.BackfillPolicy.single_run()
@@ -126,3 +128,46 @@ def parsed_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> d
             ),
         }
     return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    deps=[parsed_pages, topic_model, entity_model],
+    group_name="parse",
+    kinds={"polars", "parquet"},
+    partitions_def=input_files,
+    backfill_policy=ONE_RUN,
+    description="IPTC topic and scores, entity mentions and country mentions of each parsed "
+    "article, as pages are ingested (the trained models, else the shipped ones).",
+)
+def annotated_pages(
+    context: dg.AssetExecutionContext, storage: MarsadStorage, models: ModelStore
+) -> dg.MaterializeResult:
+    keys = context.partition_keys
+    model, tagger = models.topic_model(), models.entity_tagger()
+    for key in tqdm(keys, desc="annotating", unit="file", disable=None, leave=False):
+        scan = storage.scan_partitions("parsed_pages", [key])
+        batches = (
+            annotate_pages(scan.slice(offset, BATCH_RECORDS).collect(), model, tagger)
+            for offset in range(0, scan.select(pl.len()).collect().item() or 1, BATCH_RECORDS)
+        )
+        storage.write_staged_batches("annotated_pages", batches, key)
+    annotated = (
+        storage.scan_partitions("annotated_pages", keys)
+        .select(
+            "topic",
+            pl.col("entities").list.len().alias("entities"),
+            pl.col("countries").list.len().alias("countries"),
+        )
+        .collect()
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": annotated.height,
+            "topic_model": str(models.model_path("topics.npz")),
+            "entity_model": str(models.model_path("entities.crfsuite")),
+            "topics": counts_by(annotated, "topic"),
+            "unclassified": annotated["topic"].null_count(),
+            "entity_mentions": int(annotated["entities"].sum() or 0),
+            "country_mentions": int(annotated["countries"].sum() or 0),
+        }
+    )

@@ -6,16 +6,31 @@ import polars as pl
 from marsad.warehouse import TABLES, publish
 from marsad.warehouse_tables import build_tables
 from pipelines.metadata import counts_by, markdown_preview, share
-from pipelines.pages.assets import parsed_pages, raw_pages
+from pipelines.pages.assets import annotated_pages, parsed_pages, raw_pages
 from pipelines.pages.partitions import input_files
-from pipelines.resources import MarsadStorage
+from pipelines.resources import MarsadStorage, ModelStore
 
-WAREHOUSE_TABLES = ("pages", "articles", "headlines", "page_headlines", "quarantine", "outlets")
+WAREHOUSE_TABLES = (
+    "pages",
+    "articles",
+    "headlines",
+    "page_headlines",
+    "quarantine",
+    "outlets",
+    "topics",
+    "article_topics",
+    "headline_topics",
+    "entities",
+    "article_entities",
+    "entity_mentions",
+    "article_countries",
+    "headline_countries",
+)
 
 TABLE_SPECS = [
     dg.AssetSpec(
         name,
-        deps=[raw_pages, parsed_pages],
+        deps=[raw_pages, parsed_pages, annotated_pages],
         group_name="warehouse",
         kinds={"polars", "parquet"},
         description=TABLES[name].comment,
@@ -38,6 +53,8 @@ def _table_metadata(name: str, frame: pl.DataFrame, pages: pl.DataFrame) -> dict
         metadata["stories"] = frame["story_id"].n_unique()
         metadata["without_date"] = frame["published_date"].null_count()
         metadata["date_sources"] = counts_by(frame, "date_source")
+    if name in ("articles", "headlines"):
+        metadata["topics"] = counts_by(frame, "topic")
     if name == "quarantine":
         metadata["quarantined_share"] = share(frame.height, pages.height)
         metadata["reasons"] = counts_by(frame, "reason")
@@ -51,19 +68,26 @@ def _table_metadata(name: str, frame: pl.DataFrame, pages: pl.DataFrame) -> dict
 
 
 @dg.multi_asset(specs=TABLE_SPECS, name="warehouse_tables")
-def warehouse_tables(context: dg.AssetExecutionContext, storage: MarsadStorage):
+def warehouse_tables(context: dg.AssetExecutionContext, storage: MarsadStorage, models: ModelStore):
     """Pages with their status, distinct articles and stories, ticker headlines and their
     sightings, the quarantine and the outlets, over every ingested input file."""
     files = ingested_files(context)
     records, missing = storage.read_partitions("raw_pages", files, exclude=("text",))
     parsed, _ = storage.read_partitions("parsed_pages", files)
+    annotations, _ = storage.read_partitions("annotated_pages", files)
     if missing:
         context.log.warning(
             f"{len(missing)} registered input files not ingested yet: {missing[:5]}"
         )
     if records.is_empty():
         raise dg.Failure("no ingested input: materialize raw_pages and parsed_pages first")
-    tables = build_tables(records, parsed)
+    tables = build_tables(
+        records,
+        parsed,
+        annotations if annotations.width else None,
+        topic_model=models.topic_model(),
+        tagger=models.entity_tagger(),
+    )
     for name in WAREHOUSE_TABLES:
         storage.write_staged(name, tables[name])
         metadata = _table_metadata(name, tables[name], tables["pages"])

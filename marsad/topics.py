@@ -1,0 +1,345 @@
+"""IPTC Media Topics for articles and ticker headlines: the taxonomy and the shipped classifier.
+
+The classifier is a linear model over TF-IDF features of Arabic-normalized words, light
+stems and stem bigrams (title and the first ``LEAD_WORDS`` words of the body). Training is
+in ``marsad.topic_training``; this module only loads the shipped weights (a NumPy archive)
+and scores text, so ``marsad classify`` starts without scikit-learn.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from marsad.arabic import light_stem, words
+
+MODEL_PATH = Path(__file__).parent / "models" / "topics.npz"
+
+# Words of the body that count: the lead carries the topic, and a cap keeps speed even.
+LEAD_WORDS = 150
+# Texts this short (headlines, posts) also get the word-vector part of the model: their
+# few words rarely carry the topic's usual vocabulary.
+SHORT_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Topic:
+    code: str
+    en: str
+    ar: str
+
+
+# IPTC Media Topics, top level (https://cv.iptc.org/newscodes/mediatopic/), in code order.
+TOPICS: tuple[Topic, ...] = (
+    Topic("01000000", "arts, culture, entertainment and media", "فنون وثقافة وترفيه وإعلام"),
+    Topic("02000000", "crime, law and justice", "جريمة وقانون وعدالة"),
+    Topic("03000000", "disaster, accident and emergency incident", "كوارث وحوادث وطوارئ"),
+    Topic("04000000", "economy, business and finance", "اقتصاد وأعمال ومال"),
+    Topic("05000000", "education", "تعليم"),
+    Topic("06000000", "environment", "بيئة"),
+    Topic("07000000", "health", "صحة"),
+    Topic("08000000", "human interest", "قصص إنسانية"),
+    Topic("09000000", "labour", "عمل وعمال"),
+    Topic("10000000", "lifestyle and leisure", "أسلوب حياة وترفيه"),
+    Topic("11000000", "politics", "سياسة"),
+    Topic("12000000", "religion", "دين"),
+    Topic("13000000", "science and technology", "علوم وتكنولوجيا"),
+    Topic("14000000", "society", "مجتمع"),
+    Topic("15000000", "sport", "رياضة"),
+    Topic("16000000", "conflict, war and peace", "نزاعات وحروب وسلام"),
+    Topic("17000000", "weather", "طقس"),
+)
+TOPIC_CODES = tuple(topic.code for topic in TOPICS)
+TOPIC_BY_CODE = {topic.code: topic for topic in TOPICS}
+
+# Source label → IPTC code. None: the label says where or how, not what (not a topic),
+# and is never learned as a topic.
+SOURCE_LABELS: dict[str, dict[str, str | None]] = {
+    "antcorpus": {
+        "culture": "01000000",
+        "economy": "04000000",
+        "politic": "11000000",
+        "technology": "13000000",
+        "society": "14000000",
+        "sport": "15000000",
+        "localNews": None,
+        "internationalNews": None,
+        "diverse": None,
+    },
+    "asnd": {
+        "art-and-entertainment": "01000000",
+        "business-and-economy": "04000000",
+        "education": "05000000",
+        "environment": "06000000",
+        "health": "07000000",
+        # IPTC files human rights and press freedom under politics (fundamental rights).
+        "human-rights-press-freedom": "11000000",
+        "politics": "11000000",
+        "spiritual": "12000000",
+        "science-and-technology": "13000000",
+        "sports": "15000000",
+        "crime-war-conflict": "16000000",
+        "others": None,
+    },
+}
+
+
+# Seed words per topic, written naturally (marsad/data/topic_seeds.csv); matched on light
+# stems of title and lead. Not الرياح or سحب alone for weather: their stems are also a
+# surname (الرياحي) and "withdrawal".
+SEEDS_PATH = Path(__file__).parent / "data" / "topic_seeds.csv"
+
+# A seed topic needs this many seed hits (title hits count twice) and this margin over
+# the next topic, and takes the lead only from a model less sure than SEED_OVERRIDE.
+SEED_MIN_HITS = 3
+SEED_MARGIN = 2
+SEED_OVERRIDE = 0.5
+# Topics the labelled sources lack, found by seed lexicons alone. Crime is not among them:
+# the sources file crime under society (ANT) and conflict (ASND).
+SEED_TOPICS = ("03000000", "08000000", "09000000", "10000000", "17000000")
+# A seed topic also takes the lead from its labelled neighbour when the title itself names
+# it: the ASND posts file weather under environment.
+SEED_NEIGHBOURS = {"17000000": "06000000"}
+SEED_TITLE_HITS = 2
+LEAD_FOR_SEEDS = 80
+
+
+def _stems(text: str) -> list[str]:
+    return [light_stem(w) for w in words(text)]
+
+
+@dataclass
+class SeedLexicons:
+    """Seed phrases as tuples of light stems, matched against a document's stems."""
+
+    phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, lexicons: dict[str, Iterable[str]]) -> SeedLexicons:
+        return cls({code: [tuple(_stems(p)) for p in seeds] for code, seeds in lexicons.items()})
+
+    @classmethod
+    def read(cls, path: Path = SEEDS_PATH) -> SeedLexicons:
+        seeds = pl.read_csv(path, schema={"topic": pl.String, "seed": pl.String})
+        return cls.build(dict(seeds.group_by("topic").agg("seed").iter_rows()))
+
+    def hits(self, stems: list[str]) -> Counter:
+        """Number of distinct seed phrases of each topic found in ``stems``."""
+        grams = {(stem,) for stem in stems} | set(itertools.pairwise(stems))
+        counts: Counter = Counter()
+        for code, phrases in self.phrases.items():
+            found = sum(phrase in grams for phrase in phrases)
+            if found:
+                counts[code] = found
+        return counts
+
+    def label(self, document: Document) -> tuple[str | None, int]:
+        """The topic this document's seeds clearly point to (or None), and how many of its
+        seeds the title holds."""
+        title_hits = self.hits(document.title_stems)
+        scores = title_hits + title_hits + self.hits(document.lead_stems[:LEAD_FOR_SEEDS])
+        ranked = scores.most_common(2)
+        if not ranked or ranked[0][1] < SEED_MIN_HITS:
+            return None, 0
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        if ranked[0][1] < runner_up + SEED_MARGIN:
+            return None, 0
+        return ranked[0][0], title_hits[ranked[0][0]]
+
+
+def topic_label(code: str | None, language: str = "en") -> str:
+    """Display label of a topic code ('unclassified' for None)."""
+    if code is None or code not in TOPIC_BY_CODE:
+        return "غير مصنف" if language == "ar" else "unclassified"
+    topic = TOPIC_BY_CODE[code]
+    return topic.ar if language == "ar" else topic.en
+
+
+def topics_frame() -> pl.DataFrame:
+    """The ``topics`` warehouse table: codes, labels and the source labels mapped to each."""
+    mapped: dict[str, list[str]] = {code: [] for code in TOPIC_CODES}
+    for source, labels in SOURCE_LABELS.items():
+        for label, code in labels.items():
+            if code is not None:
+                mapped[code].append(f"{source}:{label}")
+    return pl.DataFrame(
+        {
+            "topic": list(TOPIC_CODES),
+            "qcode": [f"medtop:{code}" for code in TOPIC_CODES],
+            "label_en": [topic.en for topic in TOPICS],
+            "label_ar": [topic.ar for topic in TOPICS],
+            "source_labels": [", ".join(mapped[code]) for code in TOPIC_CODES],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Document:
+    """Words and light stems of a title and the lead of a body, computed once."""
+
+    title_stems: list[str]
+    lead_words: list[str]
+    lead_stems: list[str]
+    title_words: list[str]
+
+    @classmethod
+    def of(cls, title: str | None, text: str | None) -> Document:
+        # Normalizing only the head of a long body keeps the cost per article flat.
+        title_words = words(title or "")
+        lead_words = words((text or "")[: LEAD_WORDS * 8])[:LEAD_WORDS]
+        return cls(
+            [light_stem(w) for w in title_words],
+            lead_words,
+            [light_stem(w) for w in lead_words],
+            title_words,
+        )
+
+    def features(self) -> list[str]:
+        """Feature strings: words, light stems, stem bigrams and the four-letter heads of
+        long stems (a cheap root-like form that joins derived words)."""
+        stems = self.title_stems + self.lead_stems
+        return [
+            *self.title_words,
+            *self.lead_words,
+            *(f"s:{stem}" for stem in stems),
+            *(f"{a}_{b}" for a, b in itertools.pairwise(stems)),
+            *(f"p:{stem[:4]}" for stem in stems if len(stem) > 4),
+        ]
+
+
+def topic_features(title: str | None, text: str | None) -> list[str]:
+    """Feature strings of one document (see ``Document.features``)."""
+    return Document.of(title, text).features()
+
+
+class TopicModel:
+    """A trained topic classifier: vocabulary, IDF weights and one weight row per topic."""
+
+    def __init__(
+        self,
+        vocabulary,
+        idf,
+        coef,
+        intercept,
+        classes,
+        info=None,
+        word_vocabulary=(),
+        word_logits=None,
+    ):
+        self.vocabulary: dict[str, int] = {term: i for i, term in enumerate(vocabulary)}
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.coef = np.asarray(coef, dtype=np.float32)  # (features, classes)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.classes = [str(c) for c in classes]
+        self.info = info or {}
+        # Word-vector part for short texts, folded into one row of logits per word: the mean
+        # of unit word vectors times the weights equals the mean of these rows.
+        self.word_vocabulary: dict[str, int] = {w: i for i, w in enumerate(word_vocabulary)}
+        self.word_logits = (
+            np.zeros((0, len(self.classes)), np.float32)
+            if word_logits is None
+            else np.asarray(word_logits, dtype=np.float32)
+        )
+
+    @classmethod
+    def load(cls, path: Path | str = MODEL_PATH) -> TopicModel:
+        with np.load(path, allow_pickle=False) as archive:
+            return cls(
+                archive["vocabulary"].tolist(),
+                archive["idf"],
+                archive["coef"],
+                archive["intercept"],
+                archive["classes"].tolist(),
+                {k[5:]: archive[k].item() for k in archive.files if k.startswith("info_")},
+                archive["word_vocabulary"].tolist(),
+                archive["word_logits"],
+            )
+
+    def save(self, path: Path | str) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        np.savez_compressed(
+            path,
+            vocabulary=np.array(terms),
+            idf=self.idf.astype(np.float16),
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept,
+            classes=np.array(self.classes),
+            word_vocabulary=np.array(
+                sorted(self.word_vocabulary, key=self.word_vocabulary.__getitem__), dtype=str
+            ),
+            word_logits=self.word_logits.astype(np.float16),
+            **{f"info_{k}": np.array(v) for k, v in self.info.items()},
+        )
+
+    def _vector(self, features: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        known = [i for i in map(self.vocabulary.get, features) if i is not None]
+        if not known:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        index, counts = np.unique(np.array(known, dtype=np.int64), return_counts=True)
+        # Same weighting as training: sublinear term frequency × IDF, L2-normalized.
+        values = (1.0 + np.log(counts, dtype=np.float32)) * self.idf[index]
+        return index, values / np.linalg.norm(values)
+
+    def word_rows(self, document: Document) -> np.ndarray:
+        """Rows of ``word_logits`` for a short document's known words (none for long ones)."""
+        tokens = document.title_words + document.lead_words
+        if len(tokens) > SHORT_WORDS:
+            return np.empty(0, dtype=np.int64)
+        known = [i for w in tokens if (i := self.word_vocabulary.get(w)) is not None]
+        return np.array(known, dtype=np.int64)
+
+    def _scores(self, index: np.ndarray, values: np.ndarray, rows: np.ndarray) -> dict[str, float]:
+        logits = values @ self.coef[index] + self.intercept
+        if rows.size:
+            logits = logits + self.word_logits[rows].mean(axis=0)
+        exp = np.exp(logits - logits.max())
+        scores = dict.fromkeys(TOPIC_CODES, 0.0)
+        scores.update(zip(self.classes, (exp / exp.sum()).tolist(), strict=True))
+        return scores
+
+    def classify(self, title: str | None, text: str | None) -> tuple[str | None, dict[str, float]]:
+        """Primary topic and the probability of every IPTC topic; no topic and no scores
+        when the text has neither a word the model knows nor a seed."""
+        document = Document.of(title, text)
+        index, values = self._vector(document.features())
+        rows = self.word_rows(document)
+        seed, title_hits = seed_lexicons().label(document)
+        if seed not in SEED_TOPICS:
+            seed = None
+        if not index.size and not rows.size and seed is None:
+            return None, {}
+        if index.size or rows.size:
+            scores = self._scores(index, values, rows)
+        else:
+            scores = dict.fromkeys(TOPIC_CODES, 0.0)
+        confidence = max(scores.values())
+        best = max(scores, key=scores.__getitem__)
+        if seed is None:
+            pass
+        elif confidence < SEED_OVERRIDE:
+            # The seed topic takes the share of probability the model is unsure about.
+            scores = {code: p * confidence for code, p in scores.items()}
+            scores[seed] += 1.0 - confidence
+        elif SEED_NEIGHBOURS.get(seed) == best and title_hits >= SEED_TITLE_HITS:
+            scores[seed], scores[best] = scores[best], scores[seed]
+        return max(scores, key=scores.__getitem__), scores
+
+
+@cache
+def seed_lexicons() -> SeedLexicons:
+    return SeedLexicons.read()
+
+
+@cache
+def shipped_model() -> TopicModel:
+    """The classifier shipped in the repository."""
+    return TopicModel.load(MODEL_PATH)

@@ -1,0 +1,135 @@
+"""Models trained by the pipeline from the data it has: word vectors, the topic model and the
+entity recognizer.
+
+Without training data (a clone without ``../shared/data``) the assets say so and the
+pipeline keeps using the models shipped in ``marsad/models``.
+"""
+
+import dagster as dg
+import polars as pl
+
+from marsad.topic_training import (
+    evaluate_model,
+    held_out_split,
+    labelled_documents,
+    train,
+)
+from marsad.word_vectors import news_texts, train_word_vectors
+from pipelines.metadata import markdown_preview
+from pipelines.resources import CLUSTERS_FILE, ENTITY_MODEL_FILE, TOPIC_MODEL_FILE, ModelStore
+
+WORD_VECTORS_FILE = "word_vectors.kv"
+ANTCORPUS = "antcorpus/antcorpus_v1.1_train80.parquet"
+ASND = "asnd/asnd_train80.parquet"
+ANERCORP = "anercorp_train/anercorp_train.conll"
+# Share of ANERcorp's training sentences (its end, like the standard test split) held out to
+# report scores before the final model is trained on all of them.
+NER_HELD_OUT = 0.1
+
+
+def _load_word_vectors(models: ModelStore):
+    from gensim.models import KeyedVectors
+
+    path = models.trained_path(WORD_VECTORS_FILE)
+    return KeyedVectors.load(str(path)) if path.is_file() else None
+
+
+@dg.asset(
+    group_name="models",
+    kinds={"gensim"},
+    description="Word2vec vectors learnt from every news text of the training data "
+    "(SaudiNewsNet, ANT, ASND, ANERcorp train), shared by the topic and entity models.",
+)
+def word_vectors(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    texts = list(news_texts(models.training_data))
+    if not texts:
+        context.log.warning(f"no training data under {models.training_data}")
+        return dg.MaterializeResult(metadata={"trained": False})
+    vectors = train_word_vectors(texts)
+    path = models.trained_path(WORD_VECTORS_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    vectors.save(str(path))
+    return dg.MaterializeResult(
+        metadata={
+            "trained": True,
+            "texts": len(texts),
+            "vocabulary": len(vectors.index_to_key),
+            "path": dg.MetadataValue.path(str(path.resolve())),
+        }
+    )
+
+
+@dg.asset(
+    deps=[word_vectors],
+    group_name="models",
+    kinds={"scikitlearn"},
+    description="IPTC topic classifier trained on ANT Corpus and ASND (labels mapped to IPTC "
+    "codes), with scores on a held-out tenth; the shipped model is used without training data.",
+)
+def topic_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    antcorpus, asnd = models.training_file(ANTCORPUS), models.training_file(ASND)
+    if antcorpus is None and asnd is None:
+        context.log.warning("no labelled topic data: the shipped topic model stays in use")
+        return dg.MaterializeResult(metadata={"trained": False})
+    documents = labelled_documents(antcorpus, asnd)
+    vectors = _load_word_vectors(models)
+    training, held_out = held_out_split(documents)
+    metadata: dict = {"trained": True, "documents": documents.height}
+    trial = train(training, vectors)
+    for source in documents["source"].unique().sort():
+        scores = evaluate_model(trial, held_out.filter(pl.col("source") == source))
+        metadata[f"{source}/held_out_accuracy"] = round(scores.accuracy, 4)
+        metadata[f"{source}/held_out_macro_f1"] = round(scores.macro_f1, 4)
+        metadata[f"{source}/per_topic"] = markdown_preview(scores.per_topic, rows=20)
+    model = train(documents, vectors)
+    path = models.trained_path(TOPIC_MODEL_FILE)
+    model.save(path)
+    metadata["path"] = dg.MetadataValue.path(str(path.resolve()))
+    metadata["examples_per_topic"] = markdown_preview(
+        documents.filter(pl.col("topic").is_not_null()).group_by("topic").len().sort("topic"),
+        rows=20,
+    )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    deps=[word_vectors],
+    group_name="models",
+    kinds={"crfsuite"},
+    description="Entity recognizer (CRF over Arabic features, gazetteers and word clusters) "
+    "trained on ANERcorp's training split, with scores on its last tenth; the shipped model "
+    "is used without training data.",
+)
+def entity_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    from marsad.entities import EntityTagger, WordClusters
+    from marsad.entity_training import evaluate_tagger, read_conll, word_clusters
+    from marsad.entity_training import train as train_entities
+
+    conll = models.training_file(ANERCORP)
+    if conll is None:
+        context.log.warning("no ANERcorp training data: the shipped entity model stays in use")
+        return dg.MaterializeResult(metadata={"trained": False})
+    vectors = _load_word_vectors(models)
+    clusters = word_clusters(vectors) if vectors is not None else WordClusters([], {})
+    clusters_path = models.trained_path(CLUSTERS_FILE)
+    clusters_path.parent.mkdir(parents=True, exist_ok=True)
+    clusters.save(clusters_path)
+    sentences = read_conll(conll)
+    cut = round(len(sentences) * (1 - NER_HELD_OUT))
+    model_path = models.trained_path(ENTITY_MODEL_FILE)
+    trial_path = model_path.with_suffix(".trial")
+    train_entities(sentences[:cut], trial_path, clusters)
+    scores = evaluate_tagger(EntityTagger(trial_path, clusters_path), sentences[cut:])
+    trial_path.unlink()
+    train_entities(sentences, model_path, clusters)
+    return dg.MaterializeResult(
+        metadata={
+            "trained": True,
+            "sentences": len(sentences),
+            "held_out_micro_f1": round(scores.micro_f1, 4),
+            "held_out_per_type": markdown_preview(scores.per_type, rows=3),
+            "word_clusters": len(clusters.index),
+            "bytes": model_path.stat().st_size,
+            "path": dg.MetadataValue.path(str(model_path.resolve())),
+        }
+    )

@@ -1,0 +1,252 @@
+"""Entities: gazetteer, linking, country attribution, the shipped recognizer and its CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench.commands import marsad_command
+from marsad.arabic import match_key
+from marsad.entities import (
+    CountryMention,
+    EntityTagger,
+    WordClusters,
+    article_countries,
+    entity_id,
+    shipped_tagger,
+    spans_of,
+    tokenize,
+)
+from marsad.entity_training import evaluate, evaluate_tagger, read_conll, train
+from marsad.gazetteer import gazetteer
+from marsad.synthetic import generate
+from tests.conftest import SHARED, shared_file
+
+ANERCORP = SHARED / "data" / "anercorp_train" / "anercorp_train.conll"
+
+
+def test_tokens_keep_their_character_offsets():
+    text = "قال الرئيس، في «القاهرة»: نعم."
+    tokens = tokenize(text)
+    assert [t.text for t in tokens][:4] == ["قال", "الرئيس", "،", "في"]
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+@pytest.mark.parametrize(
+    ("tags", "spans"),
+    [
+        (["B-PER", "I-PER", "O", "B-LOC"], [(0, 2, "PER"), (3, 4, "LOC")]),
+        (["B-ORG", "B-ORG", "I-ORG"], [(0, 1, "ORG"), (1, 3, "ORG")]),
+        (["O", "I-LOC", "I-LOC", "O"], [(1, 3, "LOC")]),  # a stray I- starts an entity
+        (["B-PER", "I-LOC"], [(0, 1, "PER"), (1, 2, "LOC")]),
+        (["O", "O"], []),
+    ],
+)
+def test_spans_of_iob2_tags(tags, spans):
+    assert spans_of(tags) == spans
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("المغربية", "MA"),  # DESIGN.md §5's examples
+        ("الروس", "RU"),
+        ("موسكو", "RU"),
+        ("الكرملين", "RU"),
+        ("وبريطانيا", "GB"),  # stacked proclitics
+        ("بالقاهرة", "EG"),
+        ("والفلسطينيين", "PS"),
+        ("للسعودية", "SA"),
+        ("الجزائري", "DZ"),
+        ("طهران", "IR"),
+        ("البنتاغون", "US"),
+    ],
+)
+def test_gazetteer_links_names_demonyms_cities_and_institutions(word, code):
+    assert gazetteer().country_of(word) == code
+
+
+def test_gazetteer_finds_multiword_names_and_skips_ambiguous_ones():
+    sentence = "أكد البيت الأبيض أن الولايات المتحدة تدعم سلطنة عمان وأن عمان هادئة"
+    words = sentence.split(" ")
+    found = [
+        (" ".join(words[s:e]), p.country_code)
+        for s, e, p in gazetteer().find([match_key(w) for w in words])
+    ]
+    assert found == [
+        ("البيت الأبيض", "US"),
+        ("الولايات المتحدة", "US"),
+        ("سلطنة عمان", "OM"),
+    ]  # a bare عمان may be Amman or Oman: not counted
+
+
+def test_entity_ids_collapse_clitics_and_spellings():
+    assert entity_id("PER", ["وبوتين"]) == entity_id("PER", ["بوتين"])
+    assert entity_id("PER", ["أحمد", "المنصوري"]) == entity_id("PER", ["احمد", "المنصوري"])
+    assert entity_id("PER", ["بوتين"]) != entity_id("LOC", ["بوتين"])
+
+
+def test_article_countries_weights_title_and_lead():
+    title = [CountryMention("EG", 0, 4, "country")]
+    body = [
+        CountryMention("EG", 10, 14, "country"),
+        CountryMention("US", 700, 706, "city"),
+        CountryMention("US", 900, 906, "city"),
+        CountryMention("FR", 950, 955, "country"),
+    ]
+    rows = {r["country_code"]: r for r in article_countries(title, body)}
+    assert rows["EG"] == {"country_code": "EG", "mentions": 2, "is_about": True}
+    # EG weighs 3 (title) + 2 (lead) = 5; US 1 + 1 = 2 < 0.5 × 5.
+    assert rows["US"]["mentions"] == 2 and rows["US"]["is_about"] is False
+    assert rows["FR"]["is_about"] is False
+    assert article_countries([], []) == []
+
+
+def test_evaluate_scores_exact_spans_per_type():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "I-ORG"]]
+    predicted = [["B-PER", "O", "O", "B-LOC"], ["B-ORG", "I-ORG"]]
+    scores = evaluate(gold, predicted)
+    f1 = dict(zip(scores.per_type["type"], scores.per_type["f1"], strict=True))
+    assert f1 == {"PER": 0.0, "ORG": 1.0, "LOC": 1.0}
+    assert scores.micro_precision == pytest.approx(2 / 3)
+    assert scores.micro_recall == pytest.approx(2 / 3)
+
+
+def test_read_conll_reads_pers_as_per_and_rejects_bad_lines(tmp_path: Path):
+    good = tmp_path / "a.conll"
+    good.write_text("محمد\tB-PERS\nقال\tO\n\nتونس\tB-LOC\n", encoding="utf-8")
+    assert read_conll(good) == [(["محمد", "قال"], ["B-PER", "O"]), (["تونس"], ["B-LOC"])]
+    bad = tmp_path / "b.conll"
+    bad.write_text("محمد\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=":1:"):
+        read_conll(bad)
+
+
+def test_shipped_tagger_finds_people_places_and_organisations():
+    text = (
+        "قال الرئيس الأمريكي جو بايدن في واشنطن إن وزارة الخارجية الأمريكية ستعمل مع "
+        "الأمم المتحدة. وزار وزير الخارجية المصري سامح شكري القاهرة."
+    )
+    mentions, countries = shipped_tagger().analyse(text)
+    found = {(m.type, m.text) for m in mentions}
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+    assert ("LOC", "واشنطن") in found and ("LOC", "القاهرة") in found
+    assert any(t == "PER" and "بايدن" in x for t, x in found)
+    assert any(t == "PER" and "شكري" in x for t, x in found)
+    assert any(t == "ORG" and "الأمم المتحدة" in x for t, x in found)
+    by_text = {m.text: m.country_code for m in mentions}
+    assert by_text["واشنطن"] == "US" and by_text["القاهرة"] == "EG"
+    codes = [c.country_code for c in countries]
+    assert codes.count("US") >= 3 and codes.count("EG") >= 2
+
+
+def test_country_attribution_on_generated_articles():
+    """Generated stories are set in one known country: precision and recall of the countries
+    found (mentions of that country) and of is_about."""
+    tagger = shipped_tagger()
+    pages = [p for p in generate(150, seed=3) if p.country_code]
+    hits = found = about_right = 0
+    for page in pages:
+        _, title = tagger.analyse(page.title)
+        _, body = tagger.analyse(page.body)
+        rows = article_countries(title, body)
+        codes = {r["country_code"] for r in rows}
+        found += bool(codes)
+        hits += page.country_code in codes
+        about = {r["country_code"] for r in rows if r["is_about"]}
+        about_right += about == {page.country_code}
+    assert hits / len(pages) >= 0.95
+    assert about_right / len(pages) >= 0.9
+
+
+def test_a_crf_trained_on_ninety_percent_of_anercorp_scores_on_the_rest(tmp_path: Path):
+    """Quality guard (fewer iterations than the shipped model, no word clusters)."""
+    sentences = read_conll(shared_file(ANERCORP))
+    cut = int(len(sentences) * 0.9)
+    model = tmp_path / "ner.crfsuite"
+    train(sentences[:cut], model, WordClusters([], {}), iterations=60)
+    scores = evaluate_tagger(EntityTagger(model, tmp_path / "no-clusters.npz"), sentences[cut:])
+    assert scores.micro_f1 >= 0.65, scores.per_type
+
+
+def _run(*args: str, stdin: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        marsad_command(*args), input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_tag_command_writes_entities_with_offsets_and_countries():
+    texts = {
+        "a": "قال الرئيس المصري عبد الفتاح السيسي في القاهرة إن مصر تدعم فلسطين.",
+        "b": "",
+    }
+    lines = [json.dumps({"id": k, "text": v}, ensure_ascii=False) for k, v in texts.items()]
+    done = _run("tag", "--countries", stdin="\n".join([*lines, "[1]"]) + "\n")
+    assert done.returncode == 1 and "line 3" in done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", None]
+    first = out[0]
+    for entity in first["entities"]:
+        assert texts["a"][entity["start"] : entity["end"]] == entity["text"]
+        assert set(entity) == {"start", "end", "type", "text", "entity_id", "country_code"}
+    assert {"type": "LOC", "text": "القاهرة", "country_code": "EG"}.items() <= next(
+        e for e in first["entities"] if e["text"] == "القاهرة"
+    ).items()
+    countries = {c["country_code"]: c for c in first["countries"]}
+    assert countries["EG"]["is_about"] and countries["EG"]["mentions"] == 3
+    assert out[1] == {"id": "b", "entities": [], "countries": []}
+
+
+def test_eval_ner_command_reports_per_type_and_micro_scores(tmp_path: Path):
+    conll = tmp_path / "t.conll"
+    conll.write_text(
+        "قال\tO\nالرئيس\tO\nجو\tB-PER\nبايدن\tI-PER\nفي\tO\nواشنطن\tB-LOC\n.\tO\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        marsad_command("eval", "ner", "--conll", str(conll)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    for expected in ("PER", "ORG", "LOC", "micro", "tokens/s", "tokens         7"):
+        assert expected in done.stdout
+
+
+def test_warehouse_holds_entities_and_countries(built_warehouse: Path):
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM entities").fetchone()[0] > 10
+        types = {r[0] for r in con.execute("SELECT DISTINCT type FROM entities").fetchall()}
+        assert types <= {"PER", "ORG", "LOC"} and "LOC" in types
+        # Every mention's offsets slice its text out of the title or body.
+        bad = con.execute(
+            """
+            SELECT count(*) FROM entity_mentions m JOIN articles a USING (article_id)
+            WHERE substr(CASE m.field WHEN 'title' THEN a.title ELSE a.body END,
+                         m.start + 1, m."end" - m.start) <> m.text
+            """
+        ).fetchone()[0]
+        assert bad == 0
+        # Mentions add up per article and entity.
+        assert (
+            con.execute(
+                """
+            SELECT count(*) FROM article_entities e
+            JOIN (SELECT article_id, entity_id, count(*) n FROM entity_mentions GROUP BY ALL)
+              USING (article_id, entity_id)
+            WHERE e.mentions <> n
+            """
+            ).fetchone()[0]
+            == 0
+        )
+        about = con.execute(
+            "SELECT count(DISTINCT article_id) FROM article_countries WHERE is_about"
+        ).fetchone()[0]
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert about >= 0.9 * articles
+        assert con.execute("SELECT count(*) FROM headline_countries").fetchone()[0] >= 0

@@ -1,0 +1,313 @@
+"""Topics: the IPTC taxonomy, the shipped classifier, training, evaluation and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from bench.commands import marsad_command
+from marsad.topic_training import (
+    evaluate,
+    evaluate_model,
+    gold_topics,
+    held_out_split,
+    labelled_documents,
+    read_labelled_file,
+    train,
+)
+from marsad.topics import (
+    MODEL_PATH,
+    SOURCE_LABELS,
+    TOPIC_CODES,
+    TOPICS,
+    TopicModel,
+    shipped_model,
+    topic_label,
+    topics_frame,
+)
+from tests.conftest import SHARED, shared_file
+
+ANTCORPUS = SHARED / "data" / "antcorpus" / "antcorpus_v1.1_train80.parquet"
+ASND = SHARED / "data" / "asnd" / "asnd_train80.parquet"
+
+SPORT, ECONOMY, POLITICS, HEALTH, WEATHER = (
+    "15000000",
+    "04000000",
+    "11000000",
+    "07000000",
+    "17000000",
+)
+
+
+def test_taxonomy_has_the_17_iptc_top_level_topics_with_both_labels():
+    assert len(TOPICS) == 17 == len(set(TOPIC_CODES))
+    assert all(len(code) == 8 and code.endswith("000000") for code in TOPIC_CODES)
+    assert all(topic.ar and topic.en for topic in TOPICS)
+    assert topic_label(SPORT) == "sport" and topic_label(SPORT, "ar") == "رياضة"
+    assert topic_label(None) == "unclassified"
+
+
+def test_every_source_label_maps_to_a_topic_or_to_none():
+    for labels in SOURCE_LABELS.values():
+        assert set(labels.values()) - {None} <= set(TOPIC_CODES)
+    # Labels that say where a story happened are not topics.
+    for label in ("localNews", "internationalNews", "diverse"):
+        assert SOURCE_LABELS["antcorpus"][label] is None
+    assert SOURCE_LABELS["asnd"]["others"] is None
+    frame = topics_frame()
+    assert frame.height == 17
+    sport = frame.filter(pl.col("topic") == SPORT).row(0, named=True)
+    assert sport["qcode"] == "medtop:15000000"
+    assert "antcorpus:sport" in sport["source_labels"] and "asnd:sports" in sport["source_labels"]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("المنتخب يفوز على نظيره بثلاثة أهداف في تصفيات كأس العالم", None, SPORT),
+        (None, "سجل المهاجم هدفين في المباراة وتأهل النادي إلى نهائي البطولة", SPORT),
+        ("البنك المركزي يرفع سعر الفائدة وتراجع التضخم", None, ECONOMY),
+        ("الحكومة تعرض مشروع قانون الانتخابات على مجلس النواب", None, POLITICS),
+        ("وزارة الصحة تطلق حملة تلقيح ضد فيروس كورونا في المستشفيات", None, HEALTH),
+        ("توقعات أحوال الطقس: أمطار رعدية ورياح قوية وانخفاض درجات الحرارة", None, WEATHER),
+    ],
+)
+def test_shipped_model_classifies_clear_headlines_and_bodies(title, text, expected):
+    topic, scores = shipped_model().classify(title, text)
+    assert topic == expected, {topic_label(k): round(v, 2) for k, v in scores.items() if v > 0.05}
+    assert set(scores) == set(TOPIC_CODES)
+    assert sum(scores.values()) == pytest.approx(1.0, abs=1e-4)
+    assert max(scores, key=scores.__getitem__) == topic
+
+
+def test_classification_ignores_spelling_variants():
+    plain = "المنتخب الوطني يفوز في المباراة النهائية"
+    marked = "المُنْتَخَبُ الوطنيّ يفوز في المباراة النهائيـــة"
+    model = shipped_model()
+    assert model.classify(plain, None)[0] == model.classify(marked, None)[0] == SPORT
+
+
+def test_text_without_known_words_gets_no_topic():
+    model = shipped_model()
+    assert model.classify(None, None) == (None, {})
+    assert model.classify("", "   ") == (None, {})
+    assert model.classify("zzqx qqzv", None) == (None, {})
+
+
+def test_gold_labels_map_to_codes_and_unknown_labels_fail():
+    labels = pl.Series(["sport", "politics", "localNews", "others", "15000000", "medtop:07000000"])
+    assert gold_topics(labels).to_list() == [SPORT, POLITICS, None, None, SPORT, HEALTH]
+    with pytest.raises(ValueError, match="neither IPTC codes"):
+        gold_topics(pl.Series(["football"]))
+
+
+def test_evaluate_counts_accuracy_macro_f1_and_confusion():
+    scores = evaluate([SPORT, SPORT, ECONOMY, ECONOMY], [SPORT, ECONOMY, ECONOMY, None])
+    assert scores.accuracy == 0.5
+    # sport P 1 R .5 F1 .667; economy P .5 R .5 F1 .5
+    assert scores.macro_f1 == pytest.approx((2 / 3 + 0.5) / 2)
+    row = scores.confusion.filter(pl.col("gold") == ECONOMY).row(0, named=True)
+    assert row["none"] == 1 and row[ECONOMY] == 1
+
+
+def _tiny_corpus() -> pl.DataFrame:
+    sport = ["فاز الفريق في المباراة", "هدف رائع للمهاجم في الدوري", "المدرب يختار اللاعبين"]
+    money = ["ارتفاع أسعار النفط في السوق", "البنك يرفع الفائدة", "الشركة تعلن أرباحها السنوية"]
+    rows = [(t, SPORT) for t in sport * 3] + [(t, ECONOMY) for t in money * 3]
+    return pl.DataFrame(
+        {
+            "title": [""] * len(rows),
+            "text": [t for t, _ in rows],
+            "topic": [c for _, c in rows],
+            "group": [str(i) for i in range(len(rows))],
+        }
+    )
+
+
+def test_a_trained_model_survives_saving_and_loading(tmp_path: Path):
+    model = train(_tiny_corpus())
+    path = tmp_path / "topics.npz"
+    model.save(path)
+    loaded = TopicModel.load(path)
+    for text in ("المهاجم يسجل هدفا في المباراة", "أسعار النفط والفائدة"):
+        topic, scores = model.classify(None, text)
+        again, scores_again = loaded.classify(None, text)
+        assert topic == again
+        assert scores[topic] == pytest.approx(scores_again[topic], abs=1e-3)
+    assert loaded.classify(None, "المهاجم يسجل هدفا في المباراة")[0] == SPORT
+
+
+def test_held_out_split_keeps_duplicate_groups_together():
+    documents = _tiny_corpus().with_columns((pl.col("group").cast(pl.Int64) % 6).cast(pl.String))
+    training, held = held_out_split(documents, share=0.34)
+    assert not set(training["group"]) & set(held["group"])
+    assert training.height + held.height == documents.height
+
+
+def test_model_trained_on_90_percent_scores_well_on_the_held_out_tenth():
+    """Quality guard on the real corpora (the shipped model adds word vectors on top)."""
+    documents = labelled_documents(shared_file(ANTCORPUS), shared_file(ASND))
+    training, held = held_out_split(documents, share=0.1, seed=1)
+    model = train(training)
+    articles = evaluate_model(model, held.filter(pl.col("source") == "antcorpus"))
+    posts = evaluate_model(model, held.filter(pl.col("source") == "asnd"))
+    assert articles.accuracy >= 0.93, articles.per_topic
+    assert posts.macro_f1 >= 0.50, posts.per_topic
+
+
+def classify(lines: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        marsad_command("classify"),
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_classify_command_answers_each_line_in_order():
+    lines = [
+        json.dumps({"id": 1, "title": "المنتخب يفوز في المباراة النهائية"}, ensure_ascii=False),
+        json.dumps({"id": "b", "text": "البنك المركزي يرفع سعر الفائدة"}, ensure_ascii=False),
+        json.dumps({"id": 3}),
+        "not json",
+        json.dumps({"id": 5, "title": "وزير الخارجية يلتقي نظيره", "text": "بحث الوزيران"}),
+    ]
+    done = classify(lines)
+    assert done.returncode == 1  # one bad line, reported in place
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, "b", 3, None, 5]
+    assert out[0]["topic"] == SPORT and out[1]["topic"] == ECONOMY
+    assert out[2] == {"id": 3, "topic": None, "scores": {}}
+    assert "line 4" in out[3]["error"] and "line 4" in done.stderr
+    assert out[4]["topic"] == POLITICS
+    assert sum(out[0]["scores"].values()) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_eval_topics_command_reports_accuracy_macro_f1_and_confusion(tmp_path: Path):
+    rows = [
+        {"label": "sports", "text": "المنتخب يفوز في المباراة النهائية ويتأهل إلى كأس العالم"},
+        {"label": "business-and-economy", "text": "البنك المركزي يرفع سعر الفائدة"},
+        {"label": "others", "text": "صورة جميلة من البحر"},
+    ]
+    path = tmp_path / "posts.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert read_labelled_file(path).height == 2  # "others" is not a topic
+    done = subprocess.run(
+        marsad_command("eval", "topics", "--file", str(path), "--source", "asnd"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "documents      2" in done.stdout
+    assert "accuracy       1.0000" in done.stdout
+    assert "macro-F1" in done.stdout and "confusion" in done.stdout and "documents/s" in done.stdout
+
+
+def test_eval_topics_command_rejects_a_file_without_labels(tmp_path: Path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "نص"}\n', encoding="utf-8")
+    done = subprocess.run(
+        marsad_command("eval", "topics", "--file", str(path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "no label" in done.stderr
+
+
+def test_warehouse_holds_topics_for_articles_and_headlines(built_warehouse: Path):
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM topics").fetchone()[0] == 17
+        unclassified = con.execute("SELECT count(*) FROM articles WHERE topic IS NULL").fetchone()[
+            0
+        ]
+        assert unclassified == 0
+        # Scores of an article sum to 1 and its one primary row is articles.topic.
+        bad = con.execute(
+            """
+            SELECT a.article_id
+            FROM articles a JOIN article_topics t USING (article_id)
+            GROUP BY a.article_id, a.topic
+            HAVING abs(sum(t.score) - 1) > 1e-3
+                OR count(*) FILTER (t.is_primary) <> 1
+                OR any_value(t.topic) FILTER (t.is_primary) <> a.topic
+            """
+        ).fetchall()
+        assert bad == []
+        assert con.execute("SELECT count(*) FROM headlines WHERE topic IS NULL").fetchone()[0] == 0
+        assert (
+            con.execute("SELECT count(DISTINCT headline_id) FROM headline_topics").fetchone()[0]
+            == con.execute("SELECT count(*) FROM headlines").fetchone()[0]
+        )
+        # Every code used is one of the taxonomy's.
+        assert (
+            con.execute(
+                "SELECT count(*) FROM articles WHERE topic NOT IN (SELECT topic FROM topics)"
+            ).fetchone()[0]
+            == 0
+        )
+        # The synthetic sport stories come out as sport.
+        sport = con.execute(
+            "SELECT avg((topic = '15000000')::INT) FROM articles "
+            "WHERE title LIKE '%يتعاقد مع مهاجم%'"
+        ).fetchone()[0]
+        assert sport is not None and sport >= 0.9
+
+
+def _train_assets(models) -> dg.ExecuteInProcessResult:
+    from pipelines.models.assets import entity_model, topic_model, word_vectors
+
+    return dg.materialize([word_vectors, topic_model, entity_model], resources={"models": models})
+
+
+def test_model_assets_keep_the_shipped_model_without_training_data(tmp_path: Path):
+    from pipelines.resources import ModelStore
+
+    models = ModelStore(models_path=str(tmp_path / "m"), training_data_path=str(tmp_path / "no"))
+    result = _train_assets(models)
+    assert result.success
+    for event in result.get_asset_materialization_events():
+        assert event.step_materialization_data.materialization.metadata["trained"].value is False
+    assert models.model_path("topics.npz") == MODEL_PATH
+    assert models.model_path("entities.crfsuite").parent == MODEL_PATH.parent
+
+
+def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
+    from pipelines.resources import ModelStore
+
+    corpus = _tiny_corpus()
+    ant = tmp_path / "data" / "antcorpus" / "antcorpus_v1.1_train80.parquet"
+    ant.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(corpus.height)],
+            "category": ["sport" if t == SPORT else "economy" for t in corpus["topic"]],
+            "title": corpus["title"],
+            "text": corpus["text"],
+            "dup_group": [None] * corpus.height,
+        },
+        schema_overrides={"dup_group": pl.Int64},
+    ).write_parquet(ant)
+    conll = tmp_path / "data" / "anercorp_train" / "anercorp_train.conll"
+    conll.parent.mkdir(parents=True)
+    sentence = "قال\tO\nمحمد\tB-PER\nفي\tO\nتونس\tB-LOC\n.\tO\n\n"
+    conll.write_text(sentence * 20, encoding="utf-8")
+    models = ModelStore(models_path=str(tmp_path / "m"), training_data_path=str(tmp_path / "data"))
+    assert _train_assets(models).success
+    assert (tmp_path / "m" / "entities.crfsuite").is_file()
+    tagger = models.entity_tagger()
+    assert tagger.tag_words(["قال", "محمد", "في", "تونس", "."])[1] == "B-PER"
+    trained = models.model_path("topics.npz")
+    assert trained == tmp_path / "m" / "topics.npz" and trained.is_file()
+    assert (tmp_path / "m" / "word_vectors.kv").is_file()
+    model = models.topic_model()
+    assert model.word_vocabulary  # the word vectors went into the topic model
+    assert model.classify(None, "المهاجم يسجل هدفا في المباراة")[0] == SPORT
