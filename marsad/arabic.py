@@ -13,9 +13,12 @@ the same tables, so the pipeline (vectorized) and the CLI/dashboard (scalar) agr
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import polars as pl
 import regex
+
+if TYPE_CHECKING:  # the Polars forms take and return expressions; no import needed to run
+    import polars as pl
 
 # Diacritics (harakat, tanwin, shadda, sukun, superscript alef), Quranic marks and tatweel
 # carry no meaning for matching and are written inconsistently.
@@ -129,7 +132,7 @@ _PROCLITICS = (
 )
 _ENCLITICS = ("كما", "هما", "ات", "ون", "ين", "ان", "ها", "هم", "كم", "نا", "يه", "يا", "ه", "ي")
 _MIN_STEM = 3
-_WORD_RE = regex.compile(r"[\p{L}\p{N}_]+")
+_WORD_RE = regex.compile(r"[\p{L}\p{N}]+")
 
 
 def strip_proclitics(word: str) -> str:
@@ -151,8 +154,10 @@ def light_stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Words of ``match_key(text)``: the tokens topic and search features are built from."""
-    return _WORD_RE.findall(match_key(text))
+    """Words of ``match_key(text)``: the tokens topic and search features are built from.
+    (Letter runs need only the marks dropped and letters folded: spaces and punctuation
+    separate them anyway.)"""
+    return _WORD_RE.findall(_DROPPED_RE.sub("", text).translate(_FOLD_TABLE).lower())
 
 
 def sql_normalized(expression: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def stable_id(*parts: object) -> str:
@@ -15,6 +17,8 @@ def stable_id(*parts: object) -> str:
 
 def stable_id_expr(*columns: str | pl.Expr) -> pl.Expr:
     """``stable_id`` over columns; Polars' own hash is not stable across versions."""
+    import polars as pl  # here, so that ids for the `tag` command do not load Polars
+
     exprs = [pl.col(c) if isinstance(c, str) else c for c in columns]
     return pl.struct(exprs).map_batches(
         lambda rows: pl.Series([stable_id(*row.values()) for row in rows], dtype=pl.String),

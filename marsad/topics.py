@@ -130,15 +130,17 @@ class SeedLexicons:
         seeds = pl.read_csv(path, schema={"topic": pl.String, "seed": pl.String})
         return cls.build(dict(seeds.group_by("topic").agg("seed").iter_rows()))
 
+    def __post_init__(self) -> None:
+        # Phrase → topics, so a document is scanned once, not once per phrase.
+        self.index: dict[tuple[str, ...], list[str]] = {}
+        for code, phrases in self.phrases.items():
+            for phrase in set(phrases):
+                self.index.setdefault(phrase, []).append(code)
+
     def hits(self, stems: list[str]) -> Counter:
         """Number of distinct seed phrases of each topic found in ``stems``."""
         grams = {(stem,) for stem in stems} | set(itertools.pairwise(stems))
-        counts: Counter = Counter()
-        for code, phrases in self.phrases.items():
-            found = sum(phrase in grams for phrase in phrases)
-            if found:
-                counts[code] = found
-        return counts
+        return Counter(code for gram in grams for code in self.index.get(gram, ()))
 
     def label(self, document: Document) -> tuple[str | None, int]:
         """The topic this document's seeds clearly point to (or None), and how many of its
