@@ -5,6 +5,7 @@
   injected duplicates, and the duplicates' precision and recall;
 - entities: `marsad tag` pinned to one core over about 100,000 tokens of SaudiNewsNet
   (whole command: process start and model load included), with and without --countries;
+- dashboard: latency of every page's queries on a generated warehouse of 1,000,000 articles;
 - topics: documents per second of the topic classifier (in-process, one core, steady state)
   on SaudiNewsNet articles and ASND posts, and `marsad classify` as a process pinned to one
   core: time to its first answer and wall time over the whole input.
@@ -182,14 +183,15 @@ def main() -> None:
     parser.add_argument("--duplicates", type=int, default=500)
     parser.add_argument("--topic-articles", type=int, default=10000)
     parser.add_argument("--entity-tokens", type=int, default=100000)
+    parser.add_argument("--dashboard-articles", type=int, default=1_000_000)
     parser.add_argument(
         "only",
         nargs="*",
-        choices=["parse", "ingest", "topics", "entities", []],
+        choices=["parse", "ingest", "topics", "entities", "dashboard", []],
         help="benchmarks to run",
     )
     args = parser.parse_args()
-    chosen = set(args.only or ["parse", "ingest", "topics", "entities"])
+    chosen = set(args.only or ["parse", "ingest", "topics", "entities", "dashboard"])
     if "parse" in chosen:
         bench_parse(args.pages)
     if "ingest" in chosen:
@@ -198,6 +200,10 @@ def main() -> None:
         bench_topics(args.topic_articles)
     if "entities" in chosen:
         bench_entities(args.entity_tokens)
+    if "dashboard" in chosen:
+        from bench.dashboard import main as bench_dashboard
+
+        bench_dashboard(args.dashboard_articles)
 
 
 if __name__ == "__main__":

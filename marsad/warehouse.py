@@ -316,7 +316,7 @@ TABLES: dict[str, Table] = {
 }
 
 
-def _create_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+def create_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     columns = [f'"{c.name}" {c.sql_type}' for c in table.columns]
     if table.primary_key:
         columns.append("PRIMARY KEY (" + ", ".join(table.primary_key) + ")")
@@ -346,7 +346,7 @@ def write_database(path: Path, frames: dict[str, pl.DataFrame]) -> None:
     """Create a new database file at ``path`` holding the documented tables."""
     with duckdb.connect(str(path)) as con:
         for name, table in TABLES.items():
-            _create_table(con, table)
+            create_table(con, table)
             frame = conform(table, frames.get(name, pl.DataFrame(schema=table.column_names)))
             if frame.height:
                 con.register("incoming", frame)

@@ -1,0 +1,129 @@
+"""Dashboard query latency on a warehouse of 1,000,000 articles (`python -m bench dashboard`).
+
+The warehouse is generated in DuckDB directly (the documented schema, random but plausible
+rows: 40 outlets, 17 topics, 60 countries, 20,000 entities, four years of dates), then every
+query a page runs is timed with the cache cleared, over several selections; p50 and p95 per
+page (the sum of its queries) are printed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from marsad.warehouse import TABLES, create_table
+
+
+def build(path: Path, articles: int) -> None:
+    with duckdb.connect(str(path)) as con:
+        for table in TABLES.values():
+            create_table(con, table)
+        con.execute(
+            f"""
+            INSERT INTO articles BY NAME
+            SELECT 'a' || i AS article_id, 's' || (i // 3) AS story_id, 'p' || i AS page_id,
+                   'https://example.org/' || i AS url,
+                   'منبر ' || (i % 40) AS outlet, 'منبر ' || (i % 40) AS outlet_name,
+                   'o' || (i % 40) AS outlet_id,
+                   ['MA','DZ','TN','EG','SA','LB','JO','QA'][1 + i % 8] AS outlet_country,
+                   'byline' AS outlet_source,
+                   DATE '2021-01-01' + CAST(hash(i) % 1460 AS INTEGER) AS published_date,
+                   'byline' AS date_source, 'ok' AS date_flag,
+                   'عنوان الخبر رقم ' || i
+                       || CASE WHEN i % 97 = 0 THEN ' أحمد' ELSE '' END AS title,
+                   repeat('نص الخبر عن الاقتصاد والسياسة في المنطقة. ', 20) AS body,
+                   'ar' AS language,
+                   lpad(CAST(1 + hash(i * 7) % 17 AS VARCHAR), 2, '0') || '000000' AS topic,
+                   1 AS page_count, TIMESTAMPTZ '2025-01-01' AS fetched_at
+            FROM range({articles}) t(i)
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO topics SELECT lpad(CAST(i AS VARCHAR), 2, '0') || '000000',
+                'medtop:' || lpad(CAST(i AS VARCHAR), 2, '0') || '000000', 'topic ' || i,
+                'موضوع ' || i, '' FROM range(1, 18) t(i)
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO article_countries
+            SELECT article_id, code, 1 + CAST(hash(article_id || code) % 4 AS BIGINT), k = 0
+            FROM (
+                SELECT article_id, k,
+                       ['MA', 'DZ', 'TN', 'EG', 'SA', 'LB', 'JO', 'QA', 'US', 'FR', 'RU', 'CN',
+                        'TR', 'IR', 'IL', 'PS', 'SY', 'IQ', 'YE', 'LY']
+                       [1 + CAST(hash(article_id || k) % 20 AS BIGINT)] AS code
+                FROM articles, range(2) r(k)
+            )
+            QUALIFY row_number() OVER (PARTITION BY article_id, code ORDER BY k) = 1
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO entities SELECT 'e' || i, ['PER','ORG','LOC'][1 + i % 3], 'كيان ' || i,
+                NULL, 0, 0, [] FROM range(20000) t(i)
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO article_entities
+            SELECT DISTINCT article_id, 'e' || (hash(article_id || k) % 20000), 1, false
+            FROM articles, range(3) r(k)
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO pages (page_id, source_file, record_no, status, article_id)
+            SELECT page_id, 'f', 1, 'article', article_id FROM articles
+            """
+        )
+        con.execute("CHECKPOINT")
+
+
+def main(articles: int = 1_000_000, rounds: int = 5) -> None:
+    import os
+
+    import streamlit as st  # noqa: F401 - the queries module caches through it
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "w.duckdb"
+        start = time.perf_counter()
+        build(path, articles)
+        print(
+            f"dashboard: built a warehouse of {articles:,} articles in "
+            f"{time.perf_counter() - start:.0f} s ({path.stat().st_size / 1e9:.1f} GB)"
+        )
+        os.environ["MARSAD_WAREHOUSE"] = str(path)
+        from dashboards import queries
+
+        first, last = queries.date_bounds()
+        selections = [
+            queries.Selection(first, last),
+            queries.Selection(first, last, topics=("04000000",)),
+            queries.Selection(first, last, countries=("EG", "MA"), about_only=False),
+            queries.Selection(first, last, outlets=("منبر 3", "منبر 7")),
+            queries.Selection(first, last, search="احمد"),
+        ]
+        pages = {
+            "coverage": lambda s: (queries.totals(), queries.coverage(s, "topic", "week")),
+            "coverage by country": lambda s: queries.coverage(s, "country", "month"),
+            "map": queries.countries_map,
+            "articles": queries.articles,
+            "entities": lambda s: [queries.top_entities(s, k) for k in ("PER", "ORG", "LOC")],
+            "outlets": lambda s: queries.coverage(s, "outlet", "week", top=20),
+        }
+        for name, page in pages.items():
+            times = []
+            for _ in range(rounds):
+                for selection in selections:
+                    queries._cached.clear()
+                    started = time.perf_counter()
+                    page(selection)
+                    times.append(time.perf_counter() - started)
+            p95 = statistics.quantiles(times, n=20)[-1]
+            print(f"dashboard: {name:<20} p50 {statistics.median(times):.3f} s  p95 {p95:.3f} s")
