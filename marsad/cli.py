@@ -137,10 +137,9 @@ def _dashboard(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
-def _classify(args: argparse.Namespace) -> int:
-    from marsad.topics import MODEL_PATH, TopicModel
-
-    model = TopicModel.load(args.model or MODEL_PATH)
+def _answer_lines(command: str, answer, flush: bool = True) -> int:
+    """JSONL on stdin to JSONL on stdout, one answer per line and in order; a bad line gets
+    an error object in its place and the rest goes on (exit 1 at the end)."""
     status = 0
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
@@ -149,14 +148,26 @@ def _classify(args: argparse.Namespace) -> int:
             item = json.loads(line)
             if not isinstance(item, dict):
                 raise ValueError("not a JSON object")
-            topic, scores = model.classify(item.get("title"), item.get("text"))
-            out = {"id": item.get("id"), "topic": topic, "scores": scores}
-        except ValueError as error:  # a bad line is reported in place; the rest goes on
-            print(f"marsad classify: line {number}: {error}", file=sys.stderr)
+            out = answer(item)
+        except ValueError as error:
+            print(f"marsad {command}: line {number}: {error}", file=sys.stderr)
             out, status = {"id": None, "error": f"line {number}: {error}"}, 1
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+        if flush:
+            sys.stdout.flush()
     return status
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from marsad.topics import MODEL_PATH, TopicModel
+
+    model = TopicModel.load(args.model or MODEL_PATH)
+
+    def answer(item: dict) -> dict:
+        topic, scores = model.classify(item.get("title"), item.get("text"))
+        return {"id": item.get("id"), "topic": topic, "scores": scores}
+
+    return _answer_lines("classify", answer)
 
 
 def _tag(args: argparse.Namespace) -> int:
@@ -164,28 +175,18 @@ def _tag(args: argparse.Namespace) -> int:
 
     model = Path(args.model) if args.model else MODEL_PATH
     tagger = EntityTagger(model, model.parent / CLUSTERS_PATH.name)
-    status = 0
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-            text = item.get("text") or ""
-            if not isinstance(text, str):
-                raise ValueError("text is not a string")
-            mentions, countries = tagger.analyse(text)
-            out = {"id": item.get("id"), "entities": [vars(m) for m in mentions]}
-            if args.countries:
-                out["countries"] = article_countries([], countries)
-        except ValueError as error:  # a bad line is reported in place; the rest goes on
-            print(f"marsad tag: line {number}: {error}", file=sys.stderr)
-            out, status = {"id": None, "error": f"line {number}: {error}"}, 1
-        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        if args.flush:
-            sys.stdout.flush()
-    return status
+
+    def answer(item: dict) -> dict:
+        text = item.get("text") or ""
+        if not isinstance(text, str):
+            raise ValueError("text is not a string")
+        mentions, countries = tagger.analyse(text)
+        out = {"id": item.get("id"), "entities": [vars(m) for m in mentions]}
+        if args.countries:
+            out["countries"] = article_countries([], countries)
+        return out
+
+    return _answer_lines("tag", answer, flush=args.flush)
 
 
 def _eval_ner(args: argparse.Namespace) -> int:
