@@ -10,22 +10,8 @@ from pipelines.pages.assets import annotated_pages, parsed_pages, raw_pages
 from pipelines.pages.partitions import input_files
 from pipelines.resources import MarsadStorage, ModelStore
 
-WAREHOUSE_TABLES = (
-    "pages",
-    "articles",
-    "headlines",
-    "page_headlines",
-    "quarantine",
-    "outlets",
-    "topics",
-    "article_topics",
-    "headline_topics",
-    "entities",
-    "article_entities",
-    "entity_mentions",
-    "article_countries",
-    "headline_countries",
-)
+# One table asset per table of the documented schema (marsad.warehouse.TABLES).
+WAREHOUSE_TABLES = tuple(TABLES)
 
 TABLE_SPECS = [
     dg.AssetSpec(
