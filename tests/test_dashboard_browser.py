@@ -216,19 +216,11 @@ def test_a_click_on_the_chart_lists_the_articles_behind_it(browser, dashboard):
 
 
 def _run_sql(page, sql: str, expected) -> None:
-    """Type a query and press Run until the expected answer shows (a click that lands while
-    the app reruns for the new text is dropped by the browser, not by the app)."""
-    editor = page.locator("textarea").first
-    editor.fill(sql)
-    editor.press("Tab")
-    for _ in range(5):
-        page.get_by_role("button", name="Run · تشغيل").click()
-        try:
-            expected.first.wait_for(timeout=8000)
-            return
-        except Exception:
-            continue
-    expected.first.wait_for(timeout=8000)
+    """Type a query and press Run (a form: the text and the click arrive together)."""
+    page.get_by_text("Tables and columns").wait_for(timeout=30000)
+    page.locator("textarea").first.fill(sql)
+    page.get_by_role("button", name="Run · تشغيل").click()
+    expected.first.wait_for(timeout=30000)
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,16 @@ from dashboards.sql_console import ROW_LIMIT, RefusedQuery, run_select, schema
 
 st.header(t("sql"))
 editor, reference = st.columns([3, 2])
-sql = editor.text_area(
-    "SELECT …",
-    "SELECT topic, count(*) AS articles FROM articles GROUP BY topic ORDER BY articles DESC",
-    height=160,
-    key="sql_text",
-)
-if editor.button("Run · تشغيل", key="sql_run"):
+# A form sends the query text and the Run click together: no click is lost to a rerun.
+with editor.form("sql_form"):
+    sql = st.text_area(
+        "SELECT …",
+        "SELECT topic, count(*) AS articles FROM articles GROUP BY topic ORDER BY articles DESC",
+        height=160,
+        key="sql_text",
+    )
+    run = st.form_submit_button("Run · تشغيل")
+if run:
     try:
         rows, cut = run_select(queries.warehouse_path(), sql)
     except RefusedQuery as error:
