@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -95,69 +95,68 @@ def _shape(token: str) -> str:
     return "word"
 
 
+_OFFSETS = (-2, -1, 1, 2)
+
+
+@lru_cache(maxsize=300_000)  # news vocabulary repeats: a word's own features are built once
+def _word_features(
+    word: str, clusters: WordClusters
+) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
+    """A word's normalized form and key, the features it gives itself, and those it gives
+    each neighbour (by offset); all but the gazetteer's, which depend on the sentence."""
+    norm, key = match_key(word) or word, word_key(word) or word
+    bare = strip_proclitics(norm)
+    shape, trigger, cluster = _shape(word), triggers().get(key, "-"), clusters.of(norm)
+    own = (
+        "bias",
+        f"w={norm}",
+        f"k={key}",
+        f"st={light_stem(norm)}",
+        f"pc={norm[: len(norm) - len(bare)]}",
+        f"p2={bare[:2]}",
+        f"p3={bare[:3]}",
+        f"s2={norm[-2:]}",
+        f"s3={norm[-3:]}",
+        f"sh={shape}",
+        f"len={min(len(bare), 8)}",
+        f"tr={trigger}",
+        *(f"c{k}={c}" for k, c in cluster.items()),
+    )
+    for_neighbours = {
+        offset: (
+            f"{offset}w={norm}",
+            f"{offset}k={key}",
+            f"{offset}tr={trigger}",
+            f"{offset}sh={shape}",
+            *(f"{offset}c{k}={c}" for k, c in cluster.items() if k in NEIGHBOUR_CLUSTERS),
+        )
+        for offset in _OFFSETS
+    }
+    return norm, key, own, for_neighbours
+
+
 def sentence_features(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> list[list[str]]:
     """CRFsuite feature strings for each word of a sentence."""
-    normal = [match_key(w) or w for w in words]
-    keys = [word_key(w) or w for w in words]
-    trigger_of = triggers()
+    info = [_word_features(w, clusters) for w in words]
     places = ["O"] * len(words)
-    for start, end, place in gaz.find(keys):
+    for start, end, place in gaz.find([key for _, key, _, _ in info]):
         places[start] = f"B-{place.kind}"
         for i in range(start + 1, end):
             places[i] = f"I-{place.kind}"
-    own = []
-    for word, norm, key, place in zip(words, normal, keys, places, strict=True):
-        cluster = clusters.of(norm)
-        trigger = trigger_of.get(key, "-")
-        own.append(
-            {
-                "w": norm,
-                "k": key,
-                "st": light_stem(norm),
-                "gz": place,
-                "tr": trigger,
-                "c": cluster,
-                "sh": _shape(word),
-            }
-        )
     features = []
-    for i, (norm, key) in enumerate(zip(normal, keys, strict=True)):
-        f = own[i]
-        bare = strip_proclitics(norm)
-        row = [
-            "bias",
-            f"w={norm}",
-            f"k={key}",
-            f"st={f['st']}",
-            f"pc={norm[: len(norm) - len(bare)]}",
-            f"p2={bare[:2]}",
-            f"p3={bare[:3]}",
-            f"s2={norm[-2:]}",
-            f"s3={norm[-3:]}",
-            f"sh={f['sh']}",
-            f"len={min(len(bare), 8)}",
-            f"gz={f['gz']}",
-            f"tr={f['tr']}",
-            *(f"c{k}={c}" for k, c in f["c"].items()),
-        ]
-        for offset in (-2, -1, 1, 2):
+    for i, (norm, _, own, _) in enumerate(info):
+        row = [*own, f"gz={places[i]}"]
+        for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < len(words):
-                o = own[j]
-                row += [
-                    f"{offset}w={o['w']}",
-                    f"{offset}k={o['k']}",
-                    f"{offset}gz={o['gz']}",
-                    f"{offset}tr={o['tr']}",
-                    f"{offset}sh={o['sh']}",
-                    *(f"{offset}c{k}={c}" for k, c in o["c"].items() if k in NEIGHBOUR_CLUSTERS),
-                ]
+                row += info[j][3][offset]
+                row.append(f"{offset}gz={places[j]}")
             else:
                 row.append(f"{offset}w={'BOS' if j < 0 else 'EOS'}")
         if i > 0:
-            row.append(f"w-1|w={own[i - 1]['w']}|{norm}")
+            row.append(f"w-1|w={info[i - 1][0]}|{norm}")
         if i + 1 < len(words):
-            row.append(f"w|w+1={norm}|{own[i + 1]['w']}")
+            row.append(f"w|w+1={norm}|{info[i + 1][0]}")
         features.append(row)
     return features
 
@@ -250,7 +249,7 @@ class EntityTagger:
                     country,
                 )
             )
-        normal = [match_key(w) for w in words]
+        normal = [_word_features(w, self.clusters)[0] for w in words]  # cached match_key
         countries = [
             CountryMention(place.country_code, tokens[s].start, tokens[e - 1].end, place.kind)
             for s, e, place in self.gazetteer.find(normal)
