@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from marsad.arabic import normalize, sql_normalized
+from marsad.arabic import query_keys
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 
@@ -90,10 +90,13 @@ class Selection:
                 f"{alias}.article_id AND e.entity_id = ?)"
             )
             params.append(self.entity)
-        if self.search.strip():
-            text = f"{alias}.title || ' ' || coalesce({alias}.body, '')"
-            clauses.append(f"strpos({sql_normalized(text)}, ?) > 0")
-            params.append(normalize(self.search.strip()))
+        # Every word of the search must be in the article; the index (article_words) files
+        # each word under its clitic-free forms, so احمد finds أحمد and بأحمد.
+        for key in query_keys(self.search):
+            clauses.append(
+                f"{alias}.article_id IN (SELECT article_id FROM article_words WHERE word = ?)"
+            )
+            params.append(key)
         return " AND ".join(clauses), tuple(params)
 
 
@@ -220,18 +223,26 @@ def countries_map(selection: Selection) -> pl.DataFrame:
     )
 
 
-def top_entities(selection: Selection, kind: str, limit: int = 20) -> pl.DataFrame:
+def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
+    """The ``limit`` most covered people, organisations and places (column ``type``), in one
+    pass over the selection."""
     where, params = selection.where()
     return query(
         f"""
-        SELECT e.entity_id, e.name, e.country_code, count(DISTINCT a.article_id) AS articles,
-               sum(ae.mentions) AS mentions
-        FROM articles a JOIN article_entities ae USING (article_id)
-        JOIN entities e USING (entity_id)
-        WHERE {where} AND e.type = ?
-        GROUP BY ALL ORDER BY articles DESC, mentions DESC, e.name LIMIT {int(limit)}
+        SELECT * FROM (
+            SELECT e.type, e.entity_id, e.name, e.country_code,
+                   count(DISTINCT a.article_id) AS articles, sum(ae.mentions) AS mentions
+            FROM articles a JOIN article_entities ae USING (article_id)
+            JOIN entities e USING (entity_id)
+            WHERE {where}
+            GROUP BY ALL
+        )
+        QUALIFY row_number() OVER (
+            PARTITION BY type ORDER BY articles DESC, mentions DESC, name
+        ) <= {int(limit)}
+        ORDER BY type, articles DESC, mentions DESC, name
         """,
-        (*params, kind),
+        params,
     )
 
 

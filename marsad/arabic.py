@@ -153,17 +153,44 @@ def light_stem(word: str) -> str:
     return word
 
 
+def bare(word: str) -> str:
+    """A normalized word without its article."""
+    return word[2:] if word.startswith("ال") and len(word) >= 4 else word
+
+
+# Runs of proclitics a word may carry before its (possibly article-bearing) stem.
+_PROCLITIC_RUNS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
+
+
+@lru_cache(maxsize=500_000)  # called for every word of every article; vocabulary repeats
+def readings(word: str) -> frozenset[tuple[str, bool]]:
+    """Bare forms a normalized word of text may stand for once its proclitics are off, each
+    with whether the word carried the article. A clitic-like first letter is tried both
+    ways (بشار is بشار or ب + شار), so no reading is lost to a wrong guess."""
+    forms = set()
+    for run in _PROCLITIC_RUNS:
+        if word.startswith(run) and len(word) - len(run) >= 2:
+            rest = word[len(run) :]
+            forms.add((bare(rest), bare(rest) != rest))
+            if run.endswith("ل") and rest.startswith("ل"):  # لل: ل + the article
+                forms.add((rest[1:], True))
+    return frozenset(forms)
+
+
+def search_keys(text: str) -> set[str]:
+    """Keys a text is found under: every bare reading of each of its words, so a search
+    for مصر finds بمصر, ومصر and لمصر, and not مصرف."""
+    return {form for word in set(words(text)) for form, _ in readings(word)}
+
+
+def query_keys(query: str) -> list[str]:
+    """The keys a search query looks up: each word normalized and without its article
+    (a search for الوزير finds وزير, والوزير and بالوزير); every key must be present."""
+    return list(dict.fromkeys(bare(word) for word in words(query)))
+
+
 def words(text: str) -> list[str]:
     """Words of ``match_key(text)``: the tokens topic and search features are built from.
     (Letter runs need only the marks dropped and letters folded: spaces and punctuation
     separate them anyway.)"""
     return _WORD_RE.findall(_DROPPED_RE.sub("", text).translate(_FOLD_TABLE).lower())
-
-
-def sql_normalized(expression: str) -> str:
-    """``normalize``'s letter folds and dropped marks as a DuckDB SQL expression, so search in
-    the warehouse meets the same spellings as the pipeline (احمد finds أحمد)."""
-    folds = {k: v for k, v in _CHAR_FOLDS.items() if len(k) == 1 and len(v) == 1}
-    source, target = "".join(folds), "".join(folds.values())
-    dropped = _DROPPED_MARKS.replace("'", "''")
-    return f"translate(regexp_replace({expression}, '{dropped}', '', 'g'), '{source}', '{target}')"

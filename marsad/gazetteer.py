@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import regex
 
-from marsad.arabic import match_key, strip_proclitics
+from marsad.arabic import bare, match_key, readings, strip_proclitics
 
 PLACES_PATH = Path(__file__).parent / "data" / "places.csv"
 # The longest place name in words.
@@ -60,29 +60,8 @@ def word_key(word: str) -> str:
     return key
 
 
-def bare(word: str) -> str:
-    """A normalized word without its article."""
-    return word[2:] if word.startswith("ال") and len(word) >= 4 else word
-
-
 def name_key(name: str) -> tuple[str, ...]:
     return tuple(bare(word) for word in match_key(name).split())
-
-
-_PROCLITIC_RUNS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
-
-
-def readings(word: str) -> set[tuple[str, bool]]:
-    """Bare forms a normalized word of text may stand for once its proclitics are off, each
-    with whether the word carried the article."""
-    forms = set()
-    for run in _PROCLITIC_RUNS:
-        if word.startswith(run) and len(word) - len(run) >= 2:
-            rest = word[len(run) :]
-            forms.add((bare(rest), bare(rest) != rest))
-            if run.endswith("ل") and rest.startswith("ل"):  # لل: ل + the article
-                forms.add((rest[1:], True))
-    return forms
 
 
 @dataclass(frozen=True)
@@ -153,6 +132,10 @@ class Gazetteer:
 
     places: dict[tuple[str, ...], Place]
 
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        return frozenset(key[0] for key in self.places)
+
     @classmethod
     def build(cls) -> Gazetteer:
         candidates = _cldr_countries() + _curated()
@@ -198,7 +181,9 @@ class Gazetteer:
         return found
 
     def _match_at(self, words: list[str], i: int) -> tuple[int, int, Place] | None:
-        first = readings(words[i])
+        first = [r for r in readings(words[i]) if r[0] in self.first_words]
+        if not first:  # most words start no place name
+            return None
         for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
             rest = tuple(bare(w) for w in words[i + 1 : i + size])
             for form, has_article in first:

@@ -136,6 +136,21 @@ TABLES: dict[str, Table] = {
             ("article_id",),
         ),
         Table(
+            "article_words",
+            "Search index: one row per word key of an article's title and body, sorted by "
+            "word. A word is filed under each bare form it may stand for (بمصر under بمصر and "
+            "مصر), so a lookup of a query word's bare form (marsad.arabic.query_keys) finds "
+            "its clitic and spelling variants.",
+            (
+                C(
+                    "word",
+                    "VARCHAR",
+                    "Normalized word without proclitics or article (marsad.arabic.search_keys).",
+                ),
+                C("article_id", "VARCHAR", "An article whose title or body has the word."),
+            ),
+        ),
+        Table(
             "headlines",
             "One row per distinct ticker headline (by normalized text).",
             (

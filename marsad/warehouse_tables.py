@@ -18,7 +18,7 @@ from marsad.annotation import (
     classify_texts,
     tag_texts,
 )
-from marsad.arabic import match_keyed
+from marsad.arabic import match_keyed, search_keys
 from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, group, similar_pairs
 from marsad.entities import CountryMention, EntityTagger, article_countries
 from marsad.ids import stable_id_expr
@@ -357,6 +357,7 @@ def build_tables(
     return {
         "pages": pages,
         "articles": articles,
+        "article_words": article_words(articles),
         "headlines": headlines,
         "page_headlines": page_headlines,
         "quarantine": quarantine,
@@ -368,6 +369,25 @@ def build_tables(
         "article_countries": countries_of_articles,
         "headline_countries": countries_of_headlines,
     }
+
+
+def article_words(articles: pl.DataFrame) -> pl.DataFrame:
+    """The search index: each article under every key of its title and body, sorted by key
+    so that DuckDB's per-block min/max skips straight to a word's rows."""
+    keys = [
+        sorted(search_keys(f"{title or ''} {body or ''}"))
+        for title, body in zip(articles["title"], articles["body"], strict=True)
+    ]
+    return (
+        pl.DataFrame(
+            {"article_id": articles["article_id"], "word": keys},
+            schema={"article_id": pl.String, "word": pl.List(pl.String)},
+        )
+        .explode("word")
+        .drop_nulls("word")
+        .sort("word", "article_id")
+        .select("word", "article_id")
+    )
 
 
 def accounting_errors(tables: dict[str, pl.DataFrame], input_records: int) -> list[str]:

@@ -1,7 +1,7 @@
 import polars as pl
 import pytest
 
-from marsad.arabic import match_key, match_keyed, normalize, normalized
+from marsad.arabic import match_key, match_keyed, normalize, normalized, query_keys, search_keys
 
 CASES = [
     # (written, normalize, match_key)
@@ -44,3 +44,40 @@ def test_expressions_agree_with_scalar_functions():
 def test_spelling_variants_share_a_key():
     assert match_key("أحمد عبد الله") == match_key("احمد  عبدالله".replace("عبدالله", "عبد الله"))
     assert match_key("وزارة الصحة!") == match_key("وزاره الصحه")
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("احمد", "التقى أحمد بالوزير"),
+        ("أحمد", "وقال بأحمد"),
+        ("مصر", "عاد إلى مصر"),
+        ("مصر", "في ومصر وبمصر"),
+        ("لبنان", "زار بلبنان"),  # ل is the name's own letter, ب the clitic
+        ("لبنان", "دعم للبنان"),
+        ("الوزير", "قال وزير المالية"),
+        ("وزير", "التقى بالوزير"),
+        ("بشار", "قال بشار"),
+        ("رئيس الوزراء", "قال رئيس الوزراء"),
+    ],
+)
+def test_search_finds_clitic_and_spelling_variants(query, text):
+    assert set(query_keys(query)) <= search_keys(text)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("مصر", "مصرف لبنان"),  # a word that starts like the query is another word
+        ("بشار", "شار"),
+        ("والي", "عاد إلى بيته"),  # إلى folds to الي, not to the governor
+        ("نفط", "أسعار الذهب"),
+    ],
+)
+def test_search_does_not_match_other_words(query, text):
+    assert not set(query_keys(query)) <= search_keys(text)
+
+
+def test_query_keys_are_each_word_once_without_article():
+    assert query_keys("الوزير، والوزير وزير") == ["وزير", "والوزير"]
+    assert query_keys("  ؟ ") == []

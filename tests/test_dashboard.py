@@ -7,6 +7,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from marsad.arabic import search_keys
+
 APP = str(Path(__file__).parents[1] / "dashboards" / "streamlit_app.py")
 
 
@@ -82,7 +84,17 @@ def test_search_normalizes_arabic_spelling(built_warehouse: Path):
         ).fetchone()[0]
         where, params = Selection(first, last, search="احمد").where()
         found = con.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+        # The index agrees with a scan of every title and body for the same words, and a
+        # search of two words wants both.
+        texts = [
+            search_keys(f"{t} {b}")
+            for t, b in con.execute("SELECT title, body FROM articles").fetchall()
+        ]
+        where, params = Selection(first, last, search="أحمد الوزارة").where()
+        both = con.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
     assert with_hamza > 0 and found >= with_hamza
+    assert found == sum("احمد" in keys for keys in texts)
+    assert 0 < both == sum({"احمد", "وزاره"} <= keys for keys in texts) < found
 
 
 def test_coverage_shares_are_ratios_of_sums_and_gaps_are_zero(app: AppTest, built_warehouse):

@@ -9,6 +9,7 @@ from dashboards.i18n import t
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("entities"))
 columns = st.columns(3)
+top = queries.top_entities(selection)
 tops = {}
 for column, kind, title in zip(
     columns,
@@ -16,7 +17,7 @@ for column, kind, title in zip(
     ("People · أشخاص", "Organisations · منظمات", "Places · أماكن"),
     strict=True,
 ):
-    tops[kind] = queries.top_entities(selection, kind)
+    tops[kind] = top.filter(top["type"] == kind).drop("type")
     column.subheader(title)
     if tops[kind].height:
         column.plotly_chart(charts.bars(tops[kind], "articles", "name"), key=f"top_{kind}")
