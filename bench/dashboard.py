@@ -95,6 +95,34 @@ def build(path: Path, articles: int) -> None:
         )
         con.execute(
             """
+            INSERT INTO entity_mentions
+            SELECT article_id, entity_id, 'body', 10 * k, 10 * k + 8, 'كيان'
+            FROM article_entities, range(2) r(k)
+            """
+        )
+        # Ticker headlines: one for every three articles, shown for a few hours to days.
+        con.execute(
+            f"""
+            INSERT INTO headlines
+            SELECT 'h' || i, 'عاجل: خبر الشريط رقم ' || i, seen,
+                   seen + to_hours(CAST(hash(i) % 96 AS BIGINT)),
+                   1 + hash(i * 3) % 40, 1 + hash(i * 3) % 60,
+                   lpad(CAST(1 + hash(i * 5) % 17 AS VARCHAR), 2, '0') || '000000'
+            FROM (SELECT i, TIMESTAMPTZ '2021-01-01'
+                                + to_minutes(CAST(hash(i) % (1460 * 1440) AS BIGINT)) AS seen
+                  FROM range({articles // 3}) t(i))
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO headline_countries
+            SELECT headline_id, ['MA', 'DZ', 'TN', 'EG', 'SA', 'LB', 'JO', 'QA', 'US', 'FR']
+                   [1 + CAST(hash(headline_id) % 10 AS BIGINT)], 1
+            FROM headlines
+            """
+        )
+        con.execute(
+            """
             INSERT INTO pages (page_id, source_file, record_no, status, article_id)
             SELECT page_id, 'f', 1, 'article', article_id FROM articles
             """
@@ -139,6 +167,12 @@ def main(articles: int = 1_000_000, rounds: int = 5) -> None:
                 queries.co_occurring(s, "e7"),
             ),
             "outlets": lambda s: queries.coverage(s, "outlet", "week", top=20),
+            "headlines": lambda s: (queries.headline_days(s), queries.headlines(s)),
+            "article reader": lambda s: (
+                queries.article("a4242"),
+                queries.article_mentions("a4242"),
+                queries.article_country_list("a4242"),
+            ),
         }
         for name, page in pages.items():
             times = []

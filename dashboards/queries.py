@@ -215,7 +215,7 @@ def countries_map(selection: Selection) -> pl.DataFrame:
     about = " AND c.is_about" if selection.about_only else ""
     return query(
         f"""
-        SELECT c.country_code, count(DISTINCT a.article_id) AS articles
+        SELECT c.country_code, count(*) AS articles  -- one row per article and country
         FROM articles a JOIN article_countries c ON c.article_id = a.article_id{about}
         WHERE {where} GROUP BY 1 ORDER BY 2 DESC
         """,
@@ -231,7 +231,8 @@ def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
         f"""
         SELECT * FROM (
             SELECT e.type, e.entity_id, e.name, e.country_code,
-                   count(DISTINCT a.article_id) AS articles, sum(ae.mentions) AS mentions
+                   count(*) AS articles,  -- one row per article and entity
+                   sum(ae.mentions) AS mentions
             FROM articles a JOIN article_entities ae USING (article_id)
             JOIN entities e USING (entity_id)
             WHERE {where}
@@ -250,7 +251,7 @@ def co_occurring(selection: Selection, entity_id: str, limit: int = 15) -> pl.Da
     where, params = selection.where()
     return query(
         f"""
-        SELECT e.name, e.type, count(DISTINCT a.article_id) AS articles
+        SELECT e.name, e.type, count(*) AS articles  -- one row per article and entity
         FROM articles a JOIN article_entities mine ON mine.article_id = a.article_id
         JOIN article_entities other ON other.article_id = a.article_id
         JOIN entities e ON e.entity_id = other.entity_id
@@ -326,12 +327,45 @@ def articles(selection: Selection, limit: int = 500) -> pl.DataFrame:
     )
 
 
-def headlines(limit: int = 500) -> pl.DataFrame:
+def _headline_where(selection: Selection) -> tuple[str, tuple]:
+    """The selection's dates (first seen), topics and countries, for ticker headlines."""
+    clauses = ["h.first_seen::DATE BETWEEN ? AND ?"]
+    params: list = [selection.start, selection.end]
+    if selection.topics:
+        clauses.append(f"h.topic IN ({', '.join('?' for _ in selection.topics)})")
+        params.extend(selection.topics)
+    if selection.countries:
+        marks = ", ".join("?" for _ in selection.countries)
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM headline_countries c WHERE c.headline_id = h.headline_id "
+            f"AND c.country_code IN ({marks}))"
+        )
+        params.extend(selection.countries)
+    return " AND ".join(clauses), tuple(params)
+
+
+def headline_days(selection: Selection) -> pl.DataFrame:
+    """Distinct headlines per first-seen day and topic, all of them in the selection."""
+    where, params = _headline_where(selection)
+    return query(
+        f"""
+        SELECT h.first_seen::DATE AS first_seen_day, h.topic, count(*) AS headlines
+        FROM headlines h WHERE {where} GROUP BY ALL ORDER BY 1, 2
+        """,
+        params,
+    )
+
+
+def headlines(selection: Selection, limit: int = 500) -> pl.DataFrame:
+    """The selection's most-shown headlines, with how long each stayed on the ticker."""
+    where, params = _headline_where(selection)
     return query(
         f"""
         SELECT h.text, h.first_seen::DATE AS first_seen_day, h.first_seen, h.last_seen,
                h.page_count, h.topic,
                round((epoch(h.last_seen) - epoch(h.first_seen)) / 86400, 1) AS days_on_ticker
-        FROM headlines h ORDER BY h.page_count DESC, h.first_seen LIMIT {int(limit)}
-        """
+        FROM headlines h WHERE {where}
+        ORDER BY h.page_count DESC, h.first_seen LIMIT {int(limit)}
+        """,
+        params,
     )

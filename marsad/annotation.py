@@ -3,10 +3,23 @@ are ingested so that a publish never re-reads every article."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
 import polars as pl
 
 from marsad.entities import EntityTagger
 from marsad.topics import TopicModel
+
+# Articles sent to a worker at once: enough to outweigh the trip between processes.
+CHUNK_ARTICLES = 400
+# Below this many articles a pool costs more (each worker loads the models) than it saves.
+POOL_MIN_ARTICLES = 2000
 
 TOPIC_SCORES = pl.List(pl.Struct({"topic": pl.String, "score": pl.Float64}))
 ENTITY_MENTIONS = pl.List(
@@ -85,3 +98,97 @@ def annotate_pages(parsed: pl.DataFrame, model: TopicModel, tagger: EntityTagger
     return pl.concat([articles.select("page_id"), topics, mentions], how="horizontal").cast(
         ANNOTATION_SCHEMA  # type: ignore[arg-type]
     )
+
+
+@dataclass(frozen=True)
+class AnnotationModels:
+    """Files of the models annotation uses, so that each worker process loads its own."""
+
+    topics: Path
+    entities: Path
+    clusters: Path
+
+    def load(self) -> tuple[TopicModel, EntityTagger]:
+        return TopicModel.load(self.topics), EntityTagger(self.entities, self.clusters)
+
+
+_worker_models: tuple[TopicModel, EntityTagger] | None = None
+
+
+def _start_worker(models: AnnotationModels) -> None:
+    global _worker_models
+    _worker_models = models.load()
+
+
+def _annotate_chunk(parsed: pl.DataFrame, models: tuple[TopicModel, EntityTagger] | None = None):
+    model, tagger = models or _worker_models  # type: ignore[misc]
+    annotated = annotate_pages(parsed, model, tagger)
+    return annotated.join(parsed.select("page_id", "part"), on="page_id", how="left")
+
+
+def _chunks(
+    parts: Iterable[tuple[str, pl.DataFrame]],
+) -> Iterator[tuple[list[str], pl.DataFrame]]:
+    """Parsed pages of many parts (input files) in chunks of about CHUNK_ARTICLES, each with
+    the parts it covers in order (a part with no article still gets its turn)."""
+    keys: list[str] = []
+    frames: list[pl.DataFrame] = []
+    rows = 0
+    for key, frame in parts:
+        if not keys or keys[-1] != key:
+            keys.append(key)
+        columns = frame.select("page_id", "title", "body", "parse_error")
+        frames.append(columns.with_columns(pl.lit(key).alias("part")))
+        rows += frame.height
+        if rows >= CHUNK_ARTICLES:
+            yield keys, pl.concat(frames, how="vertical_relaxed")
+            keys, frames, rows = [], [], 0
+    if keys:
+        yield keys, pl.concat(frames, how="vertical_relaxed")
+
+
+def annotate_parts(
+    parts: Iterable[tuple[str, pl.DataFrame]],
+    models: AnnotationModels,
+    articles: int,
+    workers: int | None = None,
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """``annotate_pages`` of each part's parsed pages, as (part, annotations) pieces in the
+    parts' order (consecutive pieces may share a part). With ``articles`` (an estimate) above
+    POOL_MIN_ARTICLES the work is spread over ``workers`` processes (default: every core the
+    process may use); otherwise it stays in this process."""
+    workers = workers or len(os.sched_getaffinity(0))
+    empty = pl.DataFrame(schema=ANNOTATION_SCHEMA)
+    if workers < 2 or articles < POOL_MIN_ARTICLES:
+        loaded = models.load()
+        results = ((keys, _annotate_chunk(chunk, loaded)) for keys, chunk in _chunks(parts))
+        yield from _split(results, empty)
+        return
+    # Spawned, not forked: the caller (a Dagster run) has threads of its own.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, context, _start_worker, (models,)) as pool:
+        yield from _split(_in_order(pool, _chunks(parts), workers * 2), empty)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, chunks: Iterator[tuple[list[str], pl.DataFrame]], ahead: int
+) -> Iterator[tuple[list[str], pl.DataFrame]]:
+    """Results of the chunks in order, with at most ``ahead`` chunks in flight (memory)."""
+    pending: deque[tuple[list[str], Future]] = deque()
+    for keys, chunk in chunks:
+        pending.append((keys, pool.submit(_annotate_chunk, chunk)))
+        if len(pending) >= ahead:
+            keys, done = pending.popleft()
+            yield keys, done.result()
+    while pending:
+        keys, done = pending.popleft()
+        yield keys, done.result()
+
+
+def _split(
+    results: Iterable[tuple[list[str], pl.DataFrame]], empty: pl.DataFrame
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    for keys, annotated in results:
+        by_part = annotated.partition_by("part", as_dict=True, include_key=False)
+        for key in keys:
+            yield key, by_part.get((key,), empty)

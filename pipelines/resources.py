@@ -11,6 +11,7 @@ import polars as pl
 import pyarrow.parquet as pq
 from pydantic import Field
 
+from marsad.annotation import AnnotationModels
 from marsad.entities import CLUSTERS_PATH, EntityTagger
 from marsad.entities import MODEL_PATH as ENTITY_MODEL_PATH
 from marsad.ids import stable_id
@@ -153,13 +154,19 @@ class ModelStore(dg.ConfigurableResource):
         trained = self.trained_path(name)
         return trained if trained.is_file() else SHIPPED_MODELS / name
 
-    def topic_model(self) -> TopicModel:
-        return TopicModel.load(self.model_path(TOPIC_MODEL_FILE))
-
-    def entity_tagger(self) -> EntityTagger:
+    def annotation_models(self) -> AnnotationModels:
         # The CRF and the clusters its features were built with go together.
         folder = self.model_path(ENTITY_MODEL_FILE).parent
-        return EntityTagger(folder / ENTITY_MODEL_FILE, folder / CLUSTERS_FILE)
+        return AnnotationModels(
+            self.model_path(TOPIC_MODEL_FILE), folder / ENTITY_MODEL_FILE, folder / CLUSTERS_FILE
+        )
+
+    def topic_model(self) -> TopicModel:
+        return TopicModel.load(self.annotation_models().topics)
+
+    def entity_tagger(self) -> EntityTagger:
+        paths = self.annotation_models()
+        return EntityTagger(paths.entities, paths.clusters)
 
 
 def models_from_env() -> ModelStore:

@@ -47,6 +47,24 @@ def test_headlines_page(app: AppTest):
     assert len(app.dataframe[0].value) > 0
 
 
+def test_headlines_by_day_count_every_headline_of_the_selection(app: AppTest, built_warehouse):
+    from dashboards import queries
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        total, first, last = con.execute(
+            "SELECT count(*), min(first_seen)::DATE, max(first_seen)::DATE FROM headlines"
+        ).fetchone()
+        topic, of_topic = con.execute(
+            "SELECT topic, count(*) FROM headlines GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+        ).fetchone()
+    days = queries.headline_days(queries.Selection(first, last))
+    assert days["headlines"].sum() == total > 0
+    narrowed = queries.headline_days(queries.Selection(first, last, topics=(topic,)))
+    assert narrowed["headlines"].sum() == of_topic < total
+    table = queries.headlines(queries.Selection(first, last, topics=(topic,)))
+    assert set(table["topic"]) == {topic}
+
+
 def test_missing_warehouse_explains_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("MARSAD_WAREHOUSE", str(tmp_path / "none.duckdb"))
     app = AppTest.from_file(APP, default_timeout=60).run()

@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 from tqdm import tqdm
 
-from marsad.annotation import annotate_pages
+from marsad.annotation import annotate_parts
 from marsad.inputs import read_input, records_frame
 from marsad.page_parsing import parse_records
 from pipelines.metadata import counts_by, markdown_preview, share
@@ -143,14 +143,24 @@ def annotated_pages(
     context: dg.AssetExecutionContext, storage: MarsadStorage, models: ModelStore
 ) -> dg.MaterializeResult:
     keys = context.partition_keys
-    model, tagger = models.topic_model(), models.entity_tagger()
-    for key in tqdm(keys, desc="annotating", unit="file", disable=None, leave=False):
-        scan = storage.scan_partitions("parsed_pages", [key])
-        batches = (
-            annotate_pages(scan.slice(offset, BATCH_RECORDS).collect(), model, tagger)
-            for offset in range(0, scan.select(pl.len()).collect().item() or 1, BATCH_RECORDS)
-        )
-        storage.write_staged_batches("annotated_pages", batches, key)
+
+    def parsed_parts() -> Iterator[tuple[str, pl.DataFrame]]:
+        for key in tqdm(keys, desc="annotating", unit="file", disable=None, leave=False):
+            scan = storage.scan_partitions("parsed_pages", [key])
+            for offset in range(0, scan.select(pl.len()).collect().item() or 1, BATCH_RECORDS):
+                yield key, scan.slice(offset, BATCH_RECORDS).collect()
+
+    articles = (
+        storage.scan_partitions("parsed_pages", keys)
+        .filter(pl.col("parse_error").is_null())
+        .select(pl.len())
+        .collect()
+        .item()
+    )
+    # Tagging is the costly step of ingestion; over many articles it runs on every core.
+    pieces = annotate_parts(parsed_parts(), models.annotation_models(), articles)
+    for key, parts in itertools.groupby(pieces, key=lambda piece: piece[0]):
+        storage.write_staged_batches("annotated_pages", (frame for _, frame in parts), key)
     annotated = (
         storage.scan_partitions("annotated_pages", keys)
         .select(

@@ -1,0 +1,63 @@
+"""Annotation as ingestion runs it: in this process for a few articles, over a pool of worker
+processes for many; both must give the same rows for the same parts."""
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from marsad.annotation import ANNOTATION_SCHEMA, AnnotationModels, annotate_parts
+from marsad.inputs import read_inputs, records_frame
+from marsad.page_parsing import parse_records
+from marsad.synthetic import broken_pages, generate, write_pages
+
+SHIPPED = Path(__file__).resolve().parents[1] / "marsad" / "models"
+MODELS = AnnotationModels(
+    SHIPPED / "topics.npz", SHIPPED / "entities.crfsuite", SHIPPED / "word_clusters.npz"
+)
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, pl.DataFrame]]:
+    """Parsed pages as input-file parts: several small files, one file split in two
+    batches, and a file of broken pages only (no article)."""
+    folder = tmp_path_factory.mktemp("pages")
+    write_pages(generate(40, seed=3) + broken_pages(), folder)
+    files = sorted(folder.glob("*.txt"))
+    parsed = parse_records(records_frame(read_inputs(files)))
+    articles = parsed.filter(pl.col("parse_error").is_null())
+    broken = parsed.filter(pl.col("parse_error").is_not_null())
+    return [
+        ("a", articles.slice(0, 5)),
+        ("b", articles.slice(5, 20)),
+        ("b", articles.slice(25, 10)),
+        ("broken", broken),
+        ("c", articles.slice(35, 5)),
+    ]
+
+
+def test_every_part_gets_its_own_articles_in_order(parts):
+    pieces = list(annotate_parts(parts, MODELS, articles=0))
+    merged = {}
+    for key, frame in pieces:
+        assert frame.schema == pl.Schema(ANNOTATION_SCHEMA)
+        merged.setdefault(key, []).append(frame)
+    assert list(merged) == ["a", "b", "broken", "c"]
+    for key in merged:
+        expected = sorted(
+            page_id
+            for k, frame in parts
+            if k == key
+            for page_id in frame.filter(pl.col("parse_error").is_null())["page_id"]
+        )
+        assert sorted(pl.concat(merged[key])["page_id"]) == expected
+    assert pl.concat(merged["a"])["topic"].null_count() == 0
+
+
+def test_worker_pool_gives_the_same_annotations(parts, monkeypatch):
+    # Small chunks so that several are in flight at once.
+    monkeypatch.setattr("marsad.annotation.CHUNK_ARTICLES", 7)
+    here = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
+    pooled = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=10**6, workers=2)])
+    assert pooled.height == here.height > 0
+    assert pooled.equals(here)
