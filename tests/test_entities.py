@@ -250,3 +250,21 @@ def test_warehouse_holds_entities_and_countries(built_warehouse: Path):
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         assert about >= 0.9 * articles
         assert con.execute("SELECT count(*) FROM headline_countries").fetchone()[0] >= 0
+
+
+def test_gazetteer_is_cached_by_its_sources(tmp_path, monkeypatch):
+    from marsad import gazetteer as module
+
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
+    module.gazetteer.cache_clear()
+    try:
+        built = module.gazetteer()
+        (cache,) = tmp_path.glob("gazetteer-*.pickle")
+        module.gazetteer.cache_clear()
+        assert module.gazetteer().places == built.places  # read back from the cache
+        cache.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
+        module.gazetteer.cache_clear()
+        assert module.gazetteer().places == built.places
+        assert cache.read_bytes() != b"not a pickle"
+    finally:
+        module.gazetteer.cache_clear()
