@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -134,7 +133,10 @@ def _dashboard(args: argparse.Namespace) -> int:
         "--server.headless",
         "true",
     ]
-    return subprocess.call(command, env=env)
+    # Streamlit takes this process's place: a stop signal reaches the server itself (which
+    # installs its own handlers), and no server is left running behind a stopped launcher.
+    os.execve(sys.executable, command, env)
+    return 0  # not reached
 
 
 def _answer_lines(command: str, answer, flush: bool = True) -> int:

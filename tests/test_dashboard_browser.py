@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -91,14 +92,20 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         marsad_command("dashboard", "--warehouse", str(warehouse), "--port", str(port)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # As under a shell that started the tests in the background with SIGTERM ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_IGN),
     )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
         yield url, warehouse
     finally:
+        # A stop signal stops the server itself, even where the launcher was started with
+        # SIGTERM ignored, and leaves nothing listening behind.
         process.terminate()
         process.wait(timeout=20)
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, "the server outlived its command"
 
 
 def _metric(page, label: str) -> str:
