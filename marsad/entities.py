@@ -22,7 +22,7 @@ import numpy as np
 import regex
 
 from marsad.arabic import light_stem, match_key, strip_proclitics
-from marsad.gazetteer import Gazetteer, gazetteer, word_key
+from marsad.gazetteer import Gazetteer, gazetteer, organisations, word_key
 from marsad.ids import stable_id
 
 MODEL_PATH = Path(__file__).parent / "models" / "entities.crfsuite"
@@ -138,19 +138,26 @@ def _word_features(
 def sentence_features(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> list[list[str]]:
     """CRFsuite feature strings for each word of a sentence."""
     info = [_word_features(w, clusters) for w in words]
+    # Names are found among the normalized words (the gazetteer tries each clitic reading).
+    normal = [norm for norm, _, _, _ in info]
     places = ["O"] * len(words)
-    for start, end, place in gaz.find([key for _, key, _, _ in info]):
+    for start, end, place in gaz.find(normal):
         places[start] = f"B-{place.kind}"
         for i in range(start + 1, end):
             places[i] = f"I-{place.kind}"
+    known_organisations = ["O"] * len(words)
+    for start, end, _ in organisations().find(normal):
+        known_organisations[start:end] = ["B"] + ["I"] * (end - start - 1)
     features = []
     for i, (norm, _, own, _) in enumerate(info):
-        row = [*own, f"gz={places[i]}"]
+        row = [*own, f"gz={places[i]}", f"og={known_organisations[i]}"]
         for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < len(words):
                 row += info[j][3][offset]
                 row.append(f"{offset}gz={places[j]}")
+                if offset in (-1, 1):
+                    row.append(f"{offset}og={known_organisations[j]}")
             else:
                 row.append(f"{offset}w={'BOS' if j < 0 else 'EOS'}")
         if i > 0:
@@ -236,7 +243,13 @@ class EntityTagger:
             if kind not in ENTITY_TYPES:
                 continue
             span_words = words[s:e]
-            country = self.gazetteer.country_of(" ".join(span_words)) if kind != "PER" else None
+            country = None
+            if kind != "PER":
+                name = " ".join(span_words)
+                # A known organisation's own country first (الليكود → IL), else a place in
+                # its name (حزب الله اللبناني → LB).
+                known = organisations().country_of(name) if kind == "ORG" else None
+                country = known or self.gazetteer.country_of(name)
             if kind == "PER":
                 people.update(range(s, e))
             mentions.append(

@@ -22,7 +22,7 @@ from marsad.entities import (
     tokenize,
 )
 from marsad.entity_training import evaluate, evaluate_tagger, read_conll, train
-from marsad.gazetteer import gazetteer
+from marsad.gazetteer import gazetteer, organisations
 from marsad.synthetic import generate
 from tests.conftest import SHARED, shared_file
 
@@ -142,6 +142,17 @@ def test_shipped_tagger_finds_people_places_and_organisations():
     assert by_text["واشنطن"] == "US" and by_text["القاهرة"] == "EG"
     codes = [c.country_code for c in countries]
     assert codes.count("US") >= 3 and codes.count("EG") >= 2
+
+
+def test_known_organisations_are_found_with_clitics_and_get_their_country():
+    keys = match_key("وقال متحدث باسم والليكود وحزب الله اللبناني").split()
+    found = {place.name: (start, end) for start, end, place in organisations().find(keys)}
+    assert found == {"الليكود": (3, 4), "حزب الله": (4, 6)}
+    mentions, _ = shipped_tagger().analyse("أعلن حزب الليكود أمس أنه سيشارك في الحكومة .")
+    assert [(m.type, m.text, m.country_code) for m in mentions] == [("ORG", "حزب الليكود", "IL")]
+    # An organisation without a country of its own keeps none.
+    mentions, _ = shipped_tagger().analyse("ونقلت وكالة رويترز عن مصدر في الأمم المتحدة .")
+    assert ("ORG", "الأمم المتحدة", None) in [(m.type, m.text, m.country_code) for m in mentions]
 
 
 def test_country_attribution_on_generated_articles():
