@@ -77,7 +77,7 @@ def train(
         trainer.append(sentence_features(words, gaz, clusters), tags)
     # L1 keeps the shipped model small, L2 keeps rare features from dominating.
     trainer.set_params(
-        {"c1": 0.05, "c2": 0.01, "max_iterations": iterations, "feature.possible_transitions": True}
+        {"c1": 0.05, "c2": 0.1, "max_iterations": iterations, "feature.possible_transitions": True}
     )
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
