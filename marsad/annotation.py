@@ -157,7 +157,7 @@ def annotate_parts(
     parts' order (consecutive pieces may share a part). With ``articles`` (an estimate) above
     POOL_MIN_ARTICLES the work is spread over ``workers`` processes (default: every core the
     process may use); otherwise it stays in this process."""
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or _usable_cores()
     empty = pl.DataFrame(schema=ANNOTATION_SCHEMA)
     if workers < 2 or articles < POOL_MIN_ARTICLES:
         loaded = models.load()
@@ -168,6 +168,13 @@ def annotate_parts(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, context, _start_worker, (models,)) as pool:
         yield from _split(_in_order(pool, _chunks(parts), workers * 2), empty)
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (its affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):  # Linux
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _in_order(
