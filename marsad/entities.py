@@ -22,7 +22,7 @@ import numpy as np
 import regex
 
 from marsad.arabic import light_stem, match_key, strip_proclitics
-from marsad.gazetteer import Gazetteer, gazetteer, organisations, word_key
+from marsad.gazetteer import Gazetteer, gazetteer, organisations, person_names, word_key
 from marsad.ids import stable_id
 
 MODEL_PATH = Path(__file__).parent / "models" / "entities.crfsuite"
@@ -96,6 +96,21 @@ def _shape(token: str) -> str:
 
 
 _OFFSETS = (-2, -1, 1, 2)
+# Bands of how many people bear a name: the most common ones are surely names, the rarer
+# ones are often also ordinary words.
+_NAME_BANDS = (50, 5, 1)
+
+
+def _name_bands(norm: str, bare: str) -> tuple[str, str]:
+    """Band of the word as a given name and as a surname ('-' where it is neither), the
+    better of the word as written and without its proclitics (وأحمد is و + أحمد)."""
+    names = person_names()
+    written, bare_counts = names.get(norm, (0, 0)), names.get(bare, (0, 0))
+    counts = [max(pair) for pair in zip(written, bare_counts, strict=True)]
+    return tuple(  # type: ignore[return-value]
+        next((str(i) for i, least in enumerate(_NAME_BANDS) if count >= least), "-")
+        for count in counts
+    )
 
 
 @lru_cache(maxsize=300_000)  # news vocabulary repeats: a word's own features are built once
@@ -107,6 +122,7 @@ def _word_features(
     norm, key = match_key(word) or word, word_key(word) or word
     bare = strip_proclitics(norm)
     shape, trigger, cluster = _shape(word), triggers().get(key, "-"), clusters.of(norm)
+    first, last = _name_bands(norm, bare)
     own = (
         "bias",
         f"w={norm}",
@@ -120,6 +136,8 @@ def _word_features(
         f"sh={shape}",
         f"len={min(len(bare), 8)}",
         f"tr={trigger}",
+        f"fn={first}",
+        f"ln={last}",
         *(f"c{k}={c}" for k, c in cluster.items()),
     )
     for_neighbours = {
@@ -128,6 +146,7 @@ def _word_features(
             f"{offset}k={key}",
             f"{offset}tr={trigger}",
             f"{offset}sh={shape}",
+            *((f"{offset}fn={first}", f"{offset}ln={last}") if offset in (-1, 1) else ()),
             *(f"{offset}c{k}={c}" for k, c in cluster.items() if k in NEIGHBOUR_CLUSTERS),
         )
         for offset in _OFFSETS

@@ -28,6 +28,9 @@ from marsad.arabic import bare, match_key, readings, strip_proclitics
 
 PLACES_PATH = Path(__file__).parent / "data" / "places.csv"
 ORGANISATIONS_PATH = Path(__file__).parent / "data" / "organisations.csv"
+# Arabic-script given names and surnames, with how many people of Wikidata bear each
+# (scripts/person_names.py).
+PERSON_NAMES_PATH = Path(__file__).parent / "data" / "person_names.csv"
 # The longest place name in words.
 MAX_NAME_WORDS = 4
 
@@ -247,6 +250,14 @@ def organisations() -> Gazetteer:
                 for r in csv.DictReader(rows)
             }
         )
+
+
+@cache
+def person_names() -> dict[str, tuple[int, int]]:
+    """Normalized name → (people with it as a given name, people with it as a surname): a
+    hint for the tagger about people its training text never named."""
+    with PERSON_NAMES_PATH.open(encoding="utf-8") as rows:
+        return {r["name"]: (int(r["given"]), int(r["surname"])) for r in csv.DictReader(rows)}
 
 
 def _cache_path() -> Path:

@@ -15,6 +15,7 @@ from marsad.entities import (
     CountryMention,
     EntityTagger,
     WordClusters,
+    _word_features,
     article_countries,
     entity_id,
     shipped_tagger,
@@ -22,7 +23,7 @@ from marsad.entities import (
     tokenize,
 )
 from marsad.entity_training import evaluate, evaluate_tagger, read_conll, train
-from marsad.gazetteer import gazetteer, organisations
+from marsad.gazetteer import gazetteer, organisations, person_names
 from marsad.synthetic import generate
 from tests.conftest import SHARED, shared_file
 
@@ -153,6 +154,22 @@ def test_known_organisations_are_found_with_clitics_and_get_their_country():
     # An organisation without a country of its own keeps none.
     mentions, _ = shipped_tagger().analyse("ونقلت وكالة رويترز عن مصدر في الأمم المتحدة .")
     assert ("ORG", "الأمم المتحدة", None) in [(m.type, m.text, m.country_code) for m in mentions]
+
+
+def test_person_names_band_given_names_and_surnames_by_how_common_they_are():
+    names = person_names()
+    assert len(names) > 20_000
+    # Keys are normalized (أحمد and احمد are one name): people with it as given name, surname.
+    given, surname = names[match_key("أحمد")]
+    assert given >= 1000 and surname >= 50
+    assert names[match_key("الزعبي")] == (0, names[match_key("الزعبي")][1])
+    for word in ("قال", "مصر", "الحكومة", "الاقتصاد"):
+        assert match_key(word) not in names, word
+    no_clusters = WordClusters([], {})
+    assert {"fn=0", "ln=0"} <= set(_word_features("وأحمد", no_clusters)[2])  # behind و
+    assert {"fn=-", "ln=1"} <= set(_word_features("الزعبي", no_clusters)[2])
+    assert {"fn=-", "ln=-"} <= set(_word_features("الحكومة", no_clusters)[2])
+    assert "1fn=0" in _word_features("محمد", no_clusters)[3][1]  # seen by the word before
 
 
 def test_country_attribution_on_generated_articles():
