@@ -62,9 +62,10 @@ WORD_VECTOR_SCALE = 2.0
 WORD_VECTOR_LIMIT = 60_000
 
 
-def train(labelled: pl.DataFrame, word_vectors=None, c: float = 30.0) -> TopicModel:
+def train(labelled: pl.DataFrame, word_vectors=None, c: float = 100.0) -> TopicModel:
     """Fit a logistic regression on TF-IDF features, plus, for short texts, the mean unit
-    word vector (when ``word_vectors`` are given), on the examples with a topic."""
+    word vector (when ``word_vectors`` are given), on the examples with a topic. Weak
+    regularization (``c`` = 100) scored best in 5-fold group cross-validation (10 to 300)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression

@@ -12,7 +12,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from marsad.arabic import light_stem, words
 MODEL_PATH = Path(__file__).parent / "models" / "topics.npz"
 
 # Words of the body that count: the lead carries the topic, and a cap keeps speed even.
-LEAD_WORDS = 150
+LEAD_WORDS = 250
 # Texts this short (headlines, posts) also get the word-vector part of the model: their
 # few words rarely carry the topic's usual vocabulary.
 SHORT_WORDS = 60
@@ -146,7 +146,7 @@ class SeedLexicons:
         """The topic this document's seeds clearly point to (or None), and how many of its
         seeds the title holds."""
         title_hits = self.hits(document.title_stems)
-        scores = title_hits + title_hits + self.hits(document.lead_stems[:LEAD_FOR_SEEDS])
+        scores = title_hits + title_hits + self.hits(document.lead_head_stems(LEAD_FOR_SEEDS))
         ranked = scores.most_common(2)
         if not ranked or ranked[0][1] < SEED_MIN_HITS:
             return None, 0
@@ -184,24 +184,28 @@ def topics_frame() -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class Document:
-    """Words and light stems of a title and the lead of a body, computed once."""
+    """Words of a title and of the lead of a body; their light stems when asked for (the
+    classifier finds most features by word, so it stems only what the seeds read)."""
 
-    title_stems: list[str]
-    lead_words: list[str]
-    lead_stems: list[str]
     title_words: list[str]
+    lead_words: list[str]
 
     @classmethod
     def of(cls, title: str | None, text: str | None) -> Document:
         # Normalizing only the head of a long body keeps the cost per article flat.
-        title_words = words(title or "")
-        lead_words = words((text or "")[: LEAD_WORDS * 8])[:LEAD_WORDS]
-        return cls(
-            [light_stem(w) for w in title_words],
-            lead_words,
-            [light_stem(w) for w in lead_words],
-            title_words,
-        )
+        return cls(words(title or ""), words((text or "")[: LEAD_WORDS * 8])[:LEAD_WORDS])
+
+    @cached_property
+    def title_stems(self) -> list[str]:
+        return [light_stem(w) for w in self.title_words]
+
+    @cached_property
+    def lead_stems(self) -> list[str]:
+        return [light_stem(w) for w in self.lead_words]
+
+    def lead_head_stems(self, count: int) -> list[str]:
+        """Stems of the first ``count`` words of the lead."""
+        return [light_stem(w) for w in self.lead_words[:count]]
 
     def features(self) -> list[str]:
         """Feature strings: words, light stems, stem bigrams and the four-letter heads of
@@ -249,6 +253,19 @@ class TopicModel:
             if word_logits is None
             else np.asarray(word_logits, dtype=np.float32)
         )
+        # Lookup tables that find a document's features without building their strings:
+        # stems of the stem bigrams get numbers, a bigram is keyed by its pair of numbers,
+        # and each word's entry is kept as words come (see ``_word_entry``).
+        pairs = [(t.split("_", 1), i) for t, i in self.vocabulary.items() if "_" in t]
+        self.stem_numbers: dict[str, int] = {}
+        for (a, b), _ in pairs:
+            self.stem_numbers.setdefault(a, len(self.stem_numbers))
+            self.stem_numbers.setdefault(b, len(self.stem_numbers))
+        width = len(self.stem_numbers)
+        self.bigrams: dict[int, int] = {
+            self.stem_numbers[a] * width + self.stem_numbers[b]: i for (a, b), i in pairs
+        }
+        self.word_entries: dict[str, tuple[int, int, tuple[int, ...]]] = {}
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> TopicModel:
@@ -282,8 +299,37 @@ class TopicModel:
             **{f"info_{k}": np.array(v) for k, v in self.info.items()},
         )
 
-    def _vector(self, features: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        known = [i for i in map(self.vocabulary.get, features) if i is not None]
+    def _word_entry(self, word: str) -> tuple[int, int, tuple[int, ...]]:
+        """A word's feature index (-1 if unknown), its stem's number among bigram stems (-1
+        if none) and the indices of its stem's own features (``s:`` and ``p:``)."""
+        entry = self.word_entries.get(word)
+        if entry is None:
+            stem = light_stem(word)
+            terms = (f"s:{stem}", f"p:{stem[:4]}") if len(stem) > 4 else (f"s:{stem}",)
+            entry = (
+                self.vocabulary.get(word, -1),
+                self.stem_numbers.get(stem, -1),
+                tuple(i for t in terms if (i := self.vocabulary.get(t)) is not None),
+            )
+            if len(self.word_entries) < 500_000:  # bounded: news vocabulary repeats
+                self.word_entries[word] = entry
+        return entry
+
+    def feature_indices(self, document: Document) -> list[int]:
+        """Vocabulary indices of ``document.features()`` (repeats kept), found with one
+        lookup per word and per word pair instead of a string per feature: the hot path."""
+        entries = [self._word_entry(w) for w in document.title_words + document.lead_words]
+        known = [word for word, _, _ in entries if word >= 0]
+        for _, _, own in entries:
+            known.extend(own)
+        bigrams, width = self.bigrams, len(self.stem_numbers)
+        numbers = [number for _, number, _ in entries]
+        for a, b in itertools.pairwise(numbers):
+            if a >= 0 and b >= 0 and (i := bigrams.get(a * width + b)) is not None:
+                known.append(i)
+        return known
+
+    def _vector(self, known: list[int]) -> tuple[np.ndarray, np.ndarray]:
         if not known:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         index, counts = np.unique(np.array(known, dtype=np.int64), return_counts=True)
@@ -312,7 +358,7 @@ class TopicModel:
         """Primary topic and the probability of every IPTC topic; no topic and no scores
         when the text has neither a word the model knows nor a seed."""
         document = Document.of(title, text)
-        index, values = self._vector(document.features())
+        index, values = self._vector(self.feature_indices(document))
         rows = self.word_rows(document)
         seed, title_hits = seed_lexicons().label(document)
         if seed not in SEED_TOPICS:

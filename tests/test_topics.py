@@ -24,6 +24,7 @@ from marsad.topic_training import (
 from marsad.topics import (
     MODEL_PATH,
     SOURCE_LABELS,
+    Document,
     TOPIC_CODES,
     TOPICS,
     TopicModel,
@@ -91,6 +92,24 @@ def test_classification_ignores_spelling_variants():
     marked = "المُنْتَخَبُ الوطنيّ يفوز في المباراة النهائيـــة"
     model = shipped_model()
     assert model.classify(plain, None)[0] == model.classify(marked, None)[0] == SPORT
+
+
+def test_fast_feature_lookup_finds_exactly_the_training_features():
+    """The classifier looks features up by word and stem pair; training builds their
+    strings. Both must give the same vocabulary entries, repeats included."""
+    model = shipped_model()
+    texts = [
+        ("المنتخب الوطني يفوز في المباراة النهائية", None),
+        ("ارتفاع أسعار النفط", "وقال وزير المالية إن الميزانية ستتأثر بانخفاض الإيرادات النفطية"),
+        (None, "الحكومة تعلن خطة لدعم التعليم والصحة في المناطق الريفية " * 20),
+        ("", "و"),
+        (None, None),
+    ]
+    for title, text in texts:
+        document = Document.of(title, text)
+        expected = [model.vocabulary[f] for f in document.features() if f in model.vocabulary]
+        assert sorted(model.feature_indices(Document.of(title, text))) == sorted(expected)
+    assert any(model.feature_indices(Document.of(*texts[1])))
 
 
 def test_text_without_known_words_gets_no_topic():
