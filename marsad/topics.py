@@ -265,7 +265,7 @@ class TopicModel:
         self.bigrams: dict[int, int] = {
             self.stem_numbers[a] * width + self.stem_numbers[b]: i for (a, b), i in pairs
         }
-        self.word_entries: dict[str, tuple[int, int, tuple[int, ...]]] = {}
+        self.word_entries: dict[str, tuple[tuple[int, ...], int]] = {}
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> TopicModel:
@@ -299,34 +299,33 @@ class TopicModel:
             **{f"info_{k}": np.array(v) for k, v in self.info.items()},
         )
 
-    def _word_entry(self, word: str) -> tuple[int, int, tuple[int, ...]]:
-        """A word's feature index (-1 if unknown), its stem's number among bigram stems (-1
-        if none) and the indices of its stem's own features (``s:`` and ``p:``)."""
-        entry = self.word_entries.get(word)
-        if entry is None:
-            stem = light_stem(word)
-            terms = (f"s:{stem}", f"p:{stem[:4]}") if len(stem) > 4 else (f"s:{stem}",)
-            entry = (
-                self.vocabulary.get(word, -1),
-                self.stem_numbers.get(stem, -1),
-                tuple(i for t in terms if (i := self.vocabulary.get(t)) is not None),
-            )
-            if len(self.word_entries) < 500_000:  # bounded: news vocabulary repeats
-                self.word_entries[word] = entry
+    def _word_entry(self, word: str) -> tuple[tuple[int, ...], int]:
+        """Indices of the features a word gives itself (the word, its stem's ``s:`` and
+        ``p:``) and its stem's number among the bigram stems (-1 if none)."""
+        stem = light_stem(word)
+        terms = (word, f"s:{stem}", f"p:{stem[:4]}") if len(stem) > 4 else (word, f"s:{stem}")
+        entry = (
+            tuple(i for t in terms if (i := self.vocabulary.get(t)) is not None),
+            self.stem_numbers.get(stem, -1),
+        )
+        if len(self.word_entries) < 500_000:  # bounded: news vocabulary repeats
+            self.word_entries[word] = entry
         return entry
 
     def feature_indices(self, document: Document) -> list[int]:
         """Vocabulary indices of ``document.features()`` (repeats kept), found with one
         lookup per word and per word pair instead of a string per feature: the hot path."""
-        entries = [self._word_entry(w) for w in document.title_words + document.lead_words]
-        known = [word for word, _, _ in entries if word >= 0]
-        for _, _, own in entries:
-            known.extend(own)
+        entries, known, numbers = self.word_entries, [], []
+        for word in document.title_words + document.lead_words:
+            own, number = entries.get(word) or self._word_entry(word)
+            known += own
+            numbers.append(number)
         bigrams, width = self.bigrams, len(self.stem_numbers)
-        numbers = [number for _, number, _ in entries]
-        for a, b in itertools.pairwise(numbers):
-            if a >= 0 and b >= 0 and (i := bigrams.get(a * width + b)) is not None:
-                known.append(i)
+        known += [
+            i
+            for a, b in itertools.pairwise(numbers)
+            if a >= 0 and b >= 0 and (i := bigrams.get(a * width + b)) is not None
+        ]
         return known
 
     def _vector(self, known: list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,16 @@
 import polars as pl
 import pytest
+import regex
 
-from marsad.arabic import match_key, match_keyed, normalize, normalized, query_keys, search_keys
+from marsad.arabic import (
+    match_key,
+    match_keyed,
+    normalize,
+    normalized,
+    query_keys,
+    search_keys,
+    words,
+)
 
 CASES = [
     # (written, normalize, match_key)
@@ -81,3 +90,22 @@ def test_search_does_not_match_other_words(query, text):
 def test_query_keys_are_each_word_once_without_article():
     assert query_keys("الوزير، والوزير وزير") == ["وزير", "والوزير"]
     assert query_keys("  ؟ ") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وَقَالَ الرَّئِيسُ: «السلامُ» — الآن!",
+        "المنتخـــب الوطنيّ ، يفوز ٣-١ في ٢٠٢٤",
+        "كتب\u200cها و\u200fالنص \ufeffهنا",  # invisible marks inside words join them
+        "- ، . «» ...",  # chunks of punctuation only, asked twice below
+        "İstanbul Straße ǅ a\u2028b\x85c",
+        "",
+    ],
+)
+def test_words_are_the_words_of_the_match_key(text):
+    """``words`` folds each chunk between spaces once and keeps it: the result must be the
+    letter runs of the match key, however often a chunk comes back."""
+    expected = regex.findall(r"[\p{L}\p{N}]+", match_key(text))
+    assert words(text) == expected
+    assert words(text + " " + text) == expected + expected

@@ -24,9 +24,9 @@ from marsad.topic_training import (
 from marsad.topics import (
     MODEL_PATH,
     SOURCE_LABELS,
-    Document,
     TOPIC_CODES,
     TOPICS,
+    Document,
     TopicModel,
     shipped_model,
     topic_label,
