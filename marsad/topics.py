@@ -23,7 +23,7 @@ from marsad.arabic import light_stem, words
 MODEL_PATH = Path(__file__).parent / "models" / "topics.npz"
 
 # Words of the body that count: the lead carries the topic, and a cap keeps speed even.
-LEAD_WORDS = 250
+LEAD_WORDS = 150
 # Texts this short (headlines, posts) also get the word-vector part of the model: their
 # few words rarely carry the topic's usual vocabulary.
 SHORT_WORDS = 60
@@ -136,10 +136,15 @@ class SeedLexicons:
         for code, phrases in self.phrases.items():
             for phrase in set(phrases):
                 self.index.setdefault(phrase, []).append(code)
+        # Most stems begin no seed phrase: only those that do are looked at further.
+        self.first_stems = {phrase[0] for phrase in self.index if phrase}
 
     def hits(self, stems: list[str]) -> Counter:
-        """Number of distinct seed phrases of each topic found in ``stems``."""
-        grams = {(stem,) for stem in stems} | set(itertools.pairwise(stems))
+        """Number of distinct seed phrases (one or two stems) of each topic in ``stems``."""
+        grams = set()
+        for i, stem in enumerate(stems):
+            if stem in self.first_stems:
+                grams.update(((stem,), tuple(stems[i : i + 2])))
         return Counter(code for gram in grams for code in self.index.get(gram, ()))
 
     def label(self, document: Document) -> tuple[str | None, int]:
