@@ -27,6 +27,7 @@ from marsad.topics import (
     TOPIC_CODES,
     TOPICS,
     Document,
+    SeedLexicons,
     TopicModel,
     shipped_model,
     topic_label,
@@ -110,6 +111,15 @@ def test_fast_feature_lookup_finds_exactly_the_training_features():
         expected = [model.vocabulary[f] for f in document.features() if f in model.vocabulary]
         assert sorted(model.feature_indices(Document.of(title, text))) == sorted(expected)
     assert any(model.feature_indices(Document.of(*texts[1])))
+
+
+def test_seed_hits_count_distinct_one_and_two_word_phrases():
+    seeds = SeedLexicons.build({"A": ["وزير المالية", "النفط", "الميزانية"], "B": ["المطر"]})
+    stems = Document.of(None, "قال وزير المالية إن النفط والنفط والأمطار والمطر").lead_stems
+    # وزير المالية and النفط (once, though twice in the text); المطر behind its clitic.
+    assert seeds.hits(stems) == {"A": 2, "B": 1}
+    assert seeds.hits(Document.of(None, "المالية وزير").lead_stems) == {}
+    assert seeds.hits([]) == {}
 
 
 def test_text_without_known_words_gets_no_topic():
