@@ -58,10 +58,10 @@ ANNOTATION_SCHEMA = {
 def classify_texts(
     model: TopicModel, titles: list[str | None], texts: list[str | None]
 ) -> pl.DataFrame:
-    """``topic`` and ``topic_scores`` (every topic with a score above 0) of each text."""
+    """``topic`` and ``topic_scores`` (every topic with a score above 0) of each text,
+    classified as one batch."""
     topics, scores = [], []
-    for title, text in zip(titles, texts, strict=True):
-        topic, topic_scores = model.classify(title, text)
+    for topic, topic_scores in model.classify_many(titles, texts):
         topics.append(topic)
         scores.append([{"topic": t, "score": s} for t, s in topic_scores.items() if s > 0])
     return pl.DataFrame(

@@ -229,7 +229,8 @@ def _eval_topics(args: argparse.Namespace) -> int:
         return 2
     model = TopicModel.load(args.model or MODEL_PATH)
     started = time.perf_counter()
-    predicted = [model.classify(t, x)[0] for t, x in documents.select("title", "text").iter_rows()]
+    answers = model.classify_many(documents["title"].to_list(), documents["text"].to_list())
+    predicted = [topic for topic, _ in answers]
     seconds = time.perf_counter() - started
     scores = evaluate(documents["topic"].to_list(), predicted)
     print(f"documents      {scores.documents}")

@@ -157,7 +157,8 @@ def held_out_split(
 def evaluate_model(model: TopicModel, documents: pl.DataFrame) -> TopicScores:
     """Scores of ``model`` on documents with a gold ``topic`` (others are left out)."""
     gold = documents.filter(pl.col("topic").is_not_null())
-    predicted = [model.classify(t, x)[0] for t, x in gold.select("title", "text").iter_rows()]
+    answers = model.classify_many(gold["title"].to_list(), gold["text"].to_list())
+    predicted = [topic for topic, _ in answers]
     return evaluate(gold["topic"].to_list(), predicted)
 
 

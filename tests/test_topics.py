@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from bench.commands import marsad_command
+from marsad.synthetic import generate
 from marsad.topic_training import (
     evaluate,
     evaluate_model,
@@ -120,6 +121,45 @@ def test_seed_hits_count_distinct_one_and_two_word_phrases():
     assert seeds.hits(stems) == {"A": 2, "B": 1}
     assert seeds.hits(Document.of(None, "المالية وزير").lead_stems) == {}
     assert seeds.hits([]) == {}
+
+
+def _assert_batch_matches_one_by_one(model: TopicModel, pairs: list[tuple]) -> None:
+    titles, texts = [t for t, _ in pairs], [x for _, x in pairs]
+    batch = model.classify_many(titles, texts)
+    assert len(batch) == len(pairs)
+    for (title, text), (topic, scores) in zip(pairs, batch, strict=True):
+        one_topic, one_scores = model.classify(title, text)
+        assert topic == one_topic, (title, text)
+        assert scores.keys() == one_scores.keys()
+        assert all(abs(scores[k] - one_scores[k]) < 1e-5 for k in scores), (title, text)
+
+
+def test_batches_give_the_answers_of_one_by_one(monkeypatch):
+    """The pipeline classifies batches (Polars and NumPy); ``marsad classify`` one document
+    at a time. Same topics, same scores: seeds, short texts, empty and unknown texts too."""
+    import marsad.topic_batch
+
+    pages = generate(60, seed=11)
+    pairs = [(p.title, p.body) for p in pages] + [(p.title, None) for p in pages[:20]]
+    pairs += [
+        (None, None),
+        ("", "   "),
+        ("zzqx qqzv", None),
+        ("عاصفة ثلجية وأمطار غزيرة وانخفاض درجات الحرارة", None),  # a seed topic (weather)
+        ("المُنْتَخَبُ الوطنيّ يفوز", "وَقَالَ المدرّب ، «الفوز» مستحق ٣-١"),
+        (None, "و"),
+    ]
+    model = shipped_model()
+    assert model.classify_many([], []) == []
+    _assert_batch_matches_one_by_one(model, pairs)
+    monkeypatch.setattr(marsad.topic_batch, "BATCH_DOCUMENTS", 7)  # many small batches
+    _assert_batch_matches_one_by_one(model, pairs)
+
+
+def test_batches_match_one_by_one_on_the_labelled_corpora():
+    documents = labelled_documents(shared_file(ANTCORPUS), shared_file(ASND))
+    sample = documents.sample(3000, seed=3)
+    _assert_batch_matches_one_by_one(shipped_model(), sample.select("title", "text").rows())
 
 
 def test_text_without_known_words_gets_no_topic():
