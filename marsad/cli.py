@@ -166,7 +166,11 @@ def _classify(args: argparse.Namespace) -> int:
     model = TopicModel.load(args.model or MODEL_PATH)
 
     def answer(item: dict) -> dict:
-        topic, scores = model.classify(item.get("title"), item.get("text"))
+        title, text = item.get("title"), item.get("text")
+        for name, value in (("title", title), ("text", text)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{name} is not a string")
+        topic, scores = model.classify(title, text)
         return {"id": item.get("id"), "topic": topic, "scores": scores}
 
     return _answer_lines("classify", answer)

@@ -247,11 +247,13 @@ def test_classify_command_answers_each_line_in_order():
         json.dumps({"id": 3}),
         "not json",
         json.dumps({"id": 5, "title": "وزير الخارجية يلتقي نظيره", "text": "بحث الوزيران"}),
+        json.dumps({"id": 6, "title": 7, "text": ["not", "a", "string"]}),
     ]
     done = classify(lines)
-    assert done.returncode == 1  # one bad line, reported in place
+    assert done.returncode == 1  # bad lines, reported in place
     out = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [o["id"] for o in out] == [1, "b", 3, None, 5]
+    assert [o["id"] for o in out] == [1, "b", 3, None, 5, None]
+    assert "line 6: title is not a string" in out[5]["error"]
     assert out[0]["topic"] == SPORT and out[1]["topic"] == ECONOMY
     assert out[2] == {"id": 3, "topic": None, "scores": {}}
     assert "line 4" in out[3]["error"] and "line 4" in done.stderr
