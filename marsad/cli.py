@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 DEFAULT_RAW = "data/sample"
@@ -160,20 +161,79 @@ def _answer_lines(command: str, answer, flush: bool = True) -> int:
     return status
 
 
+# Lines classified together at most, and the fewest worth a batch (a batch has a fixed
+# cost; fewer lines are classified one by one, with the same answers).
+CLASSIFY_BATCH = 1000
+CLASSIFY_BATCH_MIN = 32
+
+
+def _waiting(fd: int) -> bool:
+    """Whether more input can be read at once (pipes and files; False where unknown)."""
+    import select
+
+    try:
+        return bool(select.select([fd], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
+
+
+def _arrived_lines(stream) -> Iterator[list[bytes]]:
+    """The complete lines of a binary stream, in groups: reading goes on while more input is
+    already waiting, up to CLASSIFY_BATCH lines, so a piped file comes in large groups and a
+    line sent alone is answered at once."""
+    fd, pending, lines = stream.fileno(), b"", []
+    while chunk := os.read(fd, 1 << 20):
+        *complete, pending = (pending + chunk).split(b"\n")
+        lines += complete
+        if lines and (len(lines) >= CLASSIFY_BATCH or not _waiting(fd)):
+            yield lines
+            lines = []
+    if pending:
+        lines.append(pending)
+    if lines:
+        yield lines
+
+
 def _classify(args: argparse.Namespace) -> int:
+    """Like ``_answer_lines``, but the lines that arrive together are classified as one
+    batch (``TopicModel.classify_many``: the same answers, faster)."""
     from marsad.topics import MODEL_PATH, TopicModel
 
     model = TopicModel.load(args.model or MODEL_PATH)
-
-    def answer(item: dict) -> dict:
-        title, text = item.get("title"), item.get("text")
-        for name, value in (("title", title), ("text", text)):
-            if value is not None and not isinstance(value, str):
-                raise ValueError(f"{name} is not a string")
-        topic, scores = model.classify(title, text)
-        return {"id": item.get("id"), "topic": topic, "scores": scores}
-
-    return _answer_lines("classify", answer)
+    status, number = 0, 0
+    for lines in _arrived_lines(sys.stdin.buffer):
+        items: list[tuple[int, dict | None, str | None]] = []
+        for raw in lines:
+            number += 1
+            try:
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("not a JSON object")
+                for name in ("title", "text"):
+                    if item.get(name) is not None and not isinstance(item[name], str):
+                        raise ValueError(f"{name} is not a string")
+                items.append((number, item, None))
+            except ValueError as error:  # bad UTF-8 and bad JSON included
+                print(f"marsad classify: line {number}: {error}", file=sys.stderr)
+                items.append((number, None, f"line {number}: {error}"))
+        good = [item for _, item, _ in items if item is not None]
+        titles, texts = [i.get("title") for i in good], [i.get("text") for i in good]
+        if len(good) >= CLASSIFY_BATCH_MIN:
+            answers = iter(model.classify_many(titles, texts))
+        else:
+            answers = iter(map(model.classify, titles, texts))
+        for _, item, error in items:
+            if item is None:
+                out, status = {"id": None, "error": error}, 1
+            else:
+                topic, scores = next(answers)
+                out = {"id": item.get("id"), "topic": topic, "scores": scores}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return status
 
 
 def _tag(args: argparse.Namespace) -> int:

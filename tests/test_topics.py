@@ -261,6 +261,32 @@ def test_classify_command_answers_each_line_in_order():
     assert sum(out[0]["scores"].values()) == pytest.approx(1.0, abs=1e-4)
 
 
+def test_classify_command_answers_a_line_before_the_input_ends():
+    """Lines are classified in the groups they arrive in: a line sent alone is answered at
+    once, while the input stays open; a piped file is answered in order, line for line."""
+    process = subprocess.Popen(
+        marsad_command("classify"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        process.stdin.write(json.dumps({"id": "first", "title": "المنتخب يفوز بالمباراة"}) + "\n")
+        process.stdin.flush()
+        answer = json.loads(process.stdout.readline())  # stdin is still open
+        assert answer["id"] == "first" and answer["topic"] == SPORT
+        many = [json.dumps({"id": i, "text": "البنك المركزي يرفع سعر الفائدة"}) for i in range(500)]
+        process.stdin.write("\n".join(many))  # the last line without its newline
+        process.stdin.close()
+        rest = [json.loads(line) for line in process.stdout]
+    finally:
+        process.wait(timeout=60)
+    assert [o["id"] for o in rest] == list(range(500))
+    assert {o["topic"] for o in rest} == {ECONOMY}
+    assert process.returncode == 0
+
+
 def test_eval_topics_command_reports_accuracy_macro_f1_and_confusion(tmp_path: Path):
     rows = [
         {"label": "sports", "text": "المنتخب يفوز في المباراة النهائية ويتأهل إلى كأس العالم"},
