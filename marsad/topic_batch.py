@@ -16,6 +16,7 @@ import polars as pl
 
 from marsad.arabic import _CHAR_FOLDS, _DROPPED_MARKS, _INVISIBLES, light_stem
 from marsad.topics import (
+    CHAR_GRAM_SIZES,
     LEAD_FOR_SEEDS,
     LEAD_WORDS,
     SEED_MARGIN,
@@ -87,6 +88,48 @@ def _word_table(model: TopicModel, batch_words: pl.Series) -> pl.DataFrame:
         table = pl.concat([table, added])
     model.batch_words = table
     return table
+
+
+def _char_table(model: TopicModel, short_words: pl.Series) -> pl.DataFrame:
+    """Words of short texts with the vocabulary indices of their character n-grams (as
+    ``TopicModel._char_entry``), from the model's table, new words added to it."""
+    table = getattr(model, "batch_chars", None)
+    if table is None or table.height > WORD_TABLE_LIMIT:
+        table = pl.DataFrame(schema={"word": pl.String, "as_chars": pl.List(pl.Int64)})
+    new = short_words.unique().to_frame("word").join(table, on="word", how="anti")["word"]
+    if new.len():
+        found = _char_features(model, new)
+        table = pl.concat([table, new.to_frame().join(found, on="word", how="left")])
+    model.batch_chars = table
+    return table
+
+
+def _char_features(model: TopicModel, words: pl.Series) -> pl.DataFrame:
+    """Each word with the vocabulary indices of its character n-grams the model kept (as
+    ``char_grams``, repeats kept); words with none are left out."""
+    base = words.to_frame("word").with_columns(
+        pl.concat_str(pl.lit("<"), "word", pl.lit(">")).alias("padded")
+    )
+    grams = pl.concat(
+        [
+            base.select(
+                "word",
+                "padded",
+                pl.int_ranges(0, pl.col("padded").str.len_chars().cast(pl.Int64) - size + 1).alias(
+                    "at"
+                ),
+            )
+            .explode("at")
+            .drop_nulls("at")
+            .select("word", pl.col("padded").str.slice(pl.col("at"), size).alias("gram"))
+            for size in CHAR_GRAM_SIZES
+        ]
+    )
+    return (
+        grams.join(model.char_terms, on="gram")
+        .group_by("word")
+        .agg(pl.col("feature").alias("as_chars"))
+    )
 
 
 def _seed_choices(tokens: pl.DataFrame) -> dict[int, tuple[str, int]]:
@@ -167,7 +210,7 @@ def classify_batch(
         _word_table(model, tokens["word"]), on="word", how="left", maintain_order="left"
     )
     count = len(titles)
-    logits, has_features = _tfidf_logits(model, tokens, count)
+    logits, has_features = _tfidf_logits(model, tokens, sizes, count)
     vectors, has_vectors = _short_text_logits(model, tokens, sizes, count)
     seeds = _seed_choices(tokens)
     results = []
@@ -188,7 +231,7 @@ def classify_batch(
 
 
 def _tfidf_logits(
-    model: TopicModel, tokens: pl.DataFrame, count: int
+    model: TopicModel, tokens: pl.DataFrame, sizes: np.ndarray, count: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """TF-IDF part of each document's logits (with the intercept), and whether it has any
     feature the model knows."""
@@ -206,8 +249,11 @@ def _tfidf_logits(
     found = bigram_codes[at] == codes if len(bigram_codes) else np.zeros(len(codes), bool)
     own = pl.concat(
         [
-            tokens.select("doc", pl.col(c).alias("feature"))
-            for c in ("as_word", "as_stem", "as_head")
+            *(
+                tokens.select("doc", pl.col(c).alias("feature"))
+                for c in ("as_word", "as_stem", "as_head")
+            ),
+            _short_text_chars(model, tokens, sizes),
         ]
     ).drop_nulls("feature")
     docs = np.concatenate([own["doc"].to_numpy(), pairs["doc"].to_numpy()[found]])
@@ -222,6 +268,19 @@ def _tfidf_logits(
     matrix = csr_matrix((values, (docs, features)), shape=(count, vocabulary))
     logits = np.asarray(matrix @ model.coef) + model.intercept
     return logits.astype(np.float32), np.bincount(docs, minlength=count) > 0
+
+
+def _short_text_chars(model: TopicModel, tokens: pl.DataFrame, sizes: np.ndarray) -> pl.DataFrame:
+    """(doc, feature) of the character n-grams of short documents' words."""
+    short = tokens.filter(pl.col("doc").is_in(np.flatnonzero(sizes <= SHORT_WORDS).tolist()))
+    chars = _char_table(model, short["word"])
+    return (
+        short.select("doc", "word")
+        .join(chars, on="word", how="left", maintain_order="left")
+        .select("doc", pl.col("as_chars").alias("feature"))
+        .explode("feature")
+        .cast({"doc": tokens.schema["doc"], "feature": pl.Int64})
+    )
 
 
 def _short_text_logits(

@@ -1,7 +1,8 @@
 """IPTC Media Topics for articles and ticker headlines: the taxonomy and the shipped classifier.
 
 The classifier is a linear model over TF-IDF features of Arabic-normalized words, light
-stems and stem bigrams (title and the first ``LEAD_WORDS`` words of the body). Training is
+stems and stem bigrams (title and the first ``LEAD_WORDS`` words of the body), plus, for
+short texts, the most topical character n-grams of their words and their word vectors. Training is
 in ``marsad.topic_training``; this module only loads the shipped weights (a NumPy archive)
 and scores text, so ``marsad classify`` starts without scikit-learn.
 """
@@ -27,6 +28,11 @@ LEAD_WORDS = 150
 # Texts this short (headlines, posts) also get the word-vector part of the model: their
 # few words rarely carry the topic's usual vocabulary.
 SHORT_WORDS = 60
+# Character n-grams of the words of short texts (padded with < and >): they join spellings,
+# derivations and clitic forms that the light stems keep apart, where a text has too few
+# words to repeat its topic. Training keeps the most topical ones
+# (``marsad.topic_training.CHAR_FEATURES``).
+CHAR_GRAM_SIZES = (3, 4, 5)
 
 
 @dataclass(frozen=True)
@@ -213,8 +219,9 @@ class Document:
         return [light_stem(w) for w in self.lead_words[:count]]
 
     def features(self) -> list[str]:
-        """Feature strings: words, light stems, stem bigrams and the four-letter heads of
-        long stems (a cheap root-like form that joins derived words)."""
+        """Feature strings: words, light stems, stem bigrams, the four-letter heads of
+        long stems (a cheap root-like form that joins derived words) and character
+        n-grams."""
         stems = self.title_stems + self.lead_stems
         return [
             *self.title_words,
@@ -222,7 +229,20 @@ class Document:
             *(f"s:{stem}" for stem in stems),
             *(f"{a}_{b}" for a, b in itertools.pairwise(stems)),
             *(f"p:{stem[:4]}" for stem in stems if len(stem) > 4),
+            *(gram for word in self.short_text_words() for gram in char_grams(word)),
         ]
+
+    def short_text_words(self) -> list[str]:
+        """All words of a short text (headline, post); none of a long one. Character
+        n-grams are read from these only: long texts have words enough."""
+        tokens = self.title_words + self.lead_words
+        return tokens if len(tokens) <= SHORT_WORDS else []
+
+
+def char_grams(word: str) -> list[str]:
+    """Feature strings of the character n-grams of ``word`` (``CHAR_GRAM_SIZES``)."""
+    padded = f"<{word}>"
+    return [f"c:{padded[i : i + n]}" for n in CHAR_GRAM_SIZES for i in range(len(padded) - n + 1)]
 
 
 def topic_features(title: str | None, text: str | None) -> list[str]:
@@ -271,7 +291,9 @@ class TopicModel:
             self.stem_numbers[a] * width + self.stem_numbers[b]: i for (a, b), i in pairs
         }
         self.word_entries: dict[str, tuple[tuple[int, ...], int]] = {}
+        self.char_entries: dict[str, tuple[int, ...]] = {}  # of words of short texts
         self.batch_words: pl.DataFrame | None = None  # the same entries for batches
+        self.batch_chars: pl.DataFrame | None = None
 
     @cached_property
     def bigram_arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -280,6 +302,13 @@ class TopicModel:
         features = np.fromiter(self.bigrams.values(), np.int64, len(self.bigrams))
         order = np.argsort(codes)
         return codes[order], features[order]
+
+    @cached_property
+    def char_terms(self) -> pl.DataFrame:
+        """Character n-grams of the vocabulary (``gram``, without the ``c:`` mark) and their
+        feature indices, for lookups of whole batches."""
+        grams = [(t[2:], i) for t, i in self.vocabulary.items() if t.startswith("c:")]
+        return pl.DataFrame(grams, schema={"gram": pl.String, "feature": pl.Int64}, orient="row")
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> TopicModel:
@@ -340,7 +369,18 @@ class TopicModel:
             for a, b in itertools.pairwise(numbers)
             if a >= 0 and b >= 0 and (i := bigrams.get(a * width + b)) is not None
         ]
+        for word in document.short_text_words():
+            grams = self.char_entries.get(word)
+            known += self._char_entry(word) if grams is None else grams
         return known
+
+    def _char_entry(self, word: str) -> tuple[int, ...]:
+        """Indices of a word's character n-grams that the model kept."""
+        vocabulary = self.vocabulary
+        entry = tuple(i for gram in char_grams(word) if (i := vocabulary.get(gram)) is not None)
+        if len(self.char_entries) < 500_000:
+            self.char_entries[word] = entry
+        return entry
 
     def _vector(self, known: list[int]) -> tuple[np.ndarray, np.ndarray]:
         if not known:

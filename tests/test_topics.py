@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from bench.commands import marsad_command
+from marsad import topic_training
 from marsad.synthetic import generate
 from marsad.topic_training import (
     evaluate,
@@ -30,6 +31,7 @@ from marsad.topics import (
     Document,
     SeedLexicons,
     TopicModel,
+    char_grams,
     shipped_model,
     topic_label,
     topics_frame,
@@ -210,6 +212,32 @@ def test_a_trained_model_survives_saving_and_loading(tmp_path: Path):
         assert topic == again
         assert scores[topic] == pytest.approx(scores_again[topic], abs=1e-3)
     assert loaded.classify(None, "المهاجم يسجل هدفا في المباراة")[0] == SPORT
+
+
+def test_character_grams_of_a_word_are_padded_3_to_5_grams():
+    assert char_grams("نفط") == ["c:<نف", "c:نفط", "c:فط>", "c:<نفط", "c:نفط>", "c:<نفط>"]
+    assert char_grams("و") == ["c:<و>"]
+
+
+def test_training_keeps_only_the_most_topical_character_grams(monkeypatch):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    monkeypatch.setattr(topic_training, "CHAR_FEATURES", 12)
+    corpus = _tiny_corpus()
+    model = train(corpus)
+    grams = [term for term in model.vocabulary if term.startswith("c:")]
+    assert len(grams) == 12
+    assert {"فاز", "s:نفط"} <= set(model.vocabulary)  # words and stems all stay
+    # Dropping columns then normalizing again equals vectorizing with the kept terms only.
+    documents = [Document.of(t, x) for t, x in corpus.select("title", "text").iter_rows()]
+    full = TfidfVectorizer(analyzer=Document.features, min_df=2, sublinear_tf=True)
+    matrix = full.fit_transform(documents)
+    terms, idf, kept = topic_training._keep_topical_char_grams(
+        full.get_feature_names_out(), full.idf_, matrix, corpus["topic"].to_list()
+    )
+    direct = TfidfVectorizer(analyzer=Document.features, vocabulary=terms, sublinear_tf=True)
+    assert abs(direct.fit_transform(documents) - kept).max() < 1e-9
+    assert idf.tolist() == pytest.approx(direct.idf_.tolist())
 
 
 def test_held_out_split_keeps_duplicate_groups_together():
