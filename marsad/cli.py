@@ -313,12 +313,12 @@ def _eval_topics(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from pipelines.models.assets import entity_model, topic_model, word_vectors
+    from pipelines.models.assets import entity_model, topic_model, word_clusters, word_vectors
     from pipelines.resources import ModelStore
 
     models = ModelStore(models_path=args.models, training_data_path=args.data)
     result = dg.materialize(
-        [word_vectors, topic_model, entity_model],
+        [word_vectors, topic_model, word_clusters, entity_model],
         resources={"models": models},
         raise_on_error=False,
     )

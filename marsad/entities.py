@@ -32,7 +32,9 @@ ENTITY_TYPES = ("PER", "ORG", "LOC")
 CLUSTER_SIZES = (16, 64, 128, 512, 2048)
 NEIGHBOUR_CLUSTERS = (64, 2048)
 
-_TOKEN_RE = regex.compile(r"[\p{L}\p{M}\p{N}_]+|[^\s\p{L}\p{M}\p{N}_]")
+# Decimal numbers stay whole (6.3 is one word): a full stop inside one must not end the
+# sentence the tagger reads.
+_TOKEN_RE = regex.compile(r"\p{N}+(?:[.,٫]\p{N}+)+|[\p{L}\p{M}\p{N}_]+|[^\s\p{L}\p{M}\p{N}_]")
 _LATIN_RE = regex.compile(r"[A-Za-z]")
 
 # Words just before or inside names (marsad/data/entity_triggers.csv): titles before people,

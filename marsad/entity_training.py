@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from marsad.entities import (
 from marsad.gazetteer import gazetteer
 
 CLUSTER_WORDS = 100_000
+# Word2vec settings of the vectors clustered (see marsad.word_vectors): skip-gram over three
+# words scored 0.769 micro-F1 in 5-fold cross-validation, the topics' CBOW over five 0.764.
+CLUSTER_VECTORS = {"skip_gram": True, "window": 3}
 
 
 def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
@@ -43,6 +47,13 @@ def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
     if words:
         sentences.append((words, tags))
     return sentences
+
+
+def train_word_clusters(texts: Iterable[str]) -> WordClusters:
+    """Clusters of word vectors learnt from ``texts`` with the settings names need."""
+    from marsad.word_vectors import train_word_vectors
+
+    return word_clusters(train_word_vectors(texts, **CLUSTER_VECTORS))
 
 
 def word_clusters(vectors) -> WordClusters:

@@ -2,7 +2,10 @@
 
 Labelled data is small (a few thousand posts, 125k NER tokens); vectors trained on ten
 million words of news let both models generalize to words their labels never showed.
-Trained with gensim's word2vec on ``marsad.arabic.words`` (normalized words).
+Trained with gensim's word2vec on ``marsad.arabic.words`` (normalized words): CBOW over a
+five-word window for topics, skip-gram over a three-word window for the entity recognizer's
+word clusters (skip-gram learns better vectors for rare words, and most names are rare; a
+narrow window groups words by the part they play next to their neighbours).
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ def news_texts(data_dir: Path) -> Iterator[str]:
                 yield json.loads(line)["text"]
 
 
-def train_word_vectors(texts: Iterable[str], seed: int = 7):
+def train_word_vectors(
+    texts: Iterable[str], seed: int = 7, skip_gram: bool = False, window: int = 5
+):
     """Word2vec vectors (gensim ``KeyedVectors``) over the normalized words of ``texts``."""
     from gensim.models import Word2Vec
 
@@ -46,7 +51,8 @@ def train_word_vectors(texts: Iterable[str], seed: int = 7):
     model = Word2Vec(
         sentences,
         vector_size=DIMENSIONS,
-        window=5,
+        window=window,
+        sg=int(skip_gram),
         min_count=MIN_COUNT,
         workers=2,
         epochs=5,

@@ -37,6 +37,12 @@ def test_tokens_keep_their_character_offsets():
     assert all(text[t.start : t.end] == t.text for t in tokens)
 
 
+def test_a_decimal_point_is_not_a_full_stop():
+    # "6.3" split in three would end the tagger's sentence in the middle of a number.
+    words = [t.text for t in tokenize("ارتفع المؤشر 6.3 في المئة و 1,5 نقطة.")]
+    assert words == ["ارتفع", "المؤشر", "6.3", "في", "المئة", "و", "1,5", "نقطة", "."]
+
+
 @pytest.mark.parametrize(
     ("tags", "spans"),
     [

@@ -22,6 +22,7 @@ def test_definitions_load_with_the_expected_graph():
     assert {"articles", "article_topics", "article_countries", "entity_mentions"} <= TABLE_ASSETS
     assert keys == {
         "word_vectors",
+        "word_clusters",
         "topic_model",
         "entity_model",
         "raw_pages",
@@ -33,7 +34,9 @@ def test_definitions_load_with_the_expected_graph():
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert groups["raw_pages"] == "ingest"
     assert groups["parsed_pages"] == groups["annotated_pages"] == "parse"
-    assert groups["word_vectors"] == groups["topic_model"] == groups["entity_model"] == "models"
+    assert {
+        groups[k] for k in ("word_vectors", "topic_model", "word_clusters", "entity_model")
+    } == {"models"}
     assert {groups[t] for t in TABLE_ASSETS | {"warehouse"}} == {"warehouse"}
     for key in graph.get_all_asset_keys():
         assert graph.get(key).description, key

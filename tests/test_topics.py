@@ -388,9 +388,11 @@ def test_warehouse_holds_topics_for_articles_and_headlines(built_warehouse: Path
 
 
 def _train_assets(models) -> dg.ExecuteInProcessResult:
-    from pipelines.models.assets import entity_model, topic_model, word_vectors
+    from pipelines.models.assets import entity_model, topic_model, word_clusters, word_vectors
 
-    return dg.materialize([word_vectors, topic_model, entity_model], resources={"models": models})
+    return dg.materialize(
+        [word_vectors, topic_model, word_clusters, entity_model], resources={"models": models}
+    )
 
 
 def test_model_assets_keep_the_shipped_model_without_training_data(tmp_path: Path):
@@ -433,6 +435,7 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
     trained = models.model_path("topics.npz")
     assert trained == tmp_path / "m" / "topics.npz" and trained.is_file()
     assert (tmp_path / "m" / "word_vectors.kv").is_file()
+    assert (tmp_path / "m" / "word_clusters.npz").is_file()
     model = models.topic_model()
     assert model.word_vocabulary  # the word vectors went into the topic model
     assert model.classify(None, "المهاجم يسجل هدفا في المباراة")[0] == SPORT

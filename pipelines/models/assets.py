@@ -1,9 +1,11 @@
-"""Models trained by the pipeline from the data it has: word vectors, the topic model and the
-entity recognizer.
+"""Models trained by the pipeline from the data it has: word vectors and the topic model, word
+clusters and the entity recognizer.
 
 Without training data (a clone without ``../shared/data``) the assets say so and the
 pipeline keeps using the models shipped in ``marsad/models``.
 """
+
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -34,29 +36,39 @@ def _load_word_vectors(models: ModelStore):
     return KeyedVectors.load(str(path)) if path.is_file() else None
 
 
+def _news_texts(context: dg.AssetExecutionContext, models: ModelStore) -> list[str]:
+    texts = list(news_texts(models.training_data))
+    if not texts:
+        context.log.warning(f"no training data under {models.training_data}")
+    return texts
+
+
+def _trained_path(models: ModelStore, name: str) -> Path:
+    path = models.trained_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _trained(path: Path, **metadata) -> dg.MaterializeResult:
+    return dg.MaterializeResult(
+        metadata={"trained": True, **metadata, "path": dg.MetadataValue.path(str(path.resolve()))}
+    )
+
+
 @dg.asset(
     group_name="models",
     kinds={"gensim"},
     description="Word2vec vectors learnt from every news text of the training data "
-    "(SaudiNewsNet, ANT, ASND, ANERcorp train), shared by the topic and entity models.",
+    "(SaudiNewsNet, ANT, ASND, ANERcorp train), read by the topic model.",
 )
 def word_vectors(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
-    texts = list(news_texts(models.training_data))
+    texts = _news_texts(context, models)
     if not texts:
-        context.log.warning(f"no training data under {models.training_data}")
         return dg.MaterializeResult(metadata={"trained": False})
     vectors = train_word_vectors(texts)
-    path = models.trained_path(WORD_VECTORS_FILE)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = _trained_path(models, WORD_VECTORS_FILE)
     vectors.save(str(path))
-    return dg.MaterializeResult(
-        metadata={
-            "trained": True,
-            "texts": len(texts),
-            "vocabulary": len(vectors.index_to_key),
-            "path": dg.MetadataValue.path(str(path.resolve())),
-        }
-    )
+    return _trained(path, texts=len(texts), vocabulary=len(vectors.index_to_key))
 
 
 @dg.asset(
@@ -93,7 +105,25 @@ def topic_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Mat
 
 
 @dg.asset(
-    deps=[word_vectors],
+    group_name="models",
+    kinds={"gensim", "scikitlearn"},
+    description="Word clusters for the entity recognizer: k-means at five granularities over "
+    "skip-gram word2vec vectors learnt from every news text of the training data.",
+)
+def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    from marsad.entity_training import train_word_clusters
+
+    texts = _news_texts(context, models)
+    if not texts:
+        return dg.MaterializeResult(metadata={"trained": False})
+    clusters = train_word_clusters(texts)
+    path = _trained_path(models, CLUSTERS_FILE)
+    clusters.save(path)
+    return _trained(path, texts=len(texts), words=len(clusters.index))
+
+
+@dg.asset(
+    deps=[word_clusters],
     group_name="models",
     kinds={"crfsuite"},
     description="Entity recognizer (CRF over Arabic features, gazetteers and word clusters) "
@@ -102,18 +132,20 @@ def topic_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Mat
 )
 def entity_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
     from marsad.entities import EntityTagger, WordClusters
-    from marsad.entity_training import evaluate_tagger, read_conll, word_clusters
+    from marsad.entity_training import evaluate_tagger, read_conll
     from marsad.entity_training import train as train_entities
 
     conll = models.training_file(ANERCORP)
     if conll is None:
         context.log.warning("no ANERcorp training data: the shipped entity model stays in use")
         return dg.MaterializeResult(metadata={"trained": False})
-    vectors = _load_word_vectors(models)
-    clusters = word_clusters(vectors) if vectors is not None else WordClusters([], {})
+    # The model is trained with the clusters it will be used with: the trained ones, or none.
     clusters_path = models.trained_path(CLUSTERS_FILE)
-    clusters_path.parent.mkdir(parents=True, exist_ok=True)
-    clusters.save(clusters_path)
+    if clusters_path.is_file():
+        clusters = WordClusters.load(clusters_path)
+    else:
+        clusters = WordClusters([], {})
+        clusters.save(_trained_path(models, CLUSTERS_FILE))
     sentences = read_conll(conll)
     cut = round(len(sentences) * (1 - NER_HELD_OUT))
     model_path = models.trained_path(ENTITY_MODEL_FILE)
