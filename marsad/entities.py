@@ -227,7 +227,19 @@ class CountryMention:
     country_code: str
     start: int
     end: int
-    kind: str  # country, demonym, city or institution
+    kind: str  # country, demonym, city, region or institution
+
+
+# Kinds of known organisations whose names use a place's name for something else.
+NAMED_AFTER_PLACES = ("club", "company")
+# Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
+CURRENCIES = frozenset(
+    word_key(w)
+    for w in (
+        *("دولار", "دولارا", "دولارات", "جنيه", "جنيها", "دينار", "دينارا", "درهم", "درهما"),
+        *("ريال", "ريالا", "ليرة", "روبية", "روبل", "فرنك", "ين", "يوان", "شيكل", "شيقل"),
+    )
+)
 
 
 class EntityTagger:
@@ -284,11 +296,20 @@ class EntityTagger:
                 )
             )
         normal = [_word_features(w, self.clusters)[0] for w in words]  # cached match_key
+        # Words that name something else than a place: a person (تركي in فيصل بن تركي), a
+        # club or company named after one (ريال مدريد، بنك أوف أمريكا; a demonym in a
+        # club's name still says whose club it is).
+        named_after = set()
+        for s, e, organisation in organisations().find(normal):
+            if organisation.kind in NAMED_AFTER_PLACES:
+                named_after.update(range(s, e))
         countries = [
             CountryMention(place.country_code, tokens[s].start, tokens[e - 1].end, place.kind)
             for s, e, place in self.gazetteer.find(normal)
-            # A city spelled like a name counts only where it is not tagged as a person.
-            if not (place.kind == "city" and people.intersection(range(s, e)))
+            if not people.intersection(range(s, e))
+            and not (place.kind != "demonym" and named_after.intersection(range(s, e)))
+            # دولار أمريكي is money, not news of the United States.
+            and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
         ]
         return mentions, countries
 

