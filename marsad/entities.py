@@ -230,8 +230,9 @@ class CountryMention:
     kind: str  # country, demonym, city, region or institution
 
 
-# Kinds of known organisations whose names use a place's name for something else.
-NAMED_AFTER_PLACES = ("club", "company")
+# Kinds of known organisations whose names use a place's name for something else (a
+# newspaper such as نيويورك تايمز).
+NAMED_AFTER_PLACES = ("club", "company", "media")
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
 CURRENCIES = frozenset(
     word_key(w)
@@ -297,8 +298,8 @@ class EntityTagger:
             )
         normal = [_word_features(w, self.clusters)[0] for w in words]  # cached match_key
         # Words that name something else than a place: a person (تركي in فيصل بن تركي), a
-        # club or company named after one (ريال مدريد، بنك أوف أمريكا; a demonym in a
-        # club's name still says whose club it is).
+        # club, company or outlet named after one (ريال مدريد، بنك أوف أمريكا، واشنطن بوست;
+        # a demonym in such a name still says whose it is).
         named_after = set()
         for s, e, organisation in organisations().find(normal):
             if organisation.kind in NAMED_AFTER_PLACES:

@@ -215,6 +215,18 @@ class Gazetteer:
                     and all(len(k) >= 2 for k in key)
                 ):
                     places.setdefault(key, place)
+        # A country spelled like its own demonym (سورية) is read as the demonym, which may
+        # take the article (السورية).
+        for place in candidates:
+            if place.kind == "demonym":
+                for key in _keys(place.name):
+                    known = places.get(key)
+                    if (
+                        known
+                        and known.kind == "country"
+                        and known.country_code == place.country_code
+                    ):
+                        places[key] = place
         return cls(places)
 
     def find(self, words: list[str]) -> list[tuple[int, int, Place]]:
