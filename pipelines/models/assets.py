@@ -5,6 +5,7 @@ Without training data (a clone without ``../shared/data``) the assets say so and
 pipeline keeps using the models shipped in ``marsad/models``.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -36,23 +37,34 @@ def _load_word_vectors(models: ModelStore):
     return KeyedVectors.load(str(path)) if path.is_file() else None
 
 
-def _news_texts(context: dg.AssetExecutionContext, models: ModelStore) -> list[str]:
+def _learn_from_news(
+    context: dg.AssetExecutionContext,
+    models: ModelStore,
+    file_name: str,
+    learn: Callable[[list[str], Path], dict],
+) -> dg.MaterializeResult:
+    """Learn a model from every news text of the training data and write it to
+    ``file_name``; ``learn`` returns what it wrote, for the metadata."""
     texts = list(news_texts(models.training_data))
     if not texts:
         context.log.warning(f"no training data under {models.training_data}")
-    return texts
+        return dg.MaterializeResult(metadata={"trained": False})
+    path = _trained_path(models, file_name)
+    metadata = learn(texts, path)
+    return dg.MaterializeResult(
+        metadata={
+            "trained": True,
+            "texts": len(texts),
+            **metadata,
+            "path": dg.MetadataValue.path(str(path.resolve())),
+        }
+    )
 
 
 def _trained_path(models: ModelStore, name: str) -> Path:
     path = models.trained_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _trained(path: Path, **metadata) -> dg.MaterializeResult:
-    return dg.MaterializeResult(
-        metadata={"trained": True, **metadata, "path": dg.MetadataValue.path(str(path.resolve()))}
-    )
 
 
 @dg.asset(
@@ -62,13 +74,12 @@ def _trained(path: Path, **metadata) -> dg.MaterializeResult:
     "(SaudiNewsNet, ANT, ASND, ANERcorp train), read by the topic model.",
 )
 def word_vectors(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
-    texts = _news_texts(context, models)
-    if not texts:
-        return dg.MaterializeResult(metadata={"trained": False})
-    vectors = train_word_vectors(texts)
-    path = _trained_path(models, WORD_VECTORS_FILE)
-    vectors.save(str(path))
-    return _trained(path, texts=len(texts), vocabulary=len(vectors.index_to_key))
+    def learn(texts: list[str], path: Path) -> dict:
+        vectors = train_word_vectors(texts)
+        vectors.save(str(path))
+        return {"vocabulary": len(vectors.index_to_key)}
+
+    return _learn_from_news(context, models, WORD_VECTORS_FILE, learn)
 
 
 @dg.asset(
@@ -113,13 +124,12 @@ def topic_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Mat
 def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
     from marsad.entity_training import train_word_clusters
 
-    texts = _news_texts(context, models)
-    if not texts:
-        return dg.MaterializeResult(metadata={"trained": False})
-    clusters = train_word_clusters(texts)
-    path = _trained_path(models, CLUSTERS_FILE)
-    clusters.save(path)
-    return _trained(path, texts=len(texts), words=len(clusters.index))
+    def learn(texts: list[str], path: Path) -> dict:
+        clusters = train_word_clusters(texts)
+        clusters.save(path)
+        return {"words": len(clusters.index)}
+
+    return _learn_from_news(context, models, CLUSTERS_FILE, learn)
 
 
 @dg.asset(
