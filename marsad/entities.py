@@ -22,7 +22,16 @@ import numpy as np
 import regex
 
 from marsad.arabic import light_stem, match_key, strip_proclitics
-from marsad.gazetteer import Gazetteer, gazetteer, organisations, person_names, word_key
+from marsad.gazetteer import (
+    SUPRANATIONAL,
+    Gazetteer,
+    Place,
+    gazetteer,
+    name_key,
+    organisations,
+    person_names,
+    word_key,
+)
 from marsad.ids import stable_id
 
 MODEL_PATH = Path(__file__).parent / "models" / "entities.crfsuite"
@@ -227,12 +236,12 @@ class CountryMention:
     country_code: str
     start: int
     end: int
-    kind: str  # country, demonym, city, region or institution
+    kind: str  # country, demonym, city, region, institution, or place (located by context)
 
 
 # Kinds of known organisations whose names use a place's name for something else (a
-# newspaper such as نيويورك تايمز).
-NAMED_AFTER_PLACES = ("club", "company", "media")
+# newspaper such as نيويورك تايمز, a tournament such as كوبا أمريكا).
+NAMED_AFTER_PLACES = ("club", "company", "media", "event")
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
 CURRENCIES = frozenset(
     word_key(w)
@@ -271,21 +280,20 @@ class EntityTagger:
             if word in (".", "؟", "!", "?") or i == len(words) - 1:
                 tags += self.tag_words(words[start : i + 1])
                 start = i + 1
+        spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
+        normal = [_word_features(w, self.clusters)[0] for w in words]  # cached match_key
+        places = self._places(words, normal, spans)
+        located = located_places(words, normal, spans, places)
         mentions = []
-        people = set()
-        for s, e, kind in spans_of(tags):
-            if kind not in ENTITY_TYPES:
-                continue
+        for s, e, kind in spans:
             span_words = words[s:e]
             country = None
             if kind != "PER":
                 name = " ".join(span_words)
                 # A known organisation's own country first (الليكود → IL), else a place in
-                # its name (حزب الله اللبناني → LB).
+                # its name (حزب الله اللبناني → LB), else the place that locates it.
                 known = organisations().country_of(name) if kind == "ORG" else None
-                country = known or self.gazetteer.country_of(name)
-            if kind == "PER":
-                people.update(range(s, e))
+                country = known or self.gazetteer.country_of(name) or located.get((s, e))
             mentions.append(
                 Mention(
                     tokens[s].start,
@@ -296,23 +304,88 @@ class EntityTagger:
                     country,
                 )
             )
-        normal = [_word_features(w, self.clusters)[0] for w in words]  # cached match_key
+        found = [(s, e, place.country_code, place.kind) for s, e, place in places]
+        found += [(s, e, code, "place") for (s, e), code in located.items()]
+        countries = [
+            CountryMention(code, tokens[s].start, tokens[e - 1].end, kind)
+            for s, e, code, kind in sorted(found)
+        ]
+        return mentions, countries
+
+    def _places(
+        self, words: list[str], normal: list[str], spans: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, Place]]:
+        """Gazetteer places of a text that name a place here, as word spans."""
+        people = {i for s, e, kind in spans if kind == "PER" for i in range(s, e)}
+        tagged_organisation = {i for s, e, kind in spans if kind == "ORG" for i in range(s, e)}
         # Words that name something else than a place: a person (تركي in فيصل بن تركي), a
-        # club, company or outlet named after one (ريال مدريد، بنك أوف أمريكا، واشنطن بوست;
-        # a demonym in such a name still says whose it is).
+        # club, company, outlet or event named after one (ريال مدريد، بنك أوف أمريكا، واشنطن
+        # بوست، كوبا أمريكا; a demonym in such a name still says whose it is). A club named
+        # just like its city (روما، برشلونة) is the club only where the tagger reads an
+        # organisation.
         named_after = set()
         for s, e, organisation in organisations().find(normal):
-            if organisation.kind in NAMED_AFTER_PLACES:
+            if organisation.kind in NAMED_AFTER_PLACES and (
+                e - s > 1 or tagged_organisation.intersection(range(s, e))
+            ):
                 named_after.update(range(s, e))
-        countries = [
-            CountryMention(place.country_code, tokens[s].start, tokens[e - 1].end, place.kind)
+        return [
+            (s, e, place)
             for s, e, place in self.gazetteer.find(normal)
             if not people.intersection(range(s, e))
             and not (place.kind != "demonym" and named_after.intersection(range(s, e)))
             # دولار أمريكي is money, not news of the United States.
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
         ]
-        return mentions, countries
+
+
+# Words that may stand between a place the gazetteer lacks and the known place after it
+# that locates it: سان بطرسبرج الروسية، إقليم فوجيان بجنوب شرق الصين، تولسا بولاية
+# أوكلاهوما، قاعدة ايستر الجوية جنوب فرنسا.
+LOCATING_WORDS = frozenset(
+    word_key(w)
+    for w in (
+        *("في", "قرب", "جنوب", "شمال", "شرق", "غرب", "وسط", "جنوبي", "شمالي", "شرقي", "غربي"),
+        *("ولاية", "إقليم", "محافظة", "مقاطعة", "منطقة", "مدينة", "دولة", "جزيرة", "العاصمة"),
+        *("الجوية", "الجوي", "الدولي", "الدولية", "البحرية", "التابعة", "الواقعة", "ريف"),
+        *("ضواحي", "أطراف", "محيط"),
+    )
+)
+MAX_LOCATING_WORDS = 3
+QUOTES = frozenset("\"'«»“”‘’()-")
+
+
+def located_places(
+    words: list[str],
+    normal: list[str],
+    spans: list[tuple[int, int, str]],
+    places: list[tuple[int, int, Place]],
+) -> dict[tuple[int, int], str]:
+    """Country of each place the tagger found (LOC) and the gazetteer lacks, where a known
+    place follows it across at most MAX_LOCATING_WORDS locating words or quotes; keyed by
+    the entity's word span. Regions of several countries (الشرق الأوسط) are never located."""
+    place_at = {s: place for s, _, place in places}
+    covered = {i for s, e, _ in places for i in range(s, e)}
+    located = {}
+    for s, e, kind in spans:
+        if (
+            kind != "LOC"
+            or s in covered
+            or name_key(" ".join(normal[s:e])) in SUPRANATIONAL
+            or all(word_key(w) in LOCATING_WORDS for w in words[s:e])
+        ):
+            continue
+        # The unknown head of the span: a known place inside it may be what locates it.
+        head_end = next((i for i in range(s, e) if i in covered), e)
+        j, between = head_end, 0
+        while j < len(words) and j not in place_at and between <= MAX_LOCATING_WORDS:
+            if word_key(words[j]) not in LOCATING_WORDS and words[j] not in QUOTES:
+                break
+            between += word_key(words[j]) in LOCATING_WORDS
+            j += 1
+        if j in place_at and between <= MAX_LOCATING_WORDS:
+            located[(s, e)] = place_at[j].country_code
+    return located
 
 
 # Weights of a country mention by where it is: title, lead (first LEAD_CHARS of the body).

@@ -59,6 +59,18 @@ AMBIGUOUS_CITIES = {
 # is named as سلطنة عمان when it is meant (data/places.csv).
 AMBIGUOUS_NAMES = {("عمان",)}
 
+# Regions of several countries: never one country's place, whatever follows them.
+SUPRANATIONAL = frozenset(
+    tuple(bare(w) for w in match_key(name).split())
+    for name in (
+        *("أوروبا", "أفريقيا", "إفريقيا", "آسيا", "أمريكا اللاتينية"),
+        *("أميركا اللاتينية", "الشرق الأوسط", "الشرق الأدنى", "الخليج", "الخليج العربي"),
+        *("المغرب العربي", "شمال أفريقيا", "البلقان", "القوقاز", "الساحل", "الوطن العربي"),
+        *("العالم العربي", "العالم الإسلامي", "آسيا الوسطى", "جنوب شرق آسيا", "أوراسيا"),
+        *("البحر المتوسط", "البحر الأحمر", "البحر الأبيض المتوسط", "المحيط الهندي"),
+    )
+)
+
 _ARABIC_ONLY = regex.compile(r"^[\u0621-\u064a\u0671 ]+$")
 # Kinds in order of trust: a name known as a country wins over a city of the same spelling.
 KINDS = ("country", "institution", "demonym", "city", "region")
@@ -96,11 +108,12 @@ class Place:
 
 
 def _demonym_forms(demonym: str) -> list[str]:
-    """مصري → مصري، مصرية، مصريون، مصريين (the article is a proclitic, stripped anyway)."""
+    """مصري → مصري، مصرية، مصريون، مصريين، مصريات، مصريا (the article is a proclitic,
+    stripped anyway; مصريا is the indefinite accusative: وصل 157 يمنيا)."""
     base = demonym.removeprefix("ال")
     if not base.endswith("ي"):
         return [demonym]
-    return [base, base + "ة", base + "ون", base + "ين"]
+    return [base, base + "ة", base + "ون", base + "ين", base + "ات", base + "ا"]
 
 
 def _derived_demonym(country: str) -> str | None:
@@ -218,7 +231,7 @@ class Gazetteer:
         # A country spelled like its own demonym (سورية) is read as the demonym, which may
         # take the article (السورية).
         for place in candidates:
-            if place.kind == "demonym":
+            if place.kind == "demonym" and place.name.endswith("ة"):
                 for key in _keys(place.name):
                     known = places.get(key)
                     if (

@@ -269,7 +269,8 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "article_countries",
-            "One row per country an article mentions (names, demonyms, cities, institutions).",
+            "One row per country an article mentions (names, demonyms, cities, institutions, "
+            "places located by context).",
             (
                 C("article_id", "VARCHAR", "The article."),
                 C("country_code", "VARCHAR", "ISO 3166-1 alpha-2."),

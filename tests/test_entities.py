@@ -71,6 +71,10 @@ def test_spans_of_iob2_tags(tags, spans):
         ("الجزائري", "DZ"),
         ("طهران", "IR"),
         ("البنتاغون", "US"),
+        ("يمنيا", "YE"),  # indefinite accusative: وصلت رحلة تقل 157 يمنيا
+        ("السعوديات", "SA"),
+        ("المالديف", "MV"),
+        ("النبهانية", "SA"),  # a Saudi governorate under the city-size floor
     ],
 )
 def test_gazetteer_links_names_demonyms_cities_and_institutions(word, code):
@@ -89,6 +93,37 @@ def test_gazetteer_finds_multiword_names_and_skips_ambiguous_ones():
         ("الولايات المتحدة", "US"),
         ("سلطنة عمان", "OM"),
     ]  # a bare عمان may be Amman or Oman: not counted
+
+
+def test_a_place_the_gazetteer_lacks_is_located_by_the_known_place_after_it():
+    from marsad.entities import located_places
+
+    def located(sentence: str, loc_spans: list[tuple[int, int]]):
+        words = sentence.split(" ")
+        normal = [match_key(w) for w in words]
+        spans = [(s, e, "LOC") for s, e in loc_spans]
+        found = located_places(words, normal, spans, gazetteer().find(normal))
+        return {" ".join(words[s:e]): code for (s, e), code in found.items()}
+
+    assert located("حضر في مدينة سان بطرسبرج الروسية القرعة", [(3, 5)]) == {"سان بطرسبرج": "RU"}
+    assert located("إلى اليابسة في إقليم « فوجيان » بجنوب شرق الصين", [(5, 6)]) == {"فوجيان": "CN"}
+    assert located("المولودة في مدينة تولسا بولاية أوكلاهوما", [(3, 4)]) == {"تولسا": "US"}
+    # Too far, or across words that do not locate: not located.
+    assert located("قرب كارلسباد حيث عمل العمال مع الشركة الأمريكية", [(1, 2)]) == {}
+    assert located("زار فوجيان ثم روسيا", [(1, 2)]) == {}
+    # A region of several countries is no country's place.
+    assert located("في الشرق الأوسط في السعودية", [(1, 3)]) == {}
+
+
+def test_country_mentions_skip_tournaments_and_read_clubs_named_like_cities_by_context():
+    from marsad.entities import shipped_tagger
+
+    def countries(text: str) -> list[tuple[str, str]]:
+        return [(text[c.start : c.end], c.country_code) for c in shipped_tagger().analyse(text)[1]]
+
+    assert countries("غاب نيمار عن كوبا أمريكا") == []
+    assert countries("أنقذ خفر السواحل في روما 671 شخصا") == [("روما", "IT")]
+    assert countries("وصل الوفد إلى العاصمة الأردنية عمان أمس") == [("العاصمة الأردنية عمان", "JO")]
 
 
 def test_entity_ids_collapse_clitics_and_spellings():
@@ -309,11 +344,11 @@ COUNTRY_MENTIONS = Path(__file__).parent / "fixtures" / "country_mentions.jsonl"
 
 @pytest.mark.parametrize(
     ("part", "precision", "recall"),
-    [("first", 0.95, 0.92), ("second", 0.95, 0.75), ("third", 0.95, 0.90)],
+    [("first", 0.95, 0.92), ("second", 0.95, 0.75), ("third", 0.95, 0.90), ("fourth", 0.95, 0.92)],
 )
 def test_country_mentions_on_hand_marked_saudinewsnet_sentences(part, precision, recall):
-    """400 SaudiNewsNet sentences drawn at random, their country mentions marked by hand
-    (README: "Country mentions, measured by hand"), in three sets marked one after the
+    """520 SaudiNewsNet sentences drawn at random, their country mentions marked by hand
+    (README: "Country mentions, measured by hand"), in four sets marked one after the
     other, each before the fixes it led to."""
     import polars as pl
 
@@ -333,5 +368,5 @@ def test_country_mentions_on_hand_marked_saudinewsnet_sentences(part, precision,
         assert all(text[m["start"] : m["end"]] == m["text"] for m in row["countries"])
     gold = [[(m["start"], m["end"], m["country_code"]) for m in r["countries"]] for r in rows]
     scores = evaluate_country_mentions(shipped_tagger(), texts, gold)
-    assert scores.gold >= 100
+    assert scores.gold >= 90
     assert scores.precision >= precision and scores.recall >= recall, scores
