@@ -74,10 +74,15 @@ def tag_texts(tagger: EntityTagger, fields: dict[str, list[str | None]]) -> pl.D
     """``entities`` and ``countries`` mentions of each row's texts, by field name."""
     entities, countries = [], []
     rows = len(next(iter(fields.values())))
+    # All texts are analysed together (the LSTM reads many sentences at once).
+    found = {
+        field: tagger.analyse_many([text or "" for text in texts])
+        for field, texts in fields.items()
+    }
     for i in range(rows):
         row_entities, row_countries = [], []
-        for field, texts in fields.items():
-            mentions, places = tagger.analyse(texts[i] or "")
+        for field in fields:
+            mentions, places = found[field][i]
             row_entities += [{"field": field, **vars(m)} for m in mentions]
             row_countries += [{"field": field, **vars(c)} for c in places]
         entities.append(row_entities)

@@ -140,27 +140,6 @@ def _dashboard(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def _answer_lines(command: str, answer, flush: bool = True) -> int:
-    """JSONL on stdin to JSONL on stdout, one answer per line and in order; a bad line gets
-    an error object in its place and the rest goes on (exit 1 at the end)."""
-    status = 0
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-            out = answer(item)
-        except ValueError as error:
-            print(f"marsad {command}: line {number}: {error}", file=sys.stderr)
-            out, status = {"id": None, "error": f"line {number}: {error}"}, 1
-        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        if flush:
-            sys.stdout.flush()
-    return status
-
-
 # Lines classified together at most, and the fewest worth a batch (a batch has a fixed
 # cost; fewer lines are classified one by one, with the same answers).
 CLASSIFY_BATCH = 1000
@@ -194,15 +173,13 @@ def _arrived_lines(stream) -> Iterator[list[bytes]]:
         yield lines
 
 
-def _classify(args: argparse.Namespace) -> int:
-    """Like ``_answer_lines``, but the lines that arrive together are classified as one
-    batch (``TopicModel.classify_many``: the same answers, faster)."""
-    from marsad.topics import MODEL_PATH, TopicModel
-
-    model = TopicModel.load(args.model or MODEL_PATH)
-    status, number = 0, 0
+def _arrived_items(command: str, check) -> Iterator[list[tuple[dict | None, str | None]]]:
+    """The JSON objects of stdin's lines in the groups they arrive in (``_arrived_lines``),
+    each with None, or None and the error of a bad line (reported on stderr); ``check``
+    raises ValueError for an object that cannot be answered."""
+    number = 0
     for lines in _arrived_lines(sys.stdin.buffer):
-        items: list[tuple[int, dict | None, str | None]] = []
+        items: list[tuple[dict | None, str | None]] = []
         for raw in lines:
             number += 1
             try:
@@ -212,47 +189,77 @@ def _classify(args: argparse.Namespace) -> int:
                 item = json.loads(line)
                 if not isinstance(item, dict):
                     raise ValueError("not a JSON object")
-                for name in ("title", "text"):
-                    if item.get(name) is not None and not isinstance(item[name], str):
-                        raise ValueError(f"{name} is not a string")
-                items.append((number, item, None))
+                check(item)
+                items.append((item, None))
             except ValueError as error:  # bad UTF-8 and bad JSON included
-                print(f"marsad classify: line {number}: {error}", file=sys.stderr)
-                items.append((number, None, f"line {number}: {error}"))
-        good = [item for _, item, _ in items if item is not None]
+                print(f"marsad {command}: line {number}: {error}", file=sys.stderr)
+                items.append((None, f"line {number}: {error}"))
+        yield items
+
+
+def _write_answers(items, answers: Iterator[dict]) -> int:
+    """One line per item, in order: its answer, or its error (status 1)."""
+    status = 0
+    for item, error in items:
+        if item is None:
+            out, status = {"id": None, "error": error}, 1
+        else:
+            out = next(answers)
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return status
+
+
+def _strings(*names: str):
+    def check(item: dict) -> None:
+        for name in names:
+            if item.get(name) is not None and not isinstance(item[name], str):
+                raise ValueError(f"{name} is not a string")
+
+    return check
+
+
+def _classify(args: argparse.Namespace) -> int:
+    """Topic of each line; the lines that arrive together are classified as one batch
+    (``TopicModel.classify_many``: the same answers, faster)."""
+    from marsad.topics import MODEL_PATH, TopicModel
+
+    model = TopicModel.load(args.model or MODEL_PATH)
+    status = 0
+    for items in _arrived_items("classify", _strings("title", "text")):
+        good = [item for item, _ in items if item is not None]
         titles, texts = [i.get("title") for i in good], [i.get("text") for i in good]
         if len(good) >= CLASSIFY_BATCH_MIN:
-            answers = iter(model.classify_many(titles, texts))
+            answers = model.classify_many(titles, texts)
         else:
-            answers = iter(map(model.classify, titles, texts))
-        for _, item, error in items:
-            if item is None:
-                out, status = {"id": None, "error": error}, 1
-            else:
-                topic, scores = next(answers)
-                out = {"id": item.get("id"), "topic": topic, "scores": scores}
-            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+            answers = map(model.classify, titles, texts)
+        out = (
+            {"id": item.get("id"), "topic": topic, "scores": scores}
+            for item, (topic, scores) in zip(good, answers, strict=True)
+        )
+        status = max(status, _write_answers(items, out))
     return status
 
 
 def _tag(args: argparse.Namespace) -> int:
+    """Entities (and countries) of each line; the lines that arrive together are tagged as
+    one batch (``EntityTagger.analyse_many``)."""
     from marsad.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, article_countries
 
     model = Path(args.model) if args.model else MODEL_PATH
     tagger = EntityTagger(model, model.parent / CLUSTERS_PATH.name)
-
-    def answer(item: dict) -> dict:
-        text = item.get("text") or ""
-        if not isinstance(text, str):
-            raise ValueError("text is not a string")
-        mentions, countries = tagger.analyse(text)
-        out = {"id": item.get("id"), "entities": [vars(m) for m in mentions]}
-        if args.countries:
-            out["countries"] = article_countries([], countries)
-        return out
-
-    return _answer_lines("tag", answer, flush=args.flush)
+    status = 0
+    for items in _arrived_items("tag", _strings("text")):
+        good = [item for item, _ in items if item is not None]
+        found = tagger.analyse_many([item.get("text") or "" for item in good])
+        out = []
+        for item, (mentions, countries) in zip(good, found, strict=True):
+            answer = {"id": item.get("id"), "entities": [vars(m) for m in mentions]}
+            if args.countries:
+                answer["countries"] = article_countries([], countries)
+            out.append(answer)
+        status = max(status, _write_answers(items, iter(out)))
+    return status
 
 
 def _eval_ner(args: argparse.Namespace) -> int:
@@ -397,9 +404,10 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument(
         "--countries", action="store_true", help="add each line's countries and is_about"
     )
-    tag.add_argument("--model", metavar="CRFSUITE", help="entity model (default: shipped)")
     tag.add_argument(
-        "--flush", action="store_true", help="flush after every line (interactive use)"
+        "--model",
+        metavar="CRFSUITE",
+        help="entity model (default: shipped); an entities_lstm.npz beside it is used with it",
     )
     tag.set_defaults(handler=_tag)
 

@@ -13,6 +13,7 @@ the entity tags to tell a city from a person of the same spelling.
 from __future__ import annotations
 
 import csv
+import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -22,10 +23,13 @@ import numpy as np
 import regex
 
 from marsad.arabic import light_stem, match_key, strip_proclitics
+from marsad.entity_lstm import LSTM_PATH, LstmTagger, marginals_in_batches
+from marsad.feature_sums import FeatureSums, SentenceMarks
 from marsad.gazetteer import (
     SUPRANATIONAL,
     Gazetteer,
     Place,
+    cache_folder,
     gazetteer,
     name_key,
     organisations,
@@ -167,6 +171,11 @@ def _word_features(
 
 def sentence_features(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> list[list[str]]:
     """CRFsuite feature strings for each word of a sentence."""
+    return sentence_rows(words, gaz, clusters)[1]
+
+
+def sentence_marks(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> SentenceMarks:
+    """Each word's own features and its gazetteer and organisation marks."""
     info = [_word_features(w, clusters) for w in words]
     # Names are found among the normalized words (the gazetteer tries each clitic reading).
     normal = [norm for norm, _, _, _ in info]
@@ -178,9 +187,20 @@ def sentence_features(words: list[str], gaz: Gazetteer, clusters: WordClusters) 
     known_organisations = ["O"] * len(words)
     for start, end, _ in organisations().find(normal):
         known_organisations[start:end] = ["B"] + ["I"] * (end - start - 1)
-    features = []
+    return SentenceMarks(words, info, places, known_organisations)
+
+
+def sentence_rows(
+    words: list[str], gaz: Gazetteer, clusters: WordClusters
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Each word's own feature strings (the BiLSTM's input) and its CRFsuite row (its own,
+    then its neighbours' and the word pairs)."""
+    marks = sentence_marks(words, gaz, clusters)
+    info, places, known_organisations = marks.info, marks.places, marks.organisations
+    features, own_rows = [], []
     for i, (norm, _, own, _) in enumerate(info):
         row = [*own, f"gz={places[i]}", f"og={known_organisations[i]}"]
+        own_rows.append(row[:])
         for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < len(words):
@@ -195,7 +215,7 @@ def sentence_features(words: list[str], gaz: Gazetteer, clusters: WordClusters) 
         if i + 1 < len(words):
             row.append(f"w|w+1={norm}|{info[i + 1][0]}")
         features.append(row)
-    return features
+    return own_rows, features
 
 
 def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
@@ -209,6 +229,44 @@ def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
         if prefix == "B" or (prefix == "I" and start is None and label):
             start, kind = i, label
     return spans
+
+
+def best_tags(probabilities: np.ndarray, labels: list[str]) -> list[str]:
+    """The likeliest IOB2 sequence under per-word label probabilities [words, labels] in
+    which every I-X follows a B-X or an I-X."""
+    return best_tags_many([probabilities], labels)[0]
+
+
+def best_tags_many(probabilities: list[np.ndarray], labels: list[str]) -> list[list[str]]:
+    """``best_tags`` of many sentences; those of one length are decoded together."""
+    barred = np.array(
+        [
+            [0.0 if not b.startswith("I-") or a[2:] == b[2:] else -np.inf for b in labels]
+            for a in labels
+        ]
+    )
+    opening = np.array([-np.inf if y.startswith("I-") else 0.0 for y in labels])
+    by_length: dict[int, list[int]] = {}
+    for i, p in enumerate(probabilities):
+        by_length.setdefault(len(p), []).append(i)
+    found: list[list[str]] = [[] for _ in probabilities]
+    for length, members in by_length.items():
+        if length == 0:
+            continue
+        scores = np.log(np.clip(np.stack([probabilities[i] for i in members]), 1e-12, 1.0))
+        best = scores[:, 0] + opening
+        back = []
+        for t in range(1, length):
+            paths = best[:, :, None] + barred  # [sentences, from, to]
+            back.append(paths.argmax(axis=1))
+            best = paths.max(axis=1) + scores[:, t]
+        path = [best.argmax(axis=1)]
+        for pointers in reversed(back):
+            path.append(pointers[np.arange(len(members)), path[-1]])
+        path = np.stack(path[::-1], axis=1)
+        for row, i in zip(path, members, strict=True):
+            found[i] = [labels[k] for k in row]
+    return found
 
 
 def entity_key(kind: str, words: list[str]) -> str:
@@ -252,8 +310,59 @@ CURRENCIES = frozenset(
 )
 
 
+def _crf_tables(model_path: Path) -> tuple[dict[str, int], np.ndarray, np.ndarray, list[str]]:
+    """The CRF's weights as tables: attribute → row, state weights [attributes, labels],
+    transition weights [from, to], labels. Read from CRFsuite once per model file (a third
+    of a second) and kept in the user cache under the file's digest."""
+    import hashlib
+
+    import pycrfsuite
+
+    digest = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
+    cached = cache_folder() / f"crf-{digest}.npz"
+    try:
+        with np.load(cached) as data:
+            attributes = bytes(data["attributes"]).decode("utf-8").split("\n")
+            labels = bytes(data["labels"]).decode("utf-8").split("\n")
+            index = {a: i for i, a in enumerate(attributes)}
+            return index, data["weights"], data["transitions"], labels
+    except (OSError, ValueError, KeyError):
+        pass  # not built yet, or damaged: built anew
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path))
+    info = tagger.info()
+    labels = list(tagger.labels())
+    attributes = sorted({a for a, _ in info.state_features})
+    index = {a: i for i, a in enumerate(attributes)}
+    weights = np.zeros((len(attributes), len(labels)), np.float32)
+    for (attribute, label), weight in info.state_features.items():
+        weights[index[attribute], labels.index(label)] = weight
+    transitions = np.zeros((len(labels), len(labels)), np.float32)
+    for (before, after), weight in info.transitions.items():
+        transitions[labels.index(before), labels.index(after)] = weight
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as out:
+        np.savez(
+            out,
+            attributes=np.frombuffer("\n".join(attributes).encode("utf-8"), np.uint8),
+            labels=np.frombuffer("\n".join(labels).encode("utf-8"), np.uint8),
+            weights=weights,
+            transitions=transitions,
+        )
+    partial.replace(cached)
+    return index, weights, transitions, labels
+
+
+# Words tagged in one batch: enough for the LSTM to run many sentences at once, few enough
+# for their scores and marks to stay small in memory.
+TAG_BATCH_WORDS = 20_000
+
+
 class EntityTagger:
-    """The trained CRF with the gazetteer and word clusters its features need."""
+    """The trained CRF with the gazetteer and word clusters its features need and, where its
+    file lies beside the CRF's, the BiLSTM-CRF (``marsad.entity_lstm``): then each word's
+    label marginals of the two models are averaged and the best valid IOB2 sequence taken."""
 
     def __init__(self, model_path: Path = MODEL_PATH, clusters_path: Path = CLUSTERS_PATH):
         import pycrfsuite
@@ -262,24 +371,85 @@ class EntityTagger:
         self.tagger.open(str(model_path))
         self.gazetteer = gazetteer()
         self.clusters = WordClusters.load(clusters_path)
+        lstm_path = model_path.with_name(LSTM_PATH.name)
+        self.lstm = LstmTagger.load(lstm_path) if lstm_path.is_file() else None
+        if self.lstm is not None:
+            # Both models are run in numpy over per-word sums of their features' vectors.
+            attributes, weights, self.crf_transitions, crf_labels = _crf_tables(model_path)
+            self.crf_sums = FeatureSums(attributes, weights, neighbours=True)
+            embeddings = self.lstm.weights["embeddings"][1:]
+            own = {feature: row - 1 for feature, row in self.lstm.index.items()}
+            self.lstm_sums = FeatureSums(own, embeddings, neighbours=False)
+            # The CRF's label columns in the LSTM's order.
+            self.crf_columns = [crf_labels.index(y) for y in self.lstm.labels]
 
     def tag_words(self, words: list[str]) -> list[str]:
         """IOB2 tags of a sentence's words (MISC is kept here, dropped from mentions)."""
-        if not words:
-            return []
-        return self.tagger.tag(sentence_features(words, self.gazetteer, self.clusters))
+        return self.tag_sentences([words])[0]
+
+    def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
+        """IOB2 tags of each sentence, TAG_BATCH_WORDS words at a time (the LSTM reads the
+        sentences of a batch together)."""
+        tagged: list[list[str]] = []
+        start = 0
+        while start < len(sentences):
+            end, words = start, 0
+            while end < len(sentences) and (end == start or words < TAG_BATCH_WORDS):
+                words += len(sentences[end])
+                end += 1
+            tagged += self._tag_batch(sentences[start:end])
+            start = end
+        return tagged
+
+    def _tag_batch(self, sentences: list[list[str]]) -> list[list[str]]:
+        if self.lstm is None:
+            return [
+                self.tagger.tag(sentence_features(words, self.gazetteer, self.clusters))
+                if words
+                else []
+                for words in sentences
+            ]
+        marks = [sentence_marks(w, self.gazetteer, self.clusters) for w in sentences if w]
+        crf = marginals_in_batches(
+            [self.crf_sums.sentence(m) for m in marks],
+            lambda scores, _: scores,  # the CRF's label scores are the sums themselves
+            self.crf_transitions,
+            np.zeros(len(self.crf_columns)),
+            np.zeros(len(self.crf_columns)),
+        )
+        lstm = self.lstm.marginals_of_inputs([self.lstm_sums.sentence(m) for m in marks])
+        averaged = [(c[:, self.crf_columns] + m) / 2 for c, m in zip(crf, lstm, strict=True)]
+        tagged = iter(best_tags_many(averaged, self.lstm.labels))
+        return [next(tagged) if words else [] for words in sentences]
 
     def analyse(self, text: str) -> tuple[list[Mention], list[CountryMention]]:
         """Entity mentions and country mentions of a text, with character offsets."""
-        tokens = tokenize(text)
+        return self.analyse_many([text])[0]
+
+    def analyse_many(self, texts: list[str]) -> list[tuple[list[Mention], list[CountryMention]]]:
+        """``analyse`` of each text; the sentences of all of them are tagged together."""
+        tokenized = [tokenize(text) for text in texts]
+        sentences, counts = [], []
+        for tokens in tokenized:
+            before = len(sentences)
+            # Sentences end at full stops: the models were trained on sentences.
+            start = 0
+            for i, token in enumerate(tokens):
+                if token.text in (".", "؟", "!", "?") or i == len(tokens) - 1:
+                    sentences.append([t.text for t in tokens[start : i + 1]])
+                    start = i + 1
+            counts.append(len(sentences) - before)
+        tagged = iter(self.tag_sentences(sentences))
+        return [
+            self._read(text, tokens, [tag for _ in range(count) for tag in next(tagged)])
+            for text, tokens, count in zip(texts, tokenized, counts, strict=True)
+        ]
+
+    def _read(
+        self, text: str, tokens: list[Token], tags: list[str]
+    ) -> tuple[list[Mention], list[CountryMention]]:
+        """Mentions and country mentions of a tagged text."""
         words = [t.text for t in tokens]
-        tags: list[str] = []
-        # Sentences end at full stops: the CRF was trained on sentences.
-        start = 0
-        for i, word in enumerate(words):
-            if word in (".", "؟", "!", "?") or i == len(words) - 1:
-                tags += self.tag_words(words[start : i + 1])
-                start = i + 1
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         normal = [_word_features(w, self.clusters)[0] for w in words]  # cached match_key
         places = self._places(words, normal, spans)

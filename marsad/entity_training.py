@@ -1,4 +1,5 @@
-"""Training and evaluation of the entity recognizer (CRFsuite) and its word clusters."""
+"""Training and evaluation of the entity recognizer (the CRF and the BiLSTM-CRF it is
+combined with) and of its word clusters."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -17,9 +19,14 @@ from marsad.entities import (
     EntityTagger,
     WordClusters,
     sentence_features,
+    sentence_rows,
     spans_of,
 )
+from marsad.entity_lstm import LSTM_PATH
 from marsad.gazetteer import gazetteer
+
+if TYPE_CHECKING:
+    from marsad.entity_lstm_training import LstmSettings
 
 CLUSTER_WORDS = 100_000
 # Word2vec settings of the vectors clustered (see marsad.word_vectors): skip-gram over three
@@ -94,6 +101,30 @@ def train(
     trainer.train(str(model_path))
 
 
+def train_lstm(
+    sentences: list[tuple[list[str], list[str]]],
+    model_path: Path,
+    clusters: WordClusters,
+    settings: LstmSettings | None = None,
+    log=None,
+) -> None:
+    """Train the BiLSTM-CRF on the same features as the CRF and write it to ``model_path``
+    (beside the CRF's file, where ``EntityTagger`` looks for it)."""
+    from marsad.entity_lstm_training import LstmSettings, train
+
+    gaz = gazetteer()
+    featured = [(sentence_rows(words, gaz, clusters)[0], tags) for words, tags in sentences]
+    train(featured, model_path, settings or LstmSettings(), log)
+
+
+def train_models(
+    sentences: list[tuple[list[str], list[str]]], crf_path: Path, clusters: WordClusters, log=None
+) -> None:
+    """Train the CRF and the BiLSTM-CRF the tagger combines, into ``crf_path``'s folder."""
+    train(sentences, crf_path, clusters)
+    train_lstm(sentences, crf_path.with_name(LSTM_PATH.name), clusters, log=log)
+
+
 @dataclass
 class EntityScores:
     per_type: pl.DataFrame  # type, precision, recall, f1, gold, predicted
@@ -134,7 +165,7 @@ def evaluate_tagger(
     tagger: EntityTagger, sentences: list[tuple[list[str], list[str]]]
 ) -> EntityScores:
     started = time.perf_counter()
-    predicted = [tagger.tag_words(words) for words, _ in sentences]
+    predicted = tagger.tag_sentences([words for words, _ in sentences])
     seconds = time.perf_counter() - started
     tokens = sum(len(words) for words, _ in sentences)
     return evaluate([tags for _, tags in sentences], predicted, tokens, seconds)

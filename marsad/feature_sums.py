@@ -1,0 +1,110 @@
+"""A sentence's words scored as sums of per-feature vectors, without writing out the feature
+strings of every position (``sentence_features`` does that for CRFsuite's training).
+
+Both entity models score a word that way: the CRF adds one weight per label for each of the
+word's features, the BiLSTM adds one embedding per feature of the word itself. What a word
+gives itself and each neighbour depends on the word alone (``_word_features``), so those sums
+are kept per word; what depends on the sentence (gazetteer and organisation marks, sentence
+edges, word pairs) is looked up per position. The sums are the same as over the strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+OFFSETS = (-2, -1, 1, 2)
+# Words whose sums are kept, at most; the cache starts again past it.
+CACHED_WORDS = 300_000
+
+
+@dataclass
+class SentenceMarks:
+    """What the features of a sentence are built from: each word's ``_word_features`` and
+    its gazetteer and organisation marks (B-city, I-country, O …; B, I, O)."""
+
+    words: list[str]
+    info: list[tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]]
+    places: list[str]
+    organisations: list[str]
+
+
+class FeatureSums:
+    """Sums of ``vectors`` rows over a word's features (``index``: feature → row; unknown
+    features count for nothing). With ``neighbours`` the CRF's whole window is summed, else
+    only the word's own features and its own marks."""
+
+    def __init__(self, index: dict[str, int], vectors: np.ndarray, neighbours: bool):
+        # Row 0 is the unknown feature's.
+        self.vectors = np.vstack([np.zeros((1, vectors.shape[1]), vectors.dtype), vectors])
+        self.index = {feature: row + 1 for feature, row in index.items()}
+        self.neighbours = neighbours
+        self._words: dict[str, np.ndarray] = {}
+        slots = OFFSETS if neighbours else ()
+        # Mark features by offset (0 is the word's own): mark value → row.
+        self._marks = {(kind, offset): {} for kind in ("gz", "og") for offset in (0, *slots)}
+
+    def _row(self, feature: str) -> int:
+        return self.index.get(feature, 0)
+
+    def _word(self, word: str, info) -> np.ndarray:
+        """[1 + offsets, dim]: the word's own sum, then what it gives each neighbour."""
+        block = self._words.get(word)
+        if block is None:
+            _, _, own, for_neighbours = info
+            groups = [own, *(for_neighbours[o] for o in OFFSETS)] if self.neighbours else [own]
+            get = self.index.get
+            rows = [get(f, 0) for group in groups for f in group]
+            starts = np.cumsum([0, *(len(g) for g in groups[:-1])])
+            block = np.add.reduceat(self.vectors[rows], starts, axis=0)
+            if len(self._words) >= CACHED_WORDS:
+                self._words.clear()
+            self._words[word] = block
+        return block
+
+    def _mark_rows(self, kind: str, offset: int, marks: list[str]) -> list[int]:
+        rows = self._marks[(kind, offset)]
+        prefix = f"{offset}{kind}=" if offset else f"{kind}="
+        out = []
+        for mark in marks:
+            row = rows.get(mark)
+            if row is None:
+                row = rows[mark] = self._row(prefix + mark)
+            out.append(row)
+        return out
+
+    def sentence(self, marks: SentenceMarks) -> np.ndarray:
+        """[words, dim]: each word's sum over its features."""
+        n = len(marks.words)
+        blocks = np.stack([self._word(w, i) for w, i in zip(marks.words, marks.info, strict=True)])
+        total = blocks[:, 0].copy()
+        v = self.vectors
+        total += v[self._mark_rows("gz", 0, marks.places)]
+        total += v[self._mark_rows("og", 0, marks.organisations)]
+        if not self.neighbours:
+            return total
+        for slot, offset in enumerate(OFFSETS, start=1):
+            # Word i gets what word i + offset gives it, or the sentence edge.
+            lo, hi = max(0, -offset), min(n, n - offset)
+            if lo < hi:
+                total[lo:hi] += blocks[lo + offset : hi + offset, slot]
+                total[lo:hi] += v[
+                    self._mark_rows("gz", offset, marks.places[lo + offset : hi + offset])
+                ]
+                if offset in (-1, 1):
+                    total[lo:hi] += v[
+                        self._mark_rows(
+                            "og", offset, marks.organisations[lo + offset : hi + offset]
+                        )
+                    ]
+            edge = v[self._row(f"{offset}w={'BOS' if offset < 0 else 'EOS'}")]
+            outside = range(0, min(lo, n)) if offset < 0 else range(max(hi, 0), n)
+            for i in outside:
+                total[i] += edge
+        norms = [info[0] for info in marks.info]
+        if n > 1:
+            total[1:] += v[[self._row(f"w-1|w={a}|{b}") for a, b in pairwise(norms)]]
+            total[:-1] += v[[self._row(f"w|w+1={a}|{b}") for a, b in pairwise(norms)]]
+        return total
