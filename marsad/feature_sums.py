@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -23,12 +24,15 @@ CACHED_WORDS = 300_000
 @dataclass
 class SentenceMarks:
     """What the features of a sentence are built from: each word's ``_word_features`` and
-    its gazetteer and organisation marks (B-city, I-country, O …; B, I, O)."""
+    its gazetteer and organisation marks (B-city, I-country, O …; B, I, O), with the places
+    and organisations found (word spans and what they name)."""
 
     words: list[str]
     info: list[tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]]
     places: list[str]
     organisations: list[str]
+    found_places: list[tuple[int, int, Any]]
+    found_organisations: list[tuple[int, int, Any]]
 
 
 class FeatureSums:

@@ -195,7 +195,14 @@ class Gazetteer:
     def _starting_readings(self, word: str) -> tuple[tuple[str, bool], ...]:
         found = self._starts.get(word)
         if found is None:
-            found = tuple(r for r in readings(word) if r[0] in self.first_words)
+            # In a fixed order (a set's order changes from one process to the next): readings
+            # with the article first, then the longest. للقدس is ل + القدس before لقدس.
+            found = tuple(
+                sorted(
+                    (r for r in readings(word) if r[0] in self.first_words),
+                    key=lambda r: (not r[1], -len(r[0]), r[0]),
+                )
+            )
             self._starts[word] = found
         return found
 
