@@ -26,6 +26,7 @@ from marsad.arabic import light_stem, match_key, strip_proclitics
 from marsad.entity_lstm import LSTM_PATH, LstmTagger, marginals_in_batches
 from marsad.feature_sums import FeatureSums, SentenceMarks
 from marsad.gazetteer import (
+    EVERYDAY_WORD_PLACES,
     SUPRANATIONAL,
     Gazetteer,
     Place,
@@ -519,6 +520,7 @@ class EntityTagger:
         known organisations found), as word spans."""
         people = {i for s, e, kind in spans if kind == "PER" for i in range(s, e)}
         tagged_organisation = {i for s, e, kind in spans if kind == "ORG" for i in range(s, e)}
+        tagged_place = {i for s, e, kind in spans if kind == "LOC" for i in range(s, e)}
         # Words that name something else than a place: a person (تركي in فيصل بن تركي), a
         # club, company, outlet or event named after one (ريال مدريد، بنك أوف أمريكا، واشنطن
         # بوست، كوبا أمريكا; a demonym in such a name still says whose it is). A club named
@@ -534,6 +536,9 @@ class EntityTagger:
             (s, e, place)
             for s, e, place in found
             if not people.intersection(range(s, e))
+            and not (
+                e - s == 1 and match_key(words[s]) in EVERYDAY_WORD_PLACES and s not in tagged_place
+            )
             and not (place.kind != "demonym" and named_after.intersection(range(s, e)))
             # دولار أمريكي is money, not news of the United States.
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)

@@ -59,6 +59,9 @@ AMBIGUOUS_CITIES = {
 # is named as سلطنة عمان when it is meant (data/places.csv).
 AMBIGUOUS_NAMES = {("عمان",)}
 
+# Place names that are also everyday words as written in the text (مبلغ مالي is a sum of
+# money, لحج هذا العام this year's Hajj): a place only where the entity tagger reads one.
+EVERYDAY_WORD_PLACES = frozenset(match_key(w) for w in ("مالي", "لحج"))
 # Regions of several countries: never one country's place, whatever follows them.
 SUPRANATIONAL = frozenset(
     tuple(bare(w) for w in match_key(name).split())
