@@ -309,6 +309,8 @@ class CountryMention:
 # Kinds of known organisations whose names use a place's name for something else (a
 # newspaper such as نيويورك تايمز, a tournament such as كوبا أمريكا).
 NAMED_AFTER_PLACES = ("club", "company", "media", "event")
+# Words after which a demonym names a language: باللغة الإسبانية.
+LANGUAGE_WORDS = frozenset(word_key(w) for w in ("لغة", "اللغة", "لغات", "اللغات", "لهجة"))
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
 CURRENCIES = frozenset(
     word_key(w)
@@ -542,7 +544,18 @@ class EntityTagger:
             and not (place.kind != "demonym" and named_after.intersection(range(s, e)))
             # دولار أمريكي is money, not news of the United States.
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
+            and not (place.kind == "demonym" and _names_a_language(words, s))
         ]
+
+
+def _names_a_language(words: list[str], at: int) -> bool:
+    """Whether the demonym at ``at`` names a language: after لغة (باللغة الإسبانية), or a
+    feminine demonym carrying ب and the article, which is what it is said in (الناطقة
+    بالإسبانية، كتب بالفرنسية)."""
+    if at > 0 and word_key(words[at - 1]) in LANGUAGE_WORDS:
+        return True
+    word = match_key(words[at])
+    return word.startswith(("بال", "وبال")) and word.endswith("يه")
 
 
 # Words that may stand between a place the gazetteer lacks and the known place after it

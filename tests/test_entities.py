@@ -415,3 +415,12 @@ def test_place_names_that_are_everyday_words_count_only_where_the_tagger_reads_a
     assert countries("قتل عشرة جنود في مالي أمس") == ["ML"]
     assert countries("تقرير عن الاستعدادات لحج هذا العام") == []
     assert countries("سيطرت المقاومة على محافظة لحج") == ["YE"]
+
+
+def test_a_demonym_naming_a_language_is_no_country_mention():
+    def countries(text: str) -> list[str]:
+        return [c.country_code for c in shipped_tagger().analyse(text)[1]]
+
+    assert countries("عبر قناة تليموندو المحطة الناطقة بالإسبانية") == []
+    assert countries("كتب المقال باللغة الفرنسية") == []
+    assert countries("اجتمع بالسفير الفرنسي في السفارة الفرنسية") == ["FR", "FR"]
