@@ -46,8 +46,8 @@ bench: install
 # Train the models from ../shared/data (the Dagster model assets) and ship the results.
 models: install
 	$(BIN)/marsad train --models data/models
-	cp data/models/topics.npz data/models/entities.crfsuite data/models/entities_lstm.npz \
-	  data/models/word_clusters.npz marsad/models/
+	cp data/models/topics.npz data/models/entities.crfsuite data/models/entities_crf_tables.npz \
+	  data/models/entities_lstm.npz data/models/word_clusters.npz marsad/models/
 
 screenshots: run
 	$(BIN)/python -m bench.screenshots

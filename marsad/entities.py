@@ -12,19 +12,21 @@ the entity tags to tell a city from a person of the same spelling.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import regex
 
 from marsad.arabic import light_stem, match_key, strip_proclitics
 from marsad.entity_lstm import LSTM_PATH, LstmTagger, marginals_in_batches
-from marsad.feature_sums import FeatureSums, SentenceMarks
+from marsad.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
 from marsad.gazetteer import (
     EVERYDAY_WORD_PLACES,
     SUPRANATIONAL,
@@ -35,6 +37,8 @@ from marsad.gazetteer import (
     name_key,
     organisations,
     person_names,
+    prune_cache,
+    without_proclitics,
     word_key,
 )
 from marsad.ids import stable_id
@@ -47,8 +51,15 @@ CLUSTER_SIZES = (16, 64, 128, 512, 2048)
 NEIGHBOUR_CLUSTERS = (64, 2048)
 
 # Decimal numbers stay whole (6.3 is one word): a full stop inside one must not end the
-# sentence the tagger reads.
-_TOKEN_RE = regex.compile(r"\p{N}+(?:[.,٫]\p{N}+)+|[\p{L}\p{M}\p{N}_]+|[^\s\p{L}\p{M}\p{N}_]")
+# sentence the tagger reads. A social-media handle (@The_Persona) is an address, not
+# words of the text: it is matched whole and left out (``tokenize``). Other words
+# start with a letter or digit: a hashtag's underscores part its words
+# (#هاري_وميغان_في_المغرب) and an emoji's variation selector (▶️مصر) is no part of the word
+# after it.
+_TOKEN_RE = regex.compile(
+    r"(?<![\p{L}\p{N}])@[\p{L}\p{M}\p{N}_]+|\p{N}+(?:[.,٫]\p{N}+)+|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*"
+    r"|[^\s\p{L}\p{M}\p{N}_]"
+)
 _LATIN_RE = regex.compile(r"[A-Za-z]")
 
 # Words just before or inside names (marsad/data/entity_triggers.csv): titles before people,
@@ -63,16 +74,20 @@ def triggers() -> dict[str, str]:
         return {word_key(r["word"]): r["kind"] for r in csv.DictReader(rows)}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made for every word of every text
     text: str
     start: int
     end: int
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words and punctuation marks with their character offsets."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    """Words and punctuation marks with their character offsets (social-media handles left
+    out)."""
+    return [
+        Token(word, m.start(), m.end())
+        for m in _TOKEN_RE.finditer(text)
+        if (word := m.group())[0] != "@" or len(word) == 1
+    ]
 
 
 class WordClusters:
@@ -135,7 +150,8 @@ def _word_features(
 ) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
     """A word's normalized form and key, the features it gives itself, and those it gives
     each neighbour (by offset); all but the gazetteer's, which depend on the sentence."""
-    norm, key = match_key(word) or word, word_key(word) or word
+    normal = match_key(word)
+    norm, key = normal or word, without_proclitics(normal) or word
     bare = strip_proclitics(norm)
     shape, trigger, cluster = _shape(word), triggers().get(key, "-"), clusters.of(norm)
     first, last = _name_bands(norm, bare)
@@ -181,17 +197,28 @@ def sentence_marks(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> 
     # Names are found among the normalized words (the gazetteer tries each clitic reading).
     normal = [norm for norm, _, _, _ in info]
     places = ["O"] * len(words)
+    place_ids = np.zeros(len(words), np.int64)
     found_places = gaz.find(normal)
     for start, end, place in found_places:
         places[start] = f"B-{place.kind}"
         for i in range(start + 1, end):
             places[i] = f"I-{place.kind}"
+        place_ids[start:end] = [PLACE_MARK_IDS[m] for m in places[start:end]]
     known_organisations = ["O"] * len(words)
+    organisation_ids = np.zeros(len(words), np.int64)
     found_organisations = organisations().find(normal)
     for start, end, _ in found_organisations:
         known_organisations[start:end] = ["B"] + ["I"] * (end - start - 1)
+        organisation_ids[start:end] = [1] + [2] * (end - start - 1)  # B, I
     return SentenceMarks(
-        words, info, places, known_organisations, found_places, found_organisations
+        words,
+        info,
+        places,
+        known_organisations,
+        found_places,
+        found_organisations,
+        place_ids,
+        organisation_ids,
     )
 
 
@@ -311,6 +338,16 @@ class CountryMention:
 NAMED_AFTER_PLACES = ("club", "company", "media", "event")
 # Words after which a demonym names a language: باللغة الإسبانية.
 LANGUAGE_WORDS = frozenset(word_key(w) for w in ("لغة", "اللغة", "لغات", "اللغات", "لهجة"))
+# Words that begin a sports club's name before its town (إتحاد تطاوين، مستقبل قابس، أمل
+# حفوز): the town right after one is the club, not news of the place.
+CLUB_WORDS = frozenset(
+    word_key(w)
+    for w in (
+        *("نادي", "النادي", "اتحاد", "الاتحاد", "إتحاد", "الإتحاد", "مستقبل", "أمل", "الترجي"),
+        *("الشبيبة", "شبيبة", "النجم", "نجم", "هلال", "الهلال", "أولمبيك", "الأولمبي"),
+        *("سبورتينغ", "جمعية", "الجمعية"),
+    )
+)
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
 CURRENCIES = frozenset(
     word_key(w)
@@ -321,24 +358,51 @@ CURRENCIES = frozenset(
 )
 
 
-def _crf_tables(model_path: Path) -> tuple[dict[str, int], np.ndarray, np.ndarray, list[str]]:
-    """The CRF's weights as tables: attribute → row, state weights [attributes, labels],
-    transition weights [from, to], labels. Read from CRFsuite once per model file (a third
-    of a second) and kept in the user cache under the file's digest."""
-    import hashlib
+CrfTables = tuple[dict[str, int], np.ndarray, np.ndarray, list[str]]
 
-    import pycrfsuite
+
+def crf_tables_path(model_path: Path) -> Path:
+    """Where training leaves the CRF's weights as tables, beside its file."""
+    return model_path.with_name(f"{model_path.stem}_crf_tables.npz")
+
+
+def _crf_tables(model_path: Path) -> CrfTables:
+    """The CRF's weights as tables: attribute → row, state weights [attributes, labels],
+    transition weights [from, to], labels. Reading them from CRFsuite takes over a second,
+    so training writes them beside the model (``write_crf_tables``); a model without them
+    has them read once and kept in the user cache. Either file names the model's digest."""
+    import hashlib
 
     digest = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
     cached = cache_folder() / f"crf-{digest}.npz"
-    try:
-        with np.load(cached) as data:
+    for path in (crf_tables_path(model_path), cached):
+        with contextlib.suppress(OSError, ValueError, KeyError, EOFError), np.load(path) as data:
+            if bytes(data["digest"]).decode() != digest:
+                continue
             attributes = bytes(data["attributes"]).decode("utf-8").split("\n")
             labels = bytes(data["labels"]).decode("utf-8").split("\n")
             index = {a: i for i, a in enumerate(attributes)}
             return index, data["weights"], data["transitions"], labels
-    except (OSError, ValueError, KeyError):
-        pass  # not built yet, or damaged: built anew
+    tables = _read_crf_model(model_path)
+    with contextlib.suppress(OSError):  # a read-only home only costs the next start the read
+        _save_crf_tables(tables, digest, cached)
+        prune_cache("crf-*.npz")
+    return tables
+
+
+def write_crf_tables(model_path: Path) -> Path:
+    """Write the CRF's tables beside its file (``crf_tables_path``), for the tagger."""
+    import hashlib
+
+    digest = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
+    path = crf_tables_path(model_path)
+    _save_crf_tables(_read_crf_model(model_path), digest, path)
+    return path
+
+
+def _read_crf_model(model_path: Path) -> CrfTables:
+    import pycrfsuite
+
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model_path))
     info = tagger.info()
@@ -351,18 +415,24 @@ def _crf_tables(model_path: Path) -> tuple[dict[str, int], np.ndarray, np.ndarra
     transitions = np.zeros((len(labels), len(labels)), np.float32)
     for (before, after), weight in info.transitions.items():
         transitions[labels.index(before), labels.index(after)] = weight
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    return index, weights, transitions, labels
+
+
+def _save_crf_tables(tables: CrfTables, digest: str, path: Path) -> None:
+    index, weights, transitions, labels = tables
+    attributes = sorted(index, key=index.__getitem__)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with partial.open("wb") as out:
-        np.savez(
+        np.savez_compressed(
             out,
+            digest=np.frombuffer(digest.encode(), np.uint8),
             attributes=np.frombuffer("\n".join(attributes).encode("utf-8"), np.uint8),
             labels=np.frombuffer("\n".join(labels).encode("utf-8"), np.uint8),
             weights=weights,
             transitions=transitions,
         )
-    partial.replace(cached)
-    return index, weights, transitions, labels
+    partial.replace(path)
 
 
 # The CRF's share in the averaged label probabilities: 0.6 scored 0.785 micro-F1 in 5-fold
@@ -481,7 +551,8 @@ class EntityTagger:
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
-        places = self._places(words, spans, found, named)
+        places = settle_places(self._places(words, spans, found, named))
+        settled = {(s, e): place.country_code for s, e, place in places}
         located = located_places(words, normal, spans, places)
         mentions = []
         for s, e, kind in spans:
@@ -492,7 +563,12 @@ class EntityTagger:
                 # A known organisation's own country first (الليكود → IL), else a place in
                 # its name (حزب الله اللبناني → LB), else the place that locates it.
                 known = organisations().country_of(name) if kind == "ORG" else None
-                country = known or self.gazetteer.country_of(name) or located.get((s, e))
+                country = (
+                    known
+                    or settled.get((s, e))
+                    or self.gazetteer.country_of(name)
+                    or located.get((s, e))
+                )
             mentions.append(
                 Mention(
                     tokens[s].start,
@@ -538,14 +614,42 @@ class EntityTagger:
             (s, e, place)
             for s, e, place in found
             if not people.intersection(range(s, e))
-            and not (
-                e - s == 1 and match_key(words[s]) in EVERYDAY_WORD_PLACES and s not in tagged_place
-            )
+            and not (e - s == 1 and _everyday_word(words, s, s not in tagged_place))
             and not (place.kind != "demonym" and named_after.intersection(range(s, e)))
+            and not (
+                place.kind in ("city", "region") and s > 0 and word_key(words[s - 1]) in CLUB_WORDS
+            )
             # دولار أمريكي is money, not news of the United States.
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
             and not (place.kind == "demonym" and _names_a_language(words, s))
         ]
+
+
+def settle_places(places: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:
+    """Places named alike in several countries (طرابلس: LY or LB) read as the one other
+    country the text names where it does not name the first reading's: طرابلس among
+    لبنانيين is in Lebanon."""
+    named = {place.country_code for _, _, place in places if not place.elsewhere}
+    settled = []
+    for s, e, place in places:
+        if place.elsewhere and place.country_code not in named:
+            others = [code for code in place.elsewhere if code in named]
+            if len(others) == 1:
+                place = replace(place, country_code=others[0], elsewhere=())
+        settled.append((s, e, place))
+    return settled
+
+
+def _everyday_word(words: list[str], at: int, untagged: bool) -> bool:
+    """Whether the place name at ``at`` is read as the everyday word it also is: where the
+    tagger reads no place there, or where و joins it to an adjective before it (إداري ومالي:
+    administrative and financial, which the tagger may read as Mali)."""
+    key = match_key(words[at])
+    if key in EVERYDAY_WORD_PLACES:
+        return untagged
+    if key[:1] not in "وف" or key[1:] not in EVERYDAY_WORD_PLACES:
+        return False
+    return untagged or (at > 0 and match_key(words[at - 1]).endswith(("ي", "يه")))
 
 
 def _names_a_language(words: list[str], at: int) -> bool:

@@ -52,12 +52,15 @@ class LstmTagger:
         """Label scores [sentences, words, labels] before the CRF layer, from the inputs
         [sentences, words, dimensions] of sentences of these lengths."""
         w = self.weights
-        forward = _lstm(w["fw_W"], w["fw_U"], w["fw_b"], x)
-        # The backward LSTM reads each sentence from its own last word.
+        # The backward LSTM reads each sentence from its own last word; both directions run
+        # in one loop (half the steps' overhead).
         steps = x.shape[1]
         order = (lengths[:, None] - 1 - np.arange(steps)[None, :]) % steps
         reversed_x = np.take_along_axis(x, order[..., None], axis=1)
-        backward = _lstm(w["bw_W"], w["bw_U"], w["bw_b"], reversed_x)
+        gates_in = np.stack(
+            [x @ w["fw_W"] + w["fw_b"], reversed_x @ w["bw_W"] + w["bw_b"]]
+        )  # [direction, batch, steps, 4 hidden]
+        forward, backward = _lstm(gates_in, np.stack([w["fw_U"], w["bw_U"]]))
         backward = np.take_along_axis(backward, order[..., None], axis=1)
         return np.concatenate([forward, backward], axis=-1) @ w["out_W"] + w["out_b"]
 
@@ -110,24 +113,27 @@ def marginals_in_batches(inputs, label_scores, transitions, start, end) -> list[
     return found
 
 
-def _lstm(W: np.ndarray, U: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Hidden states [batch, steps, hidden]. Every sentence starts at step 0, so what runs
-    on past a sentence's end never reaches its words: no mask is needed."""
-    batch, steps, _ = x.shape
-    hidden = U.shape[0]
-    gates_in = x @ W + b
-    c = np.zeros((batch, hidden), np.float32)
-    h = np.zeros((batch, hidden), np.float32)
-    out = np.empty((batch, steps, hidden), np.float32)
+def _lstm(gates_in: np.ndarray, U: np.ndarray) -> np.ndarray:
+    """Hidden states [directions, batch, steps, hidden] from each direction's input to the
+    gates [directions, batch, steps, 4 hidden] and recurrent weights [directions, hidden,
+    4 hidden]. Every sentence starts at step 0, so what runs on past a sentence's end never
+    reaches its words: no mask is needed."""
+    directions, batch, steps, _ = gates_in.shape
+    hidden = U.shape[1]
+    c = np.zeros((directions, batch, hidden), np.float32)
+    h = np.zeros((directions, batch, hidden), np.float32)
+    out = np.empty((directions, batch, steps, hidden), np.float32)
     for t in range(steps):
-        z = gates_in[:, t] + h @ U
+        z = gates_in[:, :, t] + np.matmul(h, U)
         # Input, forget and output gates: the logistic function, by way of tanh (in place).
-        gates = np.tanh(z[:, : 3 * hidden] * 0.5)
+        gates = np.tanh(z[..., : 3 * hidden] * 0.5)
         gates *= 0.5
         gates += 0.5
-        c = gates[:, hidden : 2 * hidden] * c + gates[:, :hidden] * np.tanh(z[:, 3 * hidden :])
-        h = gates[:, 2 * hidden :] * np.tanh(c)
-        out[:, t] = h
+        c = gates[..., hidden : 2 * hidden] * c + gates[..., :hidden] * np.tanh(
+            z[..., 3 * hidden :]
+        )
+        h = gates[..., 2 * hidden :] * np.tanh(c)
+        out[:, :, t] = h
     return out
 
 

