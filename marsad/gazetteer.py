@@ -65,13 +65,14 @@ AMBIGUOUS_NAMES = {("عمان",)}
 ONE_READING = {("قدس",)}
 
 # Place names that are also everyday words as written in the text (مبلغ مالي is a sum of
-# money, لحج هذا العام this year's Hajj, العيون the eyes, الريف any countryside is left
-# out): a place only where the entity tagger reads one.
+# money, لحج هذا العام this year's Hajj, العيون the eyes, السلط the authorities and
+# الديوانية customs in Tunisian news; الريف, any countryside, is left out): a place only
+# where the entity tagger reads one.
 EVERYDAY_WORD_PLACES = frozenset(
     match_key(w)
     for w in (
         *("مالي", "لحج", "قبلي", "الكاف", "المرسى", "العيون", "الداخلة", "الزاوية"),
-        *("البيضاء", "المرج"),
+        *("البيضاء", "المرج", "السلط", "الديوانية"),
     )
 )
 # Regions of several countries: never one country's place, whatever follows them.
