@@ -600,10 +600,10 @@ class EntityTagger:
         tagged_organisation = {i for s, e, kind in spans if kind == "ORG" for i in range(s, e)}
         tagged_place = {i for s, e, kind in spans if kind == "LOC" for i in range(s, e)}
         # Words that name something else than a place: a person (تركي in فيصل بن تركي), a
-        # club, company, outlet or event named after one (ريال مدريد، بنك أوف أمريكا، واشنطن
-        # بوست، كوبا أمريكا; a demonym in such a name still says whose it is). A club named
-        # just like its city (روما، برشلونة) is the club only where the tagger reads an
-        # organisation.
+        # club, company, outlet or event named after one, be it a city or a country (ريال
+        # مدريد، بنك أوف أمريكا، وكالة فرانس برس، كوبا أمريكا; a demonym in such a name still
+        # says whose it is: الملعب التونسي). A club named just like its city (روما، برشلونة)
+        # is the club only where the tagger reads an organisation.
         named_after = set()
         for s, e, organisation in named:
             if organisation.kind in NAMED_AFTER_PLACES and (
