@@ -444,14 +444,16 @@ COUNTRY_MENTION_SOURCES = {
         ("seventh", 0.95, 0.95),
         ("eighth", 0.95, 0.95),
         ("ninth", 0.95, 0.92),
+        # Marked at the end of a session and not yet fixed for: the held-out figures.
+        ("tenth", 0.93, 0.84),
     ],
 )
 def test_country_mentions_on_hand_marked_sentences(part, precision, recall):
-    """1,150 news sentences and posts drawn at random, their country mentions marked by hand
-    (README: "Country mentions, measured by hand"), in nine sets marked one after the
+    """1,270 news sentences and posts drawn at random, their country mentions marked by hand
+    (README: "Country mentions, measured by hand"), in ten sets marked one after the
     other, each before the fixes it led to: five from SaudiNewsNet, the sixth from
     Tunisian radio news (ANT Corpus) and Al Jazeera's social-media posts (ASND), the
-    seventh to ninth from all three."""
+    seventh to tenth from all three."""
     import polars as pl
 
     from marsad.entities import shipped_tagger
