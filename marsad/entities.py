@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
-from marsad.arabic import light_stem, match_key, strip_proclitics
+from marsad.arabic import light_stem, match_key, readings, strip_proclitics
 from marsad.entity_lstm import LSTM_PATH, LstmTagger, marginals_in_batches
 from marsad.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
 from marsad.gazetteer import (
@@ -348,6 +348,19 @@ CLUB_WORDS = frozenset(
         *("سبورتينغ", "جمعية", "الجمعية"),
     )
 )
+# Words before a place that make it an institute's name (معهد ستوكهولم الدولي لأبحاث
+# السلام), which by our convention is no news of the place; a university or hospital
+# named after its town (جامعة حائل، مستشفى جنين) is there, and counts.
+INSTITUTE_WORDS = frozenset(match_key(w) for w in ("معهد",))
+# Feminine nouns of the body and of sides that اليمنى (the right one) follows.
+FEMININE_SIDES = frozenset(
+    word_key(w)
+    for w in (
+        *("يد", "اليد", "يده", "يدها", "عين", "العين", "عينه", "قدم", "القدم", "قدمه"),
+        *("رجله", "ساق", "الساق", "ساقه", "أذن", "الأذن", "كف", "الكف"),
+        *("ذراع", "الذراع", "ذراعه", "كتف", "الكتف", "كتفه"),
+    )
+)
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
 CURRENCIES = frozenset(
     word_key(w)
@@ -543,17 +556,21 @@ class EntityTagger:
         normal: list[str] = []
         found: list[tuple[int, int, Place]] = []
         named: list[tuple[int, int, Place]] = []
-        for marks, sentence_tags in sentences:
+        sentence_of: list[int] = []
+        for number, (marks, sentence_tags) in enumerate(sentences):
             # The sentence's places and organisations, at the text's word positions.
             at = len(tags)
+            sentence_of += [number] * len(sentence_tags)
             found += [(s + at, e + at, p) for s, e, p in marks.found_places]
             named += [(s + at, e + at, o) for s, e, o in marks.found_organisations]
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
-        places = settle_places(self._places(words, spans, found, named))
+        places = districts(
+            words, settle_places(self._places(words, spans, found, named)), sentence_of
+        )
         settled = {(s, e): place.country_code for s, e, place in places}
-        located = located_places(words, normal, spans, places)
+        located = located_places(words, normal, spans, places, sentence_of)
         mentions = []
         for s, e, kind in spans:
             span_words = words[s:e]
@@ -613,12 +630,18 @@ class EntityTagger:
         return [
             (s, e, place)
             for s, e, place in found
-            if not people.intersection(range(s, e))
+            # An institution is never part of a person's name (نائب مدير سكوتلاند يارد).
+            if (place.kind == "institution" or not people.intersection(range(s, e)))
             and not (e - s == 1 and _everyday_word(words, s, s not in tagged_place))
             and not (place.kind != "demonym" and named_after.intersection(range(s, e)))
+            and not (place.kind in ("city", "region") and _names_a_club(words, s, place))
+            # معهد ستوكهولم is an institute's name.
             and not (
-                place.kind in ("city", "region") and s > 0 and word_key(words[s - 1]) in CLUB_WORDS
+                place.kind in ("city", "region", "country")
+                and s > 0
+                and place_word(words[s - 1], INSTITUTE_WORDS)
             )
+            and not (place.kind == "demonym" and _right_hand_side(words, s))
             # دولار أمريكي is money, not news of the United States.
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
             and not (place.kind == "demonym" and _names_a_language(words, s))
@@ -652,6 +675,25 @@ def _everyday_word(words: list[str], at: int, untagged: bool) -> bool:
     return untagged or (at > 0 and match_key(words[at - 1]).endswith(("ي", "يه")))
 
 
+def _names_a_club(words: list[str], at: int, place: Place) -> bool:
+    """Whether the town at ``at`` is a club's, right after a club word (مستقبل قابس), but
+    for a town written as where something is (بالملعب الأولمبي بسوسة: in Sousse)."""
+    if at == 0 or word_key(words[at - 1]) not in CLUB_WORDS:
+        return False
+    word, town = match_key(words[at]), name_key(place.name)[0]
+    before_town = word[: len(word) - len(town)] if word.endswith(town) else ""
+    return "ب" not in before_town
+
+
+def _right_hand_side(words: list[str], at: int) -> bool:
+    """Whether اليمنى is the right side (اليد اليمنى، للجهة اليمنى، ركبته اليمنى), not a
+    Yemeni written with a final ى: a masculine demonym after a feminine noun."""
+    if not words[at].endswith("يمنى") or at == 0:
+        return False
+    before = words[at - 1]
+    return before.endswith(("ة", "ته", "تها")) or word_key(before) in FEMININE_SIDES
+
+
 def _names_a_language(words: list[str], at: int) -> bool:
     """Whether the demonym at ``at`` names a language: after لغة (باللغة الإسبانية), or a
     feminine demonym carrying ب and the article, which is what it is said in (الناطقة
@@ -676,6 +718,33 @@ LOCATING_WORDS = frozenset(
 )
 MAX_LOCATING_WORDS = 3
 QUOTES = frozenset("\"'«»“”‘’()-")
+# Words that introduce a place's name (مدينة دهب، حي الريحان، مخيم الزعتري), as the text
+# writes them before one: without the article (عمدة المدينة كازومي is the city's mayor).
+PLACE_WORDS = frozenset(
+    match_key(w)
+    for w in (
+        *("مدينة", "مدن", "بلدة", "بلدات", "قرية", "قرى", "حي", "أحياء", "منطقة", "مناطق"),
+        *("ضاحية", "مخيم", "جزيرة", "ولاية", "محافظة", "إقليم", "مقاطعة", "بلدية", "ناحية"),
+        *("قضاء", "معتمدية", "هنشير"),
+    )
+)
+# Place words of one country's administration: معتمدية مساكن is a delegation of Tunisia.
+NATIONAL_PLACE_WORDS = {match_key("معتمدية"): "TN", match_key("هنشير"): "TN"}
+# A city's name after these may name a district (حي الرياض in Sousse): ``districts``.
+DISTRICT_WORDS = frozenset(match_key(w) for w in ("حي",))
+# After these a country is a neighbour: خاباروفسك القريبة من الحدود الصينية is in Russia.
+BORDER_WORDS = frozenset(word_key(w) for w in ("حدود", "الحدود", "حدودية", "الحدودية"))
+MAX_NAME_AFTER_PLACE_WORD = 3
+
+
+@lru_cache(maxsize=500_000)  # asked of every word of a text
+def place_word(word: str, among: frozenset[str] = PLACE_WORDS) -> str | None:
+    """The place word (key) that a word of text is, with any proclitic but no article:
+    بمدينة، وحي; None for any other word."""
+    for form, has_article in readings(match_key(word)):
+        if not has_article and form in among:
+            return form
+    return None
 
 
 def located_places(
@@ -683,32 +752,180 @@ def located_places(
     normal: list[str],
     spans: list[tuple[int, int, str]],
     places: list[tuple[int, int, Place]],
+    sentence_of: list[int] | None = None,
 ) -> dict[tuple[int, int], str]:
-    """Country of each place the tagger found (LOC) and the gazetteer lacks, where a known
-    place follows it across at most MAX_LOCATING_WORDS locating words or quotes; keyed by
-    the entity's word span. Regions of several countries (الشرق الأوسط) are never located."""
+    """Country of each place the gazetteer lacks, keyed by its word span: a place the
+    tagger found (LOC), or a name after a place word that the tagger reads as a name and
+    a known place follows. It is located by, in turn:
+
+    - the known place that follows it across at most MAX_LOCATING_WORDS locating words or
+      quotes (سان بطرسبرج الروسية، مدينة دري دوا الإثيوبية);
+    - a place word of one country's administration before it (معتمدية مساكن);
+    - known places joined to it by و that all name one country (الحسكة وحلب وعين عيسى);
+    - for a place after a place word, the one country its sentence's known places name
+      (مدينة دهب in a sentence of the Egyptian health ministry).
+
+    Each later occurrence of a located name in the text is located alike. Regions of
+    several countries (الشرق الأوسط) are never located. ``sentence_of`` gives each word's
+    sentence (the whole text is one sentence without it)."""
     place_at = {s: place for s, _, place in places}
     covered = {i for s, e, _ in places for i in range(s, e)}
-    located = {}
-    for s, e, kind in spans:
-        if (
-            kind != "LOC"
-            or s in covered
-            or name_key(" ".join(normal[s:e])) in SUPRANATIONAL
-            or all(word_key(w) in LOCATING_WORDS for w in words[s:e])
-        ):
+    keys = [word_key(w) for w in words]
+    sentence_of = sentence_of or [0] * len(words)
+    located: dict[tuple[int, int], str] = {}
+    for s, e in _unknown_places(words, keys, spans, covered, place_at):
+        if name_key(" ".join(normal[s:e])) in SUPRANATIONAL:
             continue
-        # The unknown head of the span: a known place inside it may be what locates it.
-        head_end = next((i for i in range(s, e) if i in covered), e)
-        j, between = head_end, 0
-        while j < len(words) and j not in place_at and between <= MAX_LOCATING_WORDS:
-            if word_key(words[j]) not in LOCATING_WORDS and words[j] not in QUOTES:
+        introduced_by = place_word(words[s - 1]) if s > 0 else None
+        code = (
+            _place_after(words, keys, e, place_at)
+            or NATIONAL_PLACE_WORDS.get(introduced_by or place_word(words[s]) or "")
+            or _listed_with(words, s, e, places)
+            or (
+                (introduced_by or place_word(words[s]))
+                and _sentence_country(keys, places, sentence_of, sentence_of[s])
+            )
+        )
+        if code:
+            located[(s, e)] = code
+    return located | _repeated(keys, located, covered, spans)
+
+
+def _unknown_places(
+    words: list[str],
+    keys: list[str],
+    spans: list[tuple[int, int, str]],
+    covered: set[int],
+    place_at: dict[int, Place],
+) -> list[tuple[int, int]]:
+    """Word spans that may name a place the gazetteer lacks: the tagger's LOC spans (a
+    known place inside one may be what locates its head; a list of places in one span,
+    وحلب وعين عيسى, is cut at each و), and the name between a place word and a known
+    place, of words the tagger reads as a name (مدينة دري دوا الإثيوبية)."""
+    found = []
+    for s, e, kind in spans:
+        if kind != "LOC":
+            continue
+        parts, start = [], s
+        for i in range(s + 1, e):
+            if match_key(words[i]).startswith("و") and (i - 1 in covered) != (i in covered):
+                parts.append((start, i))
+                start = i
+        parts.append((start, e))
+        for ps, pe in parts:
+            if ps in covered or all(
+                k in LOCATING_WORDS or place_word(w)
+                for k, w in zip(keys[ps:pe], words[ps:pe], strict=True)
+            ):
+                continue
+            found.append((ps, next((i for i in range(ps, pe) if i in covered), pe)))
+    starts = {s for s, _ in found}
+    named = {i for s, e, _ in spans for i in range(s, e)}
+    for i, word in enumerate(words[:-1]):
+        if not place_word(word) or i in covered or i + 1 in starts or i + 1 in covered:
+            continue
+        if place_word(word) in NATIONAL_PLACE_WORDS and words[i + 1].isalpha():
+            found.append((i + 1, i + 2))  # معتمدية مساكن: whatever the tagger reads
+            continue
+        for end in range(i + 2, min(len(words), i + 2 + MAX_NAME_AFTER_PLACE_WORD)):
+            if end - 1 in covered or not words[end - 1].isalpha():
                 break
-            between += word_key(words[j]) in LOCATING_WORDS
-            j += 1
-        if j in place_at and between <= MAX_LOCATING_WORDS:
-            located[(s, e)] = place_at[j].country_code
-    return located
+            if end in place_at and named.intersection(range(i + 1, end)):
+                found.append((i + 1, end))
+                break
+    return found
+
+
+def _place_after(
+    words: list[str], keys: list[str], end: int, place_at: dict[int, Place]
+) -> str | None:
+    """Country of the known place at ``end`` or after it across locating words or quotes."""
+    j, between = end, 0
+    while j < len(words) and j not in place_at and between <= MAX_LOCATING_WORDS:
+        if keys[j] not in LOCATING_WORDS and words[j] not in QUOTES:
+            return None
+        between += keys[j] in LOCATING_WORDS
+        j += 1
+    if j in place_at and between <= MAX_LOCATING_WORDS and not _across_border(keys, j):
+        return place_at[j].country_code
+    return None
+
+
+def _across_border(keys: list[str], at: int) -> bool:
+    return at > 0 and keys[at - 1] in BORDER_WORDS
+
+
+def _listed_with(
+    words: list[str], s: int, e: int, places: list[tuple[int, int, Place]]
+) -> str | None:
+    """The one country of the known places joined to the span by و right before or after
+    it (الحسكة وحلب وعين عيسى ودير الزور)."""
+    codes = {
+        place.country_code
+        for ps, pe, place in places
+        if (pe == s and match_key(words[s]).startswith("و"))
+        or (ps == e and e < len(words) and match_key(words[e]).startswith("و"))
+    }
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _sentence_country(
+    keys: list[str], places: list[tuple[int, int, Place]], sentence_of: list[int], sentence: int
+) -> str | None:
+    """The one country that the known places of a sentence name, if they name one (a
+    neighbour across a border left out)."""
+    codes = {
+        place.country_code
+        for s, _, place in places
+        if sentence_of[s] == sentence and not _across_border(keys, s)
+    }
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _repeated(
+    keys: list[str],
+    located: dict[tuple[int, int], str],
+    covered: set[int],
+    spans: list[tuple[int, int, str]],
+) -> dict[tuple[int, int], str]:
+    """Later occurrences of each located name (قبل دخول نويبع after مدينة نويبع), but
+    inside a person's or an organisation's name."""
+    others = {i for s, e, kind in spans if kind in ("PER", "ORG") for i in range(s, e)}
+    taken = {i for s, e in located for i in range(s, e)} | covered | others
+    names = {tuple(keys[s:e]): (s, code) for (s, e), code in sorted(located.items())}
+    repeated = {}
+    for name, (first, code) in names.items():
+        size = len(name)
+        for i in range(first + size, len(keys) - size + 1):
+            if tuple(keys[i : i + size]) == name and not taken.intersection(range(i, i + size)):
+                repeated[(i, i + size)] = code
+                taken.update(range(i, i + size))
+    return repeated
+
+
+def districts(
+    words: list[str], places: list[tuple[int, int, Place]], sentence_of: list[int]
+) -> list[tuple[int, int, Place]]:
+    """A city's name after حي is a district named after it where the sentence's other
+    places name one other country: حي الرياض among places of Sousse is in Tunisia, حي
+    بغداد الجديدة stays in Iraq."""
+    after_district = {
+        s
+        for s, _, place in places
+        if s > 0 and place.kind in ("city", "region") and place_word(words[s - 1]) in DISTRICT_WORDS
+    }
+    if not after_district:
+        return places
+    keys = [word_key(w) for w in words]
+    settled = []
+    for s, e, place in places:
+        if s in after_district:
+            others = [p for p in places if p[0] != s]
+            code = _sentence_country(keys, others, sentence_of, sentence_of[s])
+            if code and code != place.country_code:
+                place = replace(place, country_code=code, kind="place", elsewhere=())
+        settled.append((s, e, place))
+    return settled
 
 
 # Weights of a country mention by where it is: title, lead (first LEAD_CHARS of the body).

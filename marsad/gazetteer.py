@@ -22,7 +22,7 @@ import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import regex
@@ -73,6 +73,9 @@ EVERYDAY_WORD_PLACES = frozenset(
     for w in (
         *("مالي", "لحج", "قبلي", "الكاف", "المرسى", "العيون", "الداخلة", "الزاوية"),
         *("البيضاء", "المرج", "السلط", "الديوانية"),
+        # Words that a proclitic reading makes a place: بابها (its door) as ب + أبها,
+        # وجده (found it) as و + جدة.
+        *("بابها", "وجده"),
     )
 )
 # Regions of several countries: never one country's place, whatever follows them.
@@ -92,6 +95,7 @@ _ARABIC_ONLY = regex.compile(r"^[\u0621-\u064a\u0671 ]+$")
 KINDS = ("country", "institution", "demonym", "city", "region")
 
 
+@lru_cache(maxsize=500_000)  # asked of every word of a text when countries are read
 def word_key(word: str) -> str:
     """Key of one word: normalized, proclitics stripped until none is left (stacked clitics
     as in وبريطانيا must meet the bare بريطانيا, which itself loses a ب-like first letter)."""
