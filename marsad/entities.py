@@ -361,6 +361,22 @@ FEMININE_SIDES = frozenset(
         *("ذراع", "الذراع", "ذراعه", "كتف", "الكتف", "كتفه"),
     )
 )
+# Words of sport before a club named like its city (جمهور روما، اللاعب لروما).
+SPORTS_WORDS = frozenset(
+    word_key(w)
+    for w in (
+        *("لاعب", "اللاعب", "لاعبي", "لاعبو", "جمهور", "جماهير", "مدرب", "فريق", "مهاجم"),
+        *("حارس", "قميص", "صفوف", "مباراة"),
+    )
+)
+# Outlet words (normalized, as written) before a place that make it the outlet's name.
+OUTLET_WORDS = frozenset(
+    match_key(w)
+    for w in (
+        *("قناة", "بقناة", "لقناة", "صحيفة", "بصحيفة", "لصحيفة", "جريدة", "بجريدة", "لجريدة"),
+        *("إذاعة", "بإذاعة", "لإذاعة", "مجلة", "بمجلة", "لمجلة", "تلفزيون", "راديو"),
+    )
+)
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
 CURRENCIES = frozenset(
     word_key(w)
@@ -620,11 +636,14 @@ class EntityTagger:
         # club, company, outlet or event named after one, be it a city or a country (ريال
         # مدريد، بنك أوف أمريكا، وكالة فرانس برس، كوبا أمريكا; a demonym in such a name still
         # says whose it is: الملعب التونسي). A club named just like its city (روما، برشلونة)
-        # is the club only where the tagger reads an organisation.
+        # is the club only where the tagger reads an organisation or a sports word comes
+        # before it (جمهور روما، اللاعب لروما).
         named_after = set()
         for s, e, organisation in named:
             if organisation.kind in NAMED_AFTER_PLACES and (
-                e - s > 1 or tagged_organisation.intersection(range(s, e))
+                e - s > 1
+                or tagged_organisation.intersection(range(s, e))
+                or (s > 0 and word_key(words[s - 1]) in SPORTS_WORDS)
             ):
                 named_after.update(range(s, e))
         return [
@@ -642,6 +661,9 @@ class EntityTagger:
                 and place_word(words[s - 1], INSTITUTE_WORDS)
             )
             and not (place.kind == "demonym" and _right_hand_side(words, s))
+            and not (place.kind == "demonym" and _name_after_title(words, s))
+            # صحيفة مكة، قناة القدس: an outlet's name.
+            and not (place.kind != "demonym" and s > 0 and match_key(words[s - 1]) in OUTLET_WORDS)
             # دولار أمريكي is money, not news of the United States.
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
             and not (place.kind == "demonym" and _names_a_language(words, s))
@@ -683,6 +705,15 @@ def _names_a_club(words: list[str], at: int, place: Place) -> bool:
     word, town = match_key(words[at]), name_key(place.name)[0]
     before_town = word[: len(word) - len(town)] if word.endswith(town) else ""
     return "ب" not in before_town
+
+
+def _name_after_title(words: list[str], at: int) -> bool:
+    """Whether a demonym without the article after a title with it is a name: الأمير تركي
+    الفيصل (the adjective agrees: الرئيس التركي is the Turkish president)."""
+    if at == 0 or match_key(words[at]).startswith("ال"):
+        return False
+    title = match_key(words[at - 1])
+    return title.startswith("ال") and triggers().get(word_key(words[at - 1])) == "per"
 
 
 def _right_hand_side(words: list[str], at: int) -> bool:

@@ -134,12 +134,13 @@ class Place:
 
 
 def _demonym_forms(demonym: str) -> list[str]:
-    """مصري → مصري، مصرية، مصريون، مصريين، مصريات، مصريا (the article is a proclitic,
+    """مصري → مصري، مصرية، مصريون، مصريين، مصريات، مصريا، مصريي (the article is a proclitic,
     stripped anyway; مصريا is the indefinite accusative: وصل 157 يمنيا)."""
     base = demonym.removeprefix("ال")
     if not base.endswith("ي"):
         return [demonym]
-    return [base, base + "ة", base + "ون", base + "ين", base + "ات", base + "ا"]
+    # سعوديي الميلاد: the plural in a construct, without its ن.
+    return [base, base + "ة", base + "ون", base + "ين", base + "ات", base + "ا", base + "ي"]
 
 
 def _derived_demonym(country: str) -> str | None:
@@ -209,7 +210,13 @@ def _reads_as(place: Place, has_article: bool) -> bool:
     boys, not for Benin), while demonyms and cities may (المصري، الطائف)."""
     with_article = match_key(place.name).startswith("ال")
     if with_article:
-        return has_article
+        # An irregular plural is a demonym with or without it (الأتراك، أتراك), but for
+        # short ones, which other words hide (كروس is ك + روس).
+        return has_article or (
+            place.kind == "demonym"
+            and place.name.startswith("ال")
+            and len(name_key(place.name)[0]) >= 4
+        )
     return not (has_article and place.kind != "demonym")
 
 
