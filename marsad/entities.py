@@ -28,6 +28,7 @@ from marsad.arabic import light_stem, match_key, readings, strip_proclitics
 from marsad.entity_lstm import LSTM_PATH, LstmTagger, marginals_in_batches
 from marsad.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
 from marsad.gazetteer import (
+    AMBIGUOUS_NAMES,
     EVERYDAY_WORD_PLACES,
     SUPRANATIONAL,
     Gazetteer,
@@ -792,7 +793,8 @@ def located_places(
     - the known place that follows it across at most MAX_LOCATING_WORDS locating words or
       quotes (سان بطرسبرج الروسية، مدينة دري دوا الإثيوبية);
     - a place word of one country's administration before it (معتمدية مساكن);
-    - known places joined to it by و that all name one country (الحسكة وحلب وعين عيسى);
+    - two or more known places listed with it by و that all name one country (الحسكة وحلب
+      وعين عيسى ودير الزور);
     - for a place after a place word, the one country its sentence's known places name
       (مدينة دهب in a sentence of the Egyptian health ministry).
 
@@ -805,7 +807,8 @@ def located_places(
     sentence_of = sentence_of or [0] * len(words)
     located: dict[tuple[int, int], str] = {}
     for s, e in _unknown_places(words, keys, spans, covered, place_at):
-        if name_key(" ".join(normal[s:e])) in SUPRANATIONAL:
+        # Regions of several countries, and عمان (Amman or Oman), are no one place.
+        if name_key(" ".join(normal[s:e])) in SUPRANATIONAL | AMBIGUOUS_NAMES:
             continue
         introduced_by = place_word(words[s - 1]) if s > 0 else None
         code = (
@@ -889,15 +892,20 @@ def _across_border(keys: list[str], at: int) -> bool:
 def _listed_with(
     words: list[str], s: int, e: int, places: list[tuple[int, int, Place]]
 ) -> str | None:
-    """The one country of the known places joined to the span by و right before or after
-    it (الحسكة وحلب وعين عيسى ودير الزور)."""
-    codes = {
-        place.country_code
-        for ps, pe, place in places
-        if (pe == s and match_key(words[s]).startswith("و"))
-        or (ps == e and e < len(words) and match_key(words[e]).startswith("و"))
-    }
-    return codes.pop() if len(codes) == 1 else None
+    """The one country of the known places listed with the span, joined by و, where the
+    list has at least two (الحسكة وحلب وعين عيسى ودير الزور; not لندن وعمان)."""
+    by_start = {ps: (pe, place) for ps, pe, place in places}
+    by_end = {pe: (ps, place) for ps, pe, place in places}
+    listed = []
+    at = s  # leftwards: each item joined to the next by the و that begins it
+    while at in by_end and match_key(words[at]).startswith("و"):
+        at, place = by_end[at]
+        listed.append(place.country_code)
+    at = e  # rightwards
+    while at in by_start and match_key(words[at]).startswith("و"):
+        at, place = by_start[at]
+        listed.append(place.country_code)
+    return listed[0] if len(listed) >= 2 and len(set(listed)) == 1 else None
 
 
 def _sentence_country(

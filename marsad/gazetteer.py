@@ -76,6 +76,8 @@ EVERYDAY_WORD_PLACES = frozenset(
         # Words that a proclitic reading makes a place: بابها (its door) as ب + أبها,
         # وجده (found it) as و + جدة.
         *("بابها", "وجده"),
+        # عملية قيصرية is a caesarean section, not Kayseri.
+        *("قيصرية",),
     )
 )
 # Regions of several countries: never one country's place, whatever follows them.
