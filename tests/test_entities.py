@@ -511,14 +511,16 @@ COUNTRY_MENTION_SOURCES = {
         ("tenth", 0.95, 0.94),
         ("eleventh", 0.95, 0.95),
         ("twelfth", 0.95, 0.90),
+        # Marked last and not fixed for: the held-out figures of what ships.
+        ("thirteenth", 0.95, 0.90),
     ],
 )
 def test_country_mentions_on_hand_marked_sentences(part, precision, recall):
-    """1,510 news sentences and posts drawn at random, their country mentions marked by hand
-    (README: "Country mentions, measured by hand"), in twelve sets marked one after the
+    """1,630 news sentences and posts drawn at random, their country mentions marked by hand
+    (README: "Country mentions, measured by hand"), in thirteen sets marked one after the
     other, each before the fixes it led to: five from SaudiNewsNet, the sixth from
     Tunisian radio news (ANT Corpus) and Al Jazeera's social-media posts (ASND), the
-    seventh to twelfth from all three."""
+    seventh to thirteenth from all three."""
     import polars as pl
 
     from marsad.entities import shipped_tagger
