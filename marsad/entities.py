@@ -526,13 +526,13 @@ class EntityTagger:
             return [self.tagger.tag(_rows(m)[1]) if m.words else [] for m in marks]
         given = [m for m in marks if m.words]
         crf = marginals_in_batches(
-            [self.crf_sums.sentence(m) for m in given],
+            self.crf_sums.sentences(given),
             lambda scores, _: scores,  # the CRF's label scores are the sums themselves
             self.crf_transitions,
             np.zeros(len(self.crf_columns)),
             np.zeros(len(self.crf_columns)),
         )
-        lstm = self.lstm.marginals_of_inputs([self.lstm_sums.sentence(m) for m in given])
+        lstm = self.lstm.marginals_of_inputs(self.lstm_sums.sentences(given))
         averaged = [
             CRF_SHARE * c[:, self.crf_columns] + (1 - CRF_SHARE) * m
             for c, m in zip(crf, lstm, strict=True)

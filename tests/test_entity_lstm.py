@@ -142,3 +142,8 @@ def test_feature_sums_give_the_models_what_their_feature_strings_give():
         [sentence_rows(w, tagger.gazetteer, tagger.clusters)[0] for w in sentences]
     )
     assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(summed, written, strict=True))
+    # Sums over many sentences at once are those of each sentence alone, to the bit.
+    for sums in (tagger.crf_sums, tagger.lstm_sums):
+        together = sums.sentences(marks)
+        alone = [sums.sentence(m) for m in marks]
+        assert all(np.array_equal(a, b) for a, b in zip(together, alone, strict=True))
