@@ -334,57 +334,50 @@ class CountryMention:
     kind: str  # country, demonym, city, region, institution, or place (located by context)
 
 
+def word_keys(*words: str) -> frozenset[str]:
+    """A word list as the keys (``word_key``) a text's words are looked up by."""
+    return frozenset(word_key(w) for w in words)
+
+
+def written_forms(*words: str) -> frozenset[str]:
+    """A word list normalized as written (``match_key``), its article kept: what
+    ``place_word`` looks a text's word up in."""
+    return frozenset(match_key(w) for w in words)
+
+
 # Kinds of known organisations whose names use a place's name for something else (a
 # newspaper such as نيويورك تايمز, a tournament such as كوبا أمريكا).
 NAMED_AFTER_PLACES = ("club", "company", "media", "event")
 # Words after which a demonym names a language: باللغة الإسبانية.
-LANGUAGE_WORDS = frozenset(word_key(w) for w in ("لغة", "اللغة", "لغات", "اللغات", "لهجة"))
+LANGUAGE_WORDS = word_keys("لغة", "اللغة", "لغات", "اللغات", "لهجة")
 # Words that begin a sports club's name before its town (إتحاد تطاوين، مستقبل قابس، أمل
 # حفوز): the town right after one is the club, not news of the place.
-CLUB_WORDS = frozenset(
-    word_key(w)
-    for w in (
-        *("نادي", "النادي", "اتحاد", "الاتحاد", "إتحاد", "الإتحاد", "مستقبل", "أمل", "الترجي"),
-        *("الشبيبة", "شبيبة", "النجم", "نجم", "هلال", "الهلال", "أولمبيك", "الأولمبي"),
-        *("سبورتينغ", "جمعية", "الجمعية"),
-    )
+CLUB_WORDS = word_keys(
+    *("نادي", "النادي", "اتحاد", "الاتحاد", "إتحاد", "الإتحاد", "مستقبل", "أمل", "الترجي"),
+    *("الشبيبة", "شبيبة", "النجم", "نجم", "هلال", "الهلال", "أولمبيك", "الأولمبي"),
+    *("سبورتينغ", "جمعية", "الجمعية"),
 )
 # Words before a place that make it an institute's name (معهد ستوكهولم الدولي لأبحاث
 # السلام), which by our convention is no news of the place; a university or hospital
 # named after its town (جامعة حائل، مستشفى جنين) is there, and counts.
-INSTITUTE_WORDS = frozenset(match_key(w) for w in ("معهد",))
+INSTITUTE_WORDS = written_forms("معهد")
 # Feminine nouns of the body and of sides that اليمنى (the right one) follows.
-FEMININE_SIDES = frozenset(
-    word_key(w)
-    for w in (
-        *("يد", "اليد", "يده", "يدها", "عين", "العين", "عينه", "قدم", "القدم", "قدمه"),
-        *("رجله", "ساق", "الساق", "ساقه", "أذن", "الأذن", "كف", "الكف"),
-        *("ذراع", "الذراع", "ذراعه", "كتف", "الكتف", "كتفه"),
-    )
+FEMININE_SIDES = word_keys(
+    *("يد", "اليد", "يده", "يدها", "عين", "العين", "عينه", "قدم", "القدم", "قدمه"),
+    *("رجله", "ساق", "الساق", "ساقه", "أذن", "الأذن", "كف", "الكف"),
+    *("ذراع", "الذراع", "ذراعه", "كتف", "الكتف", "كتفه"),
 )
 # Words of sport before a club named like its city (جمهور روما، اللاعب لروما).
-SPORTS_WORDS = frozenset(
-    word_key(w)
-    for w in (
-        *("لاعب", "اللاعب", "لاعبي", "لاعبو", "جمهور", "جماهير", "مدرب", "فريق", "مهاجم"),
-        *("حارس", "قميص", "صفوف", "مباراة"),
-    )
+SPORTS_WORDS = word_keys(
+    *("لاعب", "اللاعب", "لاعبي", "لاعبو", "جمهور", "جماهير", "مدرب", "فريق", "مهاجم"),
+    *("حارس", "قميص", "صفوف", "مباراة"),
 )
-# Outlet words (normalized, as written) before a place that make it the outlet's name.
-OUTLET_WORDS = frozenset(
-    match_key(w)
-    for w in (
-        *("قناة", "بقناة", "لقناة", "صحيفة", "بصحيفة", "لصحيفة", "جريدة", "بجريدة", "لجريدة"),
-        *("إذاعة", "بإذاعة", "لإذاعة", "مجلة", "بمجلة", "لمجلة", "تلفزيون", "راديو"),
-    )
-)
+# Outlet words before a place that make it the outlet's name (بقناة القدس).
+OUTLET_WORDS = written_forms("قناة", "صحيفة", "جريدة", "إذاعة", "مجلة", "تلفزيون", "راديو")
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
-CURRENCIES = frozenset(
-    word_key(w)
-    for w in (
-        *("دولار", "دولارا", "دولارات", "جنيه", "جنيها", "دينار", "دينارا", "درهم", "درهما"),
-        *("ريال", "ريالا", "ليرة", "روبية", "روبل", "فرنك", "ين", "يوان", "شيكل", "شيقل"),
-    )
+CURRENCIES = word_keys(
+    *("دولار", "دولارا", "دولارات", "جنيه", "جنيها", "دينار", "دينارا", "درهم", "درهما"),
+    *("ريال", "ريالا", "ليرة", "روبية", "روبل", "فرنك", "ين", "يوان", "شيكل", "شيقل"),
 )
 
 
@@ -664,7 +657,7 @@ class EntityTagger:
             and not (place.kind == "demonym" and _right_hand_side(words, s))
             and not (place.kind == "demonym" and _name_after_title(words, s))
             # صحيفة مكة، قناة القدس: an outlet's name.
-            and not (place.kind != "demonym" and s > 0 and match_key(words[s - 1]) in OUTLET_WORDS)
+            and not (place.kind != "demonym" and s > 0 and place_word(words[s - 1], OUTLET_WORDS))
             # دولار أمريكي is money, not news of the United States.
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
             and not (place.kind == "demonym" and _names_a_language(words, s))
@@ -739,33 +732,27 @@ def _names_a_language(words: list[str], at: int) -> bool:
 # Words that may stand between a place the gazetteer lacks and the known place after it
 # that locates it: سان بطرسبرج الروسية، إقليم فوجيان بجنوب شرق الصين، تولسا بولاية
 # أوكلاهوما، قاعدة ايستر الجوية جنوب فرنسا.
-LOCATING_WORDS = frozenset(
-    word_key(w)
-    for w in (
-        *("في", "قرب", "جنوب", "شمال", "شرق", "غرب", "وسط", "جنوبي", "شمالي", "شرقي", "غربي"),
-        *("ولاية", "إقليم", "محافظة", "مقاطعة", "منطقة", "مدينة", "دولة", "جزيرة", "العاصمة"),
-        *("الجوية", "الجوي", "الدولي", "الدولية", "البحرية", "التابعة", "الواقعة", "ريف"),
-        *("ضواحي", "أطراف", "محيط"),
-    )
+LOCATING_WORDS = word_keys(
+    *("في", "قرب", "جنوب", "شمال", "شرق", "غرب", "وسط", "جنوبي", "شمالي", "شرقي", "غربي"),
+    *("ولاية", "إقليم", "محافظة", "مقاطعة", "منطقة", "مدينة", "دولة", "جزيرة", "العاصمة"),
+    *("الجوية", "الجوي", "الدولي", "الدولية", "البحرية", "التابعة", "الواقعة", "ريف"),
+    *("ضواحي", "أطراف", "محيط"),
 )
 MAX_LOCATING_WORDS = 3
 QUOTES = frozenset("\"'«»“”‘’()-")
 # Words that introduce a place's name (مدينة دهب، حي الريحان، مخيم الزعتري), as the text
 # writes them before one: without the article (عمدة المدينة كازومي is the city's mayor).
-PLACE_WORDS = frozenset(
-    match_key(w)
-    for w in (
-        *("مدينة", "مدن", "بلدة", "بلدات", "قرية", "قرى", "حي", "أحياء", "منطقة", "مناطق"),
-        *("ضاحية", "مخيم", "جزيرة", "ولاية", "محافظة", "إقليم", "مقاطعة", "بلدية", "ناحية"),
-        *("قضاء", "معتمدية", "هنشير"),
-    )
+PLACE_WORDS = written_forms(
+    *("مدينة", "مدن", "بلدة", "بلدات", "قرية", "قرى", "حي", "أحياء", "منطقة", "مناطق"),
+    *("ضاحية", "مخيم", "جزيرة", "ولاية", "محافظة", "إقليم", "مقاطعة", "بلدية", "ناحية"),
+    *("قضاء", "معتمدية", "هنشير"),
 )
 # Place words of one country's administration: معتمدية مساكن is a delegation of Tunisia.
 NATIONAL_PLACE_WORDS = {match_key("معتمدية"): "TN", match_key("هنشير"): "TN"}
 # A city's name after these may name a district (حي الرياض in Sousse): ``districts``.
-DISTRICT_WORDS = frozenset(match_key(w) for w in ("حي",))
+DISTRICT_WORDS = written_forms("حي")
 # After these a country is a neighbour: خاباروفسك القريبة من الحدود الصينية is in Russia.
-BORDER_WORDS = frozenset(word_key(w) for w in ("حدود", "الحدود", "حدودية", "الحدودية"))
+BORDER_WORDS = word_keys("حدود", "الحدود", "حدودية", "الحدودية")
 MAX_NAME_AFTER_PLACE_WORD = 3
 
 

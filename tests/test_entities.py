@@ -98,16 +98,26 @@ def test_gazetteer_finds_multiword_names_and_skips_ambiguous_ones():
     ]  # a bare عمان may be Amman or Oman: not counted
 
 
-def test_a_place_the_gazetteer_lacks_is_located_by_the_known_place_after_it():
+def located_spans(sentence: str, loc_spans: list[tuple[int, int]]) -> dict:
+    """``located_places`` of a sentence whose words the tagger read as places at
+    ``loc_spans``: (start, end) word span → country."""
     from marsad.entities import located_places
 
-    def located(sentence: str, loc_spans: list[tuple[int, int]]):
-        words = sentence.split(" ")
-        normal = [match_key(w) for w in words]
-        spans = [(s, e, "LOC") for s, e in loc_spans]
-        found = located_places(words, normal, spans, gazetteer().find(normal))
-        return {" ".join(words[s:e]): code for (s, e), code in found.items()}
+    words = sentence.split(" ")
+    normal = [match_key(w) for w in words]
+    spans = [(s, e, "LOC") for s, e in loc_spans]
+    return located_places(words, normal, spans, gazetteer().find(normal))
 
+
+def located(sentence: str, loc_spans: list[tuple[int, int]]) -> dict[str, str]:
+    """``located_spans`` by the words located."""
+    words = sentence.split(" ")
+    return {
+        " ".join(words[s:e]): code for (s, e), code in located_spans(sentence, loc_spans).items()
+    }
+
+
+def test_a_place_the_gazetteer_lacks_is_located_by_the_known_place_after_it():
     assert located("حضر في مدينة سان بطرسبرج الروسية القرعة", [(3, 5)]) == {"سان بطرسبرج": "RU"}
     assert located("إلى اليابسة في إقليم « فوجيان » بجنوب شرق الصين", [(5, 6)]) == {"فوجيان": "CN"}
     assert located("المولودة في مدينة تولسا بولاية أوكلاهوما", [(3, 4)]) == {"تولسا": "US"}
@@ -119,21 +129,9 @@ def test_a_place_the_gazetteer_lacks_is_located_by_the_known_place_after_it():
 
 
 def test_a_place_after_a_place_word_is_located_by_its_sentence_and_its_list():
-    from marsad.entities import located_places
-
-    def located(sentence: str, loc_spans: list[tuple[int, int]]):
-        words = sentence.split(" ")
-        normal = [match_key(w) for w in words]
-        spans = [(s, e, "LOC") for s, e in loc_spans]
-        found = located_places(words, normal, spans, gazetteer().find(normal))
-        return {" ".join(words[s:e]): code for (s, e), code in found.items()}
-
     # The one country the sentence's known places name; and the name again further on.
     sentence = "قال مسؤول بالصحة المصرية إن الحافلة قدمت من مدينة زعفرانة وانقلبت قبل زعفرانة"
-    words = sentence.split(" ")
-    normal = [match_key(w) for w in words]
-    found = located_places(words, normal, [(9, 10, "LOC")], gazetteer().find(normal))
-    assert found == {(9, 10): "EG", (12, 13): "EG"}
+    assert located_spans(sentence, [(9, 10)]) == {(9, 10): "EG", (12, 13): "EG"}
     # Two countries in the sentence, no place word, or the article (عمدة المدينة is the
     # city's mayor): not located.
     assert located("وفد مصري وليبي في مدينة زعفرانة", [(5, 6)]) == {}
