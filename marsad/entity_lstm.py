@@ -5,8 +5,8 @@ itself: normalized form, stem, affixes, clusters, gazetteer and trigger marks; i
 are left to the LSTM), and the LSTM
 reads the sentence both ways, so context reaches further than the CRF's two-word window. It
 runs here in plain numpy, many sentences at once; training is in
-``marsad.entity_lstm_training`` (JAX). ``EntityTagger`` averages its label marginals with the
-CRF's.
+``marsad.entity_lstm_training`` (JAX). ``EntityTagger`` weighs its label and transition
+scores with the CRF's.
 """
 
 from __future__ import annotations
@@ -73,18 +73,18 @@ class LstmTagger:
         """``marginals`` from each sentence's inputs [words, dimensions] (``inputs``, or
         ``FeatureSums`` over the embeddings)."""
         w = self.weights
+        return marginals_in_batches(inputs, self.emissions, w["transitions"], w["start"], w["end"])
 
-        def label_scores(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-            return self.emissions(x, lengths)
+    def emissions_of_inputs(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
+        """Each sentence's label scores [words, labels] before the CRF layer, from its
+        inputs [words, dimensions]."""
+        return in_batches(inputs, self.emissions)
 
-        return marginals_in_batches(inputs, label_scores, w["transitions"], w["start"], w["end"])
 
-
-def marginals_in_batches(inputs, label_scores, transitions, start, end) -> list[np.ndarray]:
-    """Label marginals of a linear-chain CRF for each sentence, whose label scores
-    ``label_scores(x [batch, steps, dim], lengths)`` gives from its inputs [words, dim].
-    Sentences of like length run together (up to BATCH_WORDS padded slots), so little is
-    padded."""
+def in_batches(inputs, run) -> list[np.ndarray]:
+    """``run(x [batch, steps, dim], lengths)`` → [batch, steps, labels] over each sentence's
+    inputs [words, dim], cut back to each sentence's words. Sentences of like length run
+    together (up to BATCH_WORDS padded slots), so little is padded."""
     found: list[np.ndarray] = [np.empty(0)] * len(inputs)
     order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
     first = 0
@@ -95,22 +95,31 @@ def marginals_in_batches(inputs, label_scores, transitions, start, end) -> list[
         members = order[first:last]
         steps = len(inputs[members[-1]])
         x = np.zeros((len(members), steps, inputs[members[0]].shape[1]), np.float32)
-        mask = np.zeros((len(members), steps), np.float64)
+        lengths = np.array([len(inputs[i]) for i in members], np.int64)
         for b, i in enumerate(members):
             x[b, : len(inputs[i])] = inputs[i]
-            mask[b, : len(inputs[i])] = 1.0
-        lengths = mask.sum(axis=1).astype(np.int64)
-        probabilities = _forward_backward(
+        out = run(x, lengths)
+        for b, i in enumerate(members):
+            found[i] = out[b, : len(inputs[i])]
+        first = last
+    return found
+
+
+def marginals_in_batches(inputs, label_scores, transitions, start, end) -> list[np.ndarray]:
+    """Label marginals of a linear-chain CRF for each sentence, whose label scores
+    ``label_scores(x [batch, steps, dim], lengths)`` gives from its inputs [words, dim]."""
+
+    def marginals(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        mask = (np.arange(x.shape[1])[None, :] < lengths[:, None]).astype(np.float64)
+        return _forward_backward(
             label_scores(x, lengths).astype(np.float64),
             mask,
             transitions.astype(np.float64),
             start.astype(np.float64),
             end.astype(np.float64),
         )
-        for b, i in enumerate(members):
-            found[i] = probabilities[b, : len(inputs[i])]
-        first = last
-    return found
+
+    return in_batches(inputs, marginals)
 
 
 def _lstm(gates_in: np.ndarray, U: np.ndarray) -> np.ndarray:

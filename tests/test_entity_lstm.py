@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.entities import CLUSTERS_PATH, EntityTagger, WordClusters, best_tags
+from marsad.entities import CLUSTERS_PATH, EntityTagger, WordClusters, best_paths, best_tags
 from marsad.entity_lstm import LSTM_PATH, LstmTagger, _forward_backward
 from marsad.entity_lstm_training import LstmSettings
 from marsad.entity_training import evaluate_tagger, read_conll, train_lstm, train_models
@@ -43,6 +43,32 @@ def test_best_tags_never_start_an_entity_inside():
     assert best_tags(probabilities, LABELS) == ["O", "B-PER", "I-PER"]
 
 
+def test_best_paths_is_the_best_valid_sequence_of_a_linear_chain():
+    """Viterbi over label, transition, start and end scores against every valid sequence."""
+    rng = np.random.default_rng(3)
+    lengths = (1, 3, 3, 4)  # two of one length are decoded together
+    scores = [rng.normal(size=(n, len(LABELS))) for n in lengths]
+    transitions = rng.normal(size=(len(LABELS), len(LABELS)))
+    start, end = rng.normal(size=len(LABELS)), rng.normal(size=len(LABELS))
+
+    def valid(path: tuple[str, ...]) -> bool:
+        return all(
+            not b.startswith("I-") or a[2:] == b[2:] for a, b in itertools.pairwise(("O", *path))
+        )
+
+    index = {y: i for i, y in enumerate(LABELS)}
+    found = best_paths(scores, LABELS, transitions, start, end)
+    for sentence, tags in zip(scores, found, strict=True):
+
+        def score(path: tuple[str, ...], sentence=sentence) -> float:
+            ids = [index[y] for y in path]
+            total = start[ids[0]] + end[ids[-1]] + sentence[range(len(ids)), ids].sum()
+            return total + sum(transitions[a, b] for a, b in itertools.pairwise(ids))
+
+        paths = [p for p in itertools.product(LABELS, repeat=len(sentence)) if valid(p)]
+        assert tuple(tags) == max(paths, key=score)
+
+
 def _tiny_lstm(tmp_path: Path) -> LstmTagger:
     rows = [["w=محمد", "gz=O"], ["w=في", "gz=O"], ["w=تونس", "gz=B-country"], ["w=.", "gz=O"]]
     sentences = [(rows, ["B-PER", "O", "B-LOC", "O"])] * 40
@@ -75,7 +101,7 @@ def test_the_shipped_tagger_combines_both_models():
 
 def test_both_models_trained_on_ninety_percent_of_anercorp_beat_the_crf_alone(tmp_path: Path):
     """The shipped recipe on ANERcorp's first 90 %, scored on the last tenth (README:
-    "Entities"): together 0.79–0.80 micro-F1, the CRF alone 0.78."""
+    "Entities"): together 0.810 micro-F1, the CRF alone 0.786."""
     sentences = read_conll(shared_file(ANERCORP))
     cut = round(len(sentences) * 0.9)
     model = tmp_path / "entities.crfsuite"
@@ -84,7 +110,7 @@ def test_both_models_trained_on_ninety_percent_of_anercorp_beat_the_crf_alone(tm
     together = evaluate_tagger(tagger, sentences[cut:])
     tagger.lstm = None
     crf_alone = evaluate_tagger(tagger, sentences[cut:])
-    assert together.micro_f1 >= 0.785, together.per_type
+    assert together.micro_f1 >= 0.80, together.per_type
     assert together.micro_f1 > crf_alone.micro_f1
 
 

@@ -143,9 +143,9 @@ def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.M
     group_name="models",
     kinds={"crfsuite", "jax"},
     description="Entity recognizer: a CRF over Arabic features, gazetteers and word clusters, "
-    "and a BiLSTM-CRF over the same features, whose marginals the tagger averages; trained on "
-    "ANERcorp's training split, with scores on its last tenth (together and the CRF alone); "
-    "the shipped models are used without training data.",
+    "and a BiLSTM-CRF over the same features, whose scores the tagger weighs with the CRF's; "
+    "trained on ANERcorp's training split, with scores on its last tenth (together and the CRF "
+    "alone); the shipped models are used without training data.",
 )
 def entity_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
     import tempfile
