@@ -323,6 +323,74 @@ def best_paths(
     return found
 
 
+# Shortest bare form of a word by which a name is matched again in its text: shorter
+# forms are function words (بان read as ب + ان would meet every أن).
+_NAME_FORM_LETTERS = 3
+
+
+def _name_forms(word: str) -> frozenset[tuple[str, bool]]:
+    """The readings of a normalized word long enough to stand for a name."""
+    return frozenset(r for r in readings(word) if len(r[0]) >= _NAME_FORM_LETTERS)
+
+
+def consistent_tags(normal: list[str], tags: list[str]) -> list[str]:
+    """One reading of a name throughout a text: a run of words the models left untagged that
+    spells a name they tagged elsewhere in the same text takes that name's type (فينغر
+    tagged once and missed twice), and a person's surname alone is that person (ديمورا after
+    ألفريد ديمورا). A name tagged with two types, or a surname that is also another entity,
+    is left as tagged. ``normal`` are the text's normalized words, ``tags`` their IOB2 tags."""
+    names: dict[tuple[frozenset, tuple[str, ...]], set[str]] = {}
+    for start, end, kind in spans_of(tags):
+        if kind not in ENTITY_TYPES:
+            continue
+        first = _name_forms(normal[start])
+        if first:
+            names.setdefault((first, tuple(normal[start + 1 : end])), set()).add(kind)
+        if kind == "PER" and (surname := _surname(normal, start, end)):
+            names.setdefault((surname, ()), set()).add(kind)
+    untagged: dict[tuple[str, bool], list[int]] = {}
+    for i, word in enumerate(normal):
+        if tags[i] == "O":
+            for form in _name_forms(word):
+                untagged.setdefault(form, []).append(i)
+    tags = list(tags)
+    # Longer names first: بان كي مون before a one-word name inside it.
+    for (first, rest), kinds in sorted(names.items(), key=lambda item: -len(item[0][1])):
+        if len(kinds) > 1:
+            continue
+        kind, length = next(iter(kinds)), len(rest) + 1
+        for i in sorted({i for form in first for i in untagged.get(form, ())}):
+            end = i + length
+            if (
+                tuple(normal[i + 1 : end]) == rest
+                and all(t == "O" for t in tags[i:end])
+                and (end == len(tags) or not tags[end].startswith("I-"))
+            ):
+                tags[i:end] = [f"B-{kind}"] + [f"I-{kind}"] * (length - 1)
+    return tags
+
+
+def _surname(normal: list[str], start: int, end: int) -> frozenset[tuple[str, bool]]:
+    """The forms of a person's surname by which the text may name them alone (none for a
+    one-word name, or a surname with the article: الشاعر is as often a word)."""
+    if end - start < 2 or normal[end - 1].startswith("ال"):
+        return frozenset()
+    return _name_forms(normal[end - 1])
+
+
+def full_names(
+    words: list[str], normal: list[str], spans: list[tuple[int, int, str]]
+) -> dict[tuple[str, bool], str]:
+    """The entity id of the one person a text names in full under each surname form (no
+    entry where two people share it), so the surname alone links to them."""
+    people: dict[tuple[str, bool], set[str]] = {}
+    for start, end, kind in spans:
+        if kind == "PER":
+            for form in _surname(normal, start, end):
+                people.setdefault(form, set()).add(entity_id(kind, words[start:end]))
+    return {form: next(iter(ids)) for form, ids in people.items() if len(ids) == 1}
+
+
 def entity_key(kind: str, words: list[str]) -> str:
     return f"{kind}:" + " ".join(word_key(w) for w in words)
 
@@ -597,15 +665,22 @@ class EntityTagger:
             named += [(s + at, e + at, o) for s, e, o in marks.found_organisations]
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
+        tags = consistent_tags(normal, tags)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
         )
         settled = {(s, e): place.country_code for s, e, place in places}
         located = located_places(words, normal, spans, places, sentence_of)
+        # A surname alone is the person the text names in full: one entity.
+        named_in_full = full_names(words, normal, spans)
         mentions = []
         for s, e, kind in spans:
             span_words = words[s:e]
+            identity = entity_id(kind, span_words)
+            if kind == "PER" and e - s == 1:
+                ids = {named_in_full[f] for f in _name_forms(normal[s]) if f in named_in_full}
+                identity = ids.pop() if len(ids) == 1 else identity
             country = None
             if kind != "PER":
                 name = " ".join(span_words)
@@ -624,7 +699,7 @@ class EntityTagger:
                     tokens[e - 1].end,
                     kind,
                     text[tokens[s].start : tokens[e - 1].end],
-                    entity_id(kind, span_words),
+                    identity,
                     country,
                 )
             )

@@ -163,16 +163,18 @@ def _entity_tables(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .unnest("entities")
         .filter(pl.col("entity_id").is_not_null())
     )
-    # The name shown is the spelling seen most often (ties: the shortest, then first).
+    # The name shown is the fullest spelling (a person's surname alone links to their full
+    # name), the one seen most often among those (ties: the shortest, then first).
     names = (
         mentions.group_by("entity_id", "text")
         .len()
         .sort(
             "entity_id",
+            pl.col("text").str.count_matches(r"\s+"),
             "len",
             pl.col("text").str.len_chars(),
             "text",
-            descending=[False, True, False, False],
+            descending=[False, True, True, False, False],
         )
         .group_by("entity_id", maintain_order=True)
         .agg(pl.col("text").first().alias("name"), pl.col("text").alias("spellings"))

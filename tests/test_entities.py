@@ -19,6 +19,7 @@ from marsad.entities import (
     WordClusters,
     _word_features,
     article_countries,
+    consistent_tags,
     entity_id,
     shipped_tagger,
     spans_of,
@@ -226,6 +227,54 @@ def test_entity_ids_collapse_clitics_and_spellings():
     assert entity_id("PER", ["وبوتين"]) == entity_id("PER", ["بوتين"])
     assert entity_id("PER", ["أحمد", "المنصوري"]) == entity_id("PER", ["احمد", "المنصوري"])
     assert entity_id("PER", ["بوتين"]) != entity_id("LOC", ["بوتين"])
+
+
+def _normal(text: str) -> list[str]:
+    return [match_key(w) for w in text.split()]
+
+
+def test_a_name_tagged_once_in_a_text_is_tagged_wherever_it_is_left_untagged():
+    words = _normal("قال أرسين فينغر إن فينغر باق . ويريد النادي بقاء فينغر")
+    tags = ["O", "B-PER", "I-PER", "O", "O", "O", "O", "O", "O", "O", "O"]
+    # The surname alone is the person; so is it behind a proclitic (وفينغر would be too).
+    assert consistent_tags(words, tags) == [
+        *("O", "B-PER", "I-PER", "O", "B-PER", "O", "O", "O", "O", "O", "B-PER"),
+    ]
+    words = _normal("وصل بان كي مون . وقال إن بان كي مون سيزور أن")
+    tags = ["O", "B-PER", "I-PER", "I-PER", "O", "O", "O", "O", "O", "O", "O", "O"]
+    found = consistent_tags(words, tags)
+    assert found[7:10] == ["B-PER", "I-PER", "I-PER"]
+    # Forms of two letters are function words: بان read as ب + ان never meets أن.
+    assert found[-1] == "O" and found[6] == "O"
+
+
+def test_names_read_two_ways_and_surnames_that_are_words_are_left_as_tagged():
+    # الجزيرة the channel (ORG) and the place (LOC): the untagged one stays untagged.
+    words = _normal("قناة الجزيرة في الجزيرة العربية و الجزيرة")
+    tags = ["O", "B-ORG", "O", "B-LOC", "I-LOC", "O", "O"]
+    assert consistent_tags(words, tags)[-1] == "B-ORG"  # the one reading of one word
+    tags = ["O", "B-ORG", "O", "B-LOC", "O", "O", "O"]
+    assert consistent_tags(words, tags)[-1] == "O"  # two readings: left alone
+    # A surname with the article is as often a word: الشاعر alone is the poet.
+    words = _normal("منزل سامي سالم الشاعر وقال الشاعر")
+    tags = ["O", "B-PER", "I-PER", "I-PER", "O", "O"]
+    assert consistent_tags(words, tags)[-1] == "O"
+    # An untagged run that would cut into a tagged name is left alone.
+    assert consistent_tags(_normal("مون مون"), ["B-PER", "B-ORG"]) == ["B-PER", "B-ORG"]
+
+
+def test_a_surname_alone_links_to_the_person_the_text_names_in_full():
+    text = (
+        "أعلن رجل الاعمال الامريكي ألفريد ديمورا أنه يعتزم تصنيع أغلى سيارة في العالم. "
+        "ويسعى ديمورا إلى إنتاج خمسين وحدة. ويقول ديمورا إن العملاء سيدفعون الكثير."
+    )
+    people = [m for m in shipped_tagger().analyse(text)[0] if m.type == "PER"]
+    assert [m.text for m in people] == ["ألفريد ديمورا", "ديمورا", "ديمورا"]
+    assert {m.entity_id for m in people} == {entity_id("PER", ["ألفريد", "ديمورا"])}
+    # Two people of one surname: the surname alone is neither.
+    text = "التقى رامي مخلوف وسامر مخلوف في دمشق. وقال مخلوف إن الاجتماع مثمر."
+    alone = [m for m in shipped_tagger().analyse(text)[0] if m.text == "مخلوف"]
+    assert [m.entity_id for m in alone] == [entity_id("PER", ["مخلوف"])]
 
 
 def test_article_countries_weights_title_and_lead():
@@ -570,7 +619,8 @@ def test_entities_on_2020_news_from_other_outlets():
     """Out of domain: the first 100–200 words of the eight 2020 news pages in ``../shared``
     (Egyptian, Jordanian, Emirati, Saudi and Lebanese outlets and Sputnik Arabic), their
     entities marked by hand with ANERcorp's conventions (README: "Entities on 2020 news").
-    Measured: micro-F1 0.685 with both models, 0.735 with the CRF alone."""
+    Measured: micro-F1 0.747 with both models, 0.768 with the CRF alone (0.685 and 0.735
+    before a name tagged once was read alike throughout its text)."""
     from marsad.inputs.html_pages import read_html_file
 
     pages = SHARED / "data" / "arabic_html_pages" / "pages"
@@ -580,7 +630,7 @@ def test_entities_on_2020_news_from_other_outlets():
         for row in rows
     ]
     f1, marked = _micro_f1_on_marked_texts(texts, rows)
-    assert marked == 82 and f1 >= 0.65
+    assert marked == 82 and f1 >= 0.72
 
 
 ENTITIES_ASND = Path(__file__).parent / "fixtures" / "entities_asnd.jsonl"

@@ -78,3 +78,30 @@ def test_headlines_distinct_with_first_and_last_seen():
     assert headlines["last_seen"].to_list() == [dt.datetime(2025, 1, 9, tzinfo=dt.UTC)] * 2
     sightings = tables["page_headlines"].sort("page_id", "position")
     assert sightings["position"].to_list() == [1, 2, 1, 2]
+
+
+def test_an_entity_is_named_by_its_fullest_spelling():
+    from marsad.annotation import ENTITY_MENTIONS
+    from marsad.warehouse_tables import _entity_tables
+
+    def mention(entity_id: str, text: str) -> dict:
+        return {"field": "body", "start": 0, "end": len(text), "type": "PER", "text": text,
+                "entity_id": entity_id, "country_code": None}  # fmt: skip
+
+    # The surname alone, seen more often, links to the full name; clitic forms count apart.
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a1", "a2"],
+            "entities": [
+                [mention("d", "ألفريد ديمورا"), mention("d", "ديمورا"), mention("d", "ديمورا")],
+                [mention("p", "وبوتين"), mention("p", "بوتين"), mention("p", "بوتين")],
+            ],
+        },
+        schema={"article_id": pl.String, "entities": ENTITY_MENTIONS},
+    )
+    entities = _entity_tables(articles)["entities"]
+    assert dict(entities.select("entity_id", "name").iter_rows()) == {
+        "d": "ألفريد ديمورا",
+        "p": "بوتين",
+    }
+    assert entities.filter(pl.col("entity_id") == "d")["mentions"].item() == 3
