@@ -231,7 +231,11 @@ TABLES: dict[str, Table] = {
                     "clitic forms of one name are one entity.",
                 ),
                 C("type", "VARCHAR", "PER, ORG or LOC."),
-                C("name", "VARCHAR", "The spelling seen most often."),
+                C(
+                    "name",
+                    "VARCHAR",
+                    "The fullest spelling (most words), the one seen most often among those.",
+                ),
                 C(
                     "country_code",
                     "VARCHAR",
