@@ -326,8 +326,11 @@ def best_paths(
 # Shortest bare form of a word by which a name is matched again in its text: shorter
 # forms are function words (بان read as ب + ان would meet every أن).
 _NAME_FORM_LETTERS = 3
+# The most letters ``readings`` takes off a word's front: two proclitics and the article.
+_FRONT_LETTERS = 4
 
 
+@lru_cache(maxsize=300_000)  # asked of every untagged word of every text
 def _name_forms(word: str) -> frozenset[tuple[str, bool]]:
     """The readings of a normalized word long enough to stand for a name."""
     return frozenset(r for r in readings(word) if len(r[0]) >= _NAME_FORM_LETTERS)
@@ -348,9 +351,20 @@ def consistent_tags(normal: list[str], tags: list[str]) -> list[str]:
             names.setdefault((first, tuple(normal[start + 1 : end])), set()).add(kind)
         if kind == "PER" and (surname := _surname(normal, start, end)):
             names.setdefault((surname, ()), set()).add(kind)
+    if not names:
+        return tags
+    # A word reads as a name only if it ends in one of the names' forms (``readings`` takes
+    # at most two proclitics and the article off its front): the others are not read.
+    endings = {form for first, _ in names for form, _ in first}
+    tails = {form[-_NAME_FORM_LETTERS:] for form in endings}  # a quick first sieve
+    readable = {
+        word
+        for word in {w for w in normal if w[-_NAME_FORM_LETTERS:] in tails}
+        if any(word[k:] in endings for k in range(_FRONT_LETTERS + 1))
+    }
     untagged: dict[tuple[str, bool], list[int]] = {}
     for i, word in enumerate(normal):
-        if tags[i] == "O":
+        if word in readable and tags[i] == "O":
             for form in _name_forms(word):
                 untagged.setdefault(form, []).append(i)
     tags = list(tags)
