@@ -330,7 +330,7 @@ _NAME_FORM_LETTERS = 3
 _FRONT_LETTERS = 4
 
 
-@lru_cache(maxsize=300_000)  # asked of every untagged word of every text
+@lru_cache(maxsize=300_000)  # news names repeat from text to text
 def _name_forms(word: str) -> frozenset[tuple[str, bool]]:
     """The readings of a normalized word long enough to stand for a name."""
     return frozenset(r for r in readings(word) if len(r[0]) >= _NAME_FORM_LETTERS)
