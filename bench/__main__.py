@@ -35,6 +35,7 @@ from marsad.synthetic import generate, write_pages
 from marsad.topics import shipped_model
 
 ASND = SAUDINEWSNET.parents[1] / "asnd" / "asnd_train80.parquet"
+ANERCORP = SAUDINEWSNET.parents[1] / "anercorp_train" / "anercorp_train.jsonl"
 
 
 def bench_parse(pages: int) -> None:
@@ -166,6 +167,8 @@ def bench_topics(count: int) -> None:
 
 
 def bench_entities(tokens: int) -> None:
+    """``marsad tag`` over news articles (SaudiNewsNet, a text a line) and over short lines
+    of many rare names (ANERcorp's sentences, a sentence a line, as its test split is)."""
     if not SAUDINEWSNET.exists():
         print(f"entities: skipped, {SAUDINEWSNET} not found")
         return
@@ -177,25 +180,41 @@ def bench_entities(tokens: int) -> None:
         counted += len(tokenize(text))
         if counted >= tokens:
             break
+    for extra in ([], ["--countries"]):
+        _time_tag(texts, counted, "articles", *extra)
+    if not ANERCORP.exists():
+        print(f"entities: sentences skipped, {ANERCORP} not found")
+        return
+    sentences, counted = [], 0
+    for line in ANERCORP.read_text("utf-8").splitlines():
+        sentence = json.loads(line)
+        sentences.append(sentence["text"])
+        counted += len(sentence["tokens"])
+        if counted >= tokens:
+            break
+    _time_tag(sentences, counted, "ANERcorp sentences")
+
+
+def _time_tag(texts: list[str], tokens: int, what: str, *extra: str) -> None:
+    """Wall time of ``marsad tag`` pinned to one core over ``texts`` sent as one stream."""
     lines = "".join(
         json.dumps({"id": i, "text": x}, ensure_ascii=False) + "\n" for i, x in enumerate(texts)
     )
-    for extra in ([], ["--countries"]):
-        start = time.perf_counter()
-        done = subprocess.run(
-            [*_one_core(), *marsad_command("tag", *extra)],
-            input=lines,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        wall = time.perf_counter() - start
-        answered = done.stdout.count("\n")
-        print(
-            f"entities: `marsad tag {' '.join(extra)}` pinned to one core: {answered} texts, "
-            f"{counted:,} tokens in {wall:.2f} s = {counted / wall:,.0f} tokens/s "
-            "(process start and model load included)"
-        )
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*_one_core(), *marsad_command("tag", *extra)],
+        input=lines,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - start
+    answered = done.stdout.count("\n")
+    print(
+        f"entities: `marsad tag {' '.join(extra)}` pinned to one core: {answered} {what}, "
+        f"{tokens:,} tokens in {wall:.2f} s = {tokens / wall:,.0f} tokens/s "
+        "(process start and model load included)"
+    )
 
 
 def main() -> None:
