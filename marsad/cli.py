@@ -264,16 +264,17 @@ def _tag(args: argparse.Namespace) -> int:
 
 def _eval_ner(args: argparse.Namespace) -> int:
     from marsad.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger
-    from marsad.entity_training import evaluate_tagger, read_conll
+    from marsad.entity_training import evaluate_documents, read_conll_documents
 
     try:
-        sentences = read_conll(Path(args.conll))
+        documents = read_conll_documents(Path(args.conll))
     except (OSError, ValueError) as error:
         print(f"marsad eval ner: {error}", file=sys.stderr)
         return 2
     model = Path(args.model) if args.model else MODEL_PATH
-    scores = evaluate_tagger(EntityTagger(model, model.parent / CLUSTERS_PATH.name), sentences)
-    print(f"sentences      {len(sentences)}")
+    scores = evaluate_documents(EntityTagger(model, model.parent / CLUSTERS_PATH.name), documents)
+    print(f"documents      {len(documents)}  (-DOCSTART- lines; else a sentence each)")
+    print(f"sentences      {sum(len(document) for document in documents)}")
     print(f"tokens         {scores.tokens}")
     print(f"tokens/s       {scores.tokens / max(scores.seconds, 1e-9):,.0f}  (tagging only)")
     for kind, p, r, f1, gold, predicted in scores.per_type.iter_rows():

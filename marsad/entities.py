@@ -610,6 +610,18 @@ class EntityTagger:
             [sentence_marks(w, self.gazetteer, self.clusters) for w in sentences]
         )
 
+    def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
+        """IOB2 tags of each document's sentences, a name read alike throughout its document
+        (``consistent_tags``), as ``analyse`` reads a text."""
+        tagged = iter(self.tag_sentences([words for document in documents for words in document]))
+        found = []
+        for document in documents:
+            sentence_tags = [next(tagged) for _ in document]
+            normal = [_word_features(w, self.clusters)[0] for words in document for w in words]
+            tags = iter(consistent_tags(normal, [t for tags in sentence_tags for t in tags]))
+            found.append([[next(tags) for _ in words] for words in document])
+        return found
+
     def _tag_marks(self, marks: list[SentenceMarks]) -> list[list[str]]:
         """Tags of sentences, TAG_BATCH_WORDS words at a time (the LSTM reads the sentences
         of a batch together)."""

@@ -35,17 +35,36 @@ CLUSTER_WORDS = 100_000
 CLUSTER_VECTORS = {"skip_gram": True, "window": 3}
 
 
-def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
+Sentence = tuple[list[str], list[str]]  # words and their IOB2 tags
+# The line that opens a document in CoNLL files (CoNLL-2003 and those made like them).
+DOCUMENT_START = "-DOCSTART-"
+
+
+def read_conll(path: Path) -> list[Sentence]:
     """Sentences of a CoNLL file (``token<TAB>tag``, blank line between sentences); the
     ``PERS`` spelling of some releases is read as ``PER``."""
-    sentences, words, tags = [], [], []
+    return [sentence for document in read_conll_documents(path) for sentence in document]
+
+
+def read_conll_documents(path: Path) -> list[list[Sentence]]:
+    """The documents of a CoNLL file, each a list of sentences: the sentences between two
+    ``-DOCSTART-`` lines. A file without them (ANERcorp) does not say which sentences belong
+    together, so each sentence is a document of its own."""
+    documents: list[list[Sentence]] = [[]]
+    marked = False
+    words: list[str] = []
+    tags: list[str] = []
     with Path(path).open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n").strip("\u200e\u200f")
-            if not line.strip():
+            if not line.strip() or line.startswith(DOCUMENT_START):
                 if words:
-                    sentences.append((words, tags))
+                    documents[-1].append((words, tags))
                 words, tags = [], []
+                if line.startswith(DOCUMENT_START):
+                    marked = True
+                    if documents[-1]:
+                        documents.append([])
                 continue
             parts = line.split("\t") if "\t" in line else line.rsplit(" ", 1)
             if len(parts) < 2:
@@ -53,8 +72,10 @@ def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
             words.append(parts[0])
             tags.append(parts[-1].strip().replace("PERS", "PER"))
     if words:
-        sentences.append((words, tags))
-    return sentences
+        documents[-1].append((words, tags))
+    if not marked:
+        return [[sentence] for sentence in documents[0]]
+    return [document for document in documents if document]
 
 
 def train_word_clusters(texts: Iterable[str]) -> WordClusters:
@@ -82,7 +103,7 @@ def word_clusters(vectors) -> WordClusters:
 
 
 def train(
-    sentences: list[tuple[list[str], list[str]]],
+    sentences: list[Sentence],
     model_path: Path,
     clusters: WordClusters,
     iterations: int = 150,
@@ -105,7 +126,7 @@ def train(
 
 
 def train_lstm(
-    sentences: list[tuple[list[str], list[str]]],
+    sentences: list[Sentence],
     model_path: Path,
     clusters: WordClusters,
     settings: LstmSettings | None = None,
@@ -121,7 +142,7 @@ def train_lstm(
 
 
 def train_models(
-    sentences: list[tuple[list[str], list[str]]], crf_path: Path, clusters: WordClusters, log=None
+    sentences: list[Sentence], crf_path: Path, clusters: WordClusters, log=None
 ) -> None:
     """Train the CRF and the BiLSTM-CRF the tagger combines, into ``crf_path``'s folder."""
     train(sentences, crf_path, clusters)
@@ -164,12 +185,20 @@ def evaluate(
     return EntityScores(per_type, micro, precision, recall, tokens, seconds)
 
 
-def evaluate_tagger(
-    tagger: EntityTagger, sentences: list[tuple[list[str], list[str]]]
-) -> EntityScores:
+def evaluate_tagger(tagger: EntityTagger, sentences: list[Sentence]) -> EntityScores:
+    """Scores of the tagger on sentences, each a text of its own (as ``marsad tag`` reads a
+    sentence sent alone on its line)."""
+    return evaluate_documents(tagger, [[sentence] for sentence in sentences])
+
+
+def evaluate_documents(tagger: EntityTagger, documents: list[list[Sentence]]) -> EntityScores:
+    """Scores of the tagger on documents, each tagged as one text: a name is read alike
+    throughout its document (``consistent_tags``), as in an article."""
+    sentences = [sentence for document in documents for sentence in document]
     started = time.perf_counter()
-    predicted = tagger.tag_sentences([words for words, _ in sentences])
+    tagged = tagger.tag_documents([[words for words, _ in document] for document in documents])
     seconds = time.perf_counter() - started
+    predicted = [tags for document in tagged for tags in document]
     tokens = sum(len(words) for words, _ in sentences)
     return evaluate([tags for _, tags in sentences], predicted, tokens, seconds)
 

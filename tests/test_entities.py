@@ -25,7 +25,14 @@ from marsad.entities import (
     spans_of,
     tokenize,
 )
-from marsad.entity_training import evaluate, evaluate_tagger, read_conll, train
+from marsad.entity_training import (
+    evaluate,
+    evaluate_documents,
+    evaluate_tagger,
+    read_conll,
+    read_conll_documents,
+    train,
+)
 from marsad.gazetteer import gazetteer, organisations, person_names
 from marsad.synthetic import generate
 from tests.conftest import SHARED, shared_file
@@ -313,6 +320,42 @@ def test_read_conll_reads_pers_as_per_and_rejects_bad_lines(tmp_path: Path):
         read_conll(bad)
 
 
+def test_conll_documents_are_the_sentences_between_docstart_lines(tmp_path: Path):
+    marked = tmp_path / "docs.conll"
+    marked.write_text(
+        "-DOCSTART- -X- O O\n\nقال\tO\nفينغر\tB-PER\n\nغادر\tO\n\n"
+        "-DOCSTART- -X- O O\n\nتونس\tB-LOC\n",
+        encoding="utf-8",
+    )
+    assert read_conll_documents(marked) == [
+        [(["قال", "فينغر"], ["O", "B-PER"]), (["غادر"], ["O"])],
+        [(["تونس"], ["B-LOC"])],
+    ]
+    # The -DOCSTART- lines are no words of the text.
+    assert read_conll(marked) == [
+        (["قال", "فينغر"], ["O", "B-PER"]),
+        (["غادر"], ["O"]),
+        (["تونس"], ["B-LOC"]),
+    ]
+    # Without them nothing says which sentences belong together: each stands alone.
+    plain = tmp_path / "plain.conll"
+    plain.write_text("قال\tO\n\nتونس\tB-LOC\n", encoding="utf-8")
+    assert read_conll_documents(plain) == [[(["قال"], ["O"])], [(["تونس"], ["B-LOC"])]]
+
+
+def test_a_document_is_scored_as_one_text_and_a_sentence_alone_as_its_own():
+    first = ["صرح", "الكابتن", "أحمد", "مجاهد", "رئيس", "اللجنة", "."]
+    later = ["وأكد", "مجاهد", "أن", "الفريق", "جاهز", "."]
+    sentences = [
+        (first, ["O", "O", "B-PER", "I-PER", "O", "O", "O"]),
+        (later, ["O", "B-PER", "O", "O", "O", "O"]),
+    ]
+    tagger = shipped_tagger()
+    assert tagger.tag_sentences([later])[0][1] == "O"  # alone, the surname is missed
+    assert evaluate_documents(tagger, [sentences]).micro_f1 == 1.0
+    assert evaluate_tagger(tagger, sentences).micro_recall == 0.5
+
+
 def test_shipped_tagger_finds_people_places_and_organisations():
     text = (
         "قال الرئيس الأمريكي جو بايدن في واشنطن إن وزارة الخارجية الأمريكية ستعمل مع "
@@ -428,7 +471,15 @@ def test_eval_ner_command_reports_per_type_and_micro_scores(tmp_path: Path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    for expected in ("PER", "ORG", "LOC", "micro", "tokens/s", "tokens         7"):
+    for expected in (
+        "PER",
+        "ORG",
+        "LOC",
+        "micro",
+        "tokens/s",
+        "tokens         7",
+        "documents      1",
+    ):
         assert expected in done.stdout
 
 
