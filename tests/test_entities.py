@@ -84,6 +84,7 @@ def test_spans_of_iob2_tags(tags, spans):
         ("يمنيا", "YE"),  # indefinite accusative: وصلت رحلة تقل 157 يمنيا
         ("السعوديات", "SA"),
         ("المالديف", "MV"),
+        ("بأسمرا", "ER"),  # Asmara as the news spells it; GeoNames has أسمرة
         ("النبهانية", "SA"),  # a Saudi governorate under the city-size floor
         ("للقدس", "PS"),  # ل + القدس, not the GeoNames spelling لقدس (IL), in every process
     ],
