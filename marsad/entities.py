@@ -137,12 +137,16 @@ def _name_bands(norm: str, bare: str) -> tuple[str, str]:
     """Band of the word as a given name and as a surname ('-' where it is neither), the
     better of the word as written and without its proclitics (وأحمد is و + أحمد)."""
     names = person_names()
-    written, bare_counts = names.get(norm, (0, 0)), names.get(bare, (0, 0))
-    counts = [max(pair) for pair in zip(written, bare_counts, strict=True)]
-    return tuple(  # type: ignore[return-value]
-        next((str(i) for i, least in enumerate(_NAME_BANDS) if count >= least), "-")
-        for count in counts
-    )
+    given, surname = names.get(norm, (0, 0))
+    bare_given, bare_surname = names.get(bare, (0, 0))
+    return _name_band(max(given, bare_given)), _name_band(max(surname, bare_surname))
+
+
+def _name_band(people: int) -> str:
+    for band, least in enumerate(_NAME_BANDS):
+        if people >= least:
+            return str(band)
+    return "-"
 
 
 @lru_cache(maxsize=300_000)  # news vocabulary repeats: a word's own features are built once

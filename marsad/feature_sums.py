@@ -11,7 +11,7 @@ edges, word pairs) is looked up per position. The sums are the same as over the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
 from typing import Any
 
 import numpy as np
@@ -77,11 +77,12 @@ class FeatureSums:
             get = self.index.get
             if self.neighbours:
                 groups = [own, *(for_neighbours[o] for o in OFFSETS)]
-                rows = [get(f, 0) for group in groups for f in group]
+                rows = list(map(get, chain.from_iterable(groups), repeat(0)))
                 starts = list(accumulate((len(g) for g in groups[:-1]), initial=0))
                 block = np.add.reduceat(self.vectors[rows], starts, axis=0)
             else:
-                block = self.vectors[[get(f, 0) for f in own]].sum(axis=0, keepdims=True)
+                rows = list(map(get, own, repeat(0)))
+                block = self.vectors[rows].sum(axis=0, keepdims=True)
             if len(self._words) >= CACHED_WORDS:
                 self._words.clear()
             self._words[word] = block
