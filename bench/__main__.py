@@ -6,6 +6,8 @@
 - entities: `marsad tag` pinned to one core over about 100,000 tokens of SaudiNewsNet
   (whole command: process start and model load included), with and without --countries;
 - dashboard: latency of every page's queries on a generated warehouse of 1,000,000 articles;
+- scale (only when named): `marsad run` over 2,000 and 12,000 aggregator pages as JSONL
+  exports, then 1,000 pages added: pages/s, ms/page, peak RSS of the process tree;
 - topics: documents per second of the topic classifier (in-process, one core, steady state)
   on SaudiNewsNet articles and ASND posts, and `marsad classify` as a process pinned to one
   core: time to its first answer and wall time over the whole input.
@@ -225,10 +227,12 @@ def main() -> None:
     parser.add_argument("--topic-articles", type=int, default=10000)
     parser.add_argument("--entity-tokens", type=int, default=100000)
     parser.add_argument("--dashboard-articles", type=int, default=1_000_000)
+    parser.add_argument("--scale-pages", type=int, nargs="+", default=[2000, 12000], metavar="N")
+    parser.add_argument("--scale-added", type=int, default=1000)
     parser.add_argument(
         "only",
         nargs="*",
-        choices=["parse", "ingest", "topics", "entities", "dashboard", []],
+        choices=["parse", "ingest", "topics", "entities", "dashboard", "scale", []],
         help="benchmarks to run",
     )
     args = parser.parse_args()
@@ -245,6 +249,10 @@ def main() -> None:
         from bench.dashboard import main as bench_dashboard
 
         bench_dashboard(args.dashboard_articles)
+    if "scale" in chosen:  # minutes: only when asked for
+        from bench.scale import bench_scale
+
+        bench_scale(args.scale_pages, args.scale_added)
 
 
 if __name__ == "__main__":

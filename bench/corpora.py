@@ -19,7 +19,7 @@ from warcio.warcwriter import WARCWriter
 
 from marsad.arabic import match_key
 from marsad.dedup import STORY_SIMILARITY, similar_pairs
-from marsad.warehouse_tables import language_of
+from marsad.warehouse_assembly import language_of
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "saudinewsnet.parquet"
@@ -161,3 +161,60 @@ def duplicate_scores(story_of: dict[str, str], injected: list[Injected]) -> tupl
     truth = {frozenset((i.copy_url, i.original_url)) for i in injected}
     hits = len(found & truth)
     return hits / max(len(found), 1), hits / len(truth)
+
+
+def _aggregator_text(row: dict, ticker: list[str]) -> str:
+    """A SaudiNewsNet article as an aggregator page: ticker, title, byline, body, footer."""
+    day = row["crawled"].date()
+    byline = f"نشر في {row['outlet']} يوم {day.day:02d} - {day.month:02d} - {day.year}"
+    body = "\n\n".join(p.strip() for p in row["content"].split("\n") if p.strip())
+    separator = "\u00a0" * 4
+    ticker_line = separator.join(ticker) + separator
+    return (
+        f"{ticker_line}\n\n\n{row['title']}\n{byline}\n\n{body}\n\n"
+        "انقر هنا لقراءة الخبر من مصدره.\n"
+    )
+
+
+def aggregator_exports(
+    folder: Path, count: int, copy: int = 0, per_file: int = 2000, seed: int = 3
+) -> list[Path]:
+    """``count`` SaudiNewsNet articles rendered as aggregator pages, written as JSONL exports
+    of ``per_file`` pages each (``text``, ``url``, ``timestamp``). ``copy`` > 0 marks each
+    title and URL, so copy k of the corpus is new articles, not duplicates of copy 0."""
+    corpus = (
+        pl.scan_parquet(SAUDINEWSNET)
+        .filter((pl.col("title").str.len_chars() > 10) & (pl.col("content").str.len_chars() > 200))
+        .collect()
+    )
+    if count > corpus.height:
+        raise ValueError(f"{count} pages asked, SaudiNewsNet has {corpus.height} usable")
+    rng = random.Random(seed + copy)
+    rows = corpus.sample(n=count, seed=seed + copy, shuffle=True).iter_rows(named=True)
+    titles = corpus["title"].sample(n=400, seed=seed).to_list()
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    out = None
+    for n, row in enumerate(rows):
+        if n % per_file == 0:
+            if out:
+                out.close()
+            files.append(folder / f"export_{copy:02d}_{n // per_file:04d}.jsonl")
+            out = files[-1].open("w", encoding="utf-8")
+        mark = f" ({copy})" if copy else ""
+        crawled = row["date_extracted"] or dt.datetime(2015, 8, 1)
+        page = {
+            "title": row["title"].strip() + mark,
+            "content": row["content"].strip(),
+            "outlet": row["source_name"],
+            "crawled": crawled,
+        }
+        line = {
+            "text": _aggregator_text(page, rng.sample(titles, 20)),
+            "url": f"{row['url']}#copy{copy}" if copy else row["url"],
+            "timestamp": crawled.isoformat() + "Z",
+        }
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if out:
+        out.close()
+    return files

@@ -3,11 +3,8 @@ are ingested so that a publish never re-reads every article."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +15,11 @@ from marsad.topics import TopicModel
 
 # Articles sent to a worker at once: enough to outweigh the trip between processes.
 CHUNK_ARTICLES = 400
-# Below this many articles a pool costs more (each worker loads the models) than it saves.
+# Below this many articles a pool costs more (Ray starts, each worker loads the models) than
+# it saves.
 POOL_MIN_ARTICLES = 2000
+# An existing Ray cluster to annotate on (``ray://host:10001`` or ``host:6379``).
+RAY_ADDRESS_VARIABLE = "MARSAD_RAY_ADDRESS"
 
 TOPIC_SCORES = pl.List(pl.Struct({"topic": pl.String, "score": pl.Float64}))
 ENTITY_MENTIONS = pl.List(
@@ -117,25 +117,28 @@ class AnnotationModels:
         return TopicModel.load(self.topics), EntityTagger(self.entities, self.clusters)
 
 
-_worker_models: tuple[TopicModel, EntityTagger] | None = None
+def _annotate_chunk(parsed: pl.DataFrame, models: tuple[TopicModel, EntityTagger]):
+    annotated = annotate_pages(parsed, *models)
+    return annotated.join(
+        parsed.select("page_id", "part"), on="page_id", how="left", maintain_order="left"
+    )
 
 
-def _start_worker(models: AnnotationModels) -> None:
-    global _worker_models
-    _worker_models = models.load()
+class Annotator:
+    """A worker that loads the models once and annotates chunk after chunk (a Ray actor)."""
 
+    def __init__(self, models: AnnotationModels):
+        self.models = models.load()
 
-def _annotate_chunk(parsed: pl.DataFrame, models: tuple[TopicModel, EntityTagger] | None = None):
-    model, tagger = models or _worker_models  # type: ignore[misc]
-    annotated = annotate_pages(parsed, model, tagger)
-    return annotated.join(parsed.select("page_id", "part"), on="page_id", how="left")
+    def annotate(self, chunk: pl.DataFrame) -> pl.DataFrame:
+        return _annotate_chunk(chunk, self.models)
 
 
 def _chunks(
     parts: Iterable[tuple[str, pl.DataFrame]],
 ) -> Iterator[tuple[list[str], pl.DataFrame]]:
-    """Parsed pages of many parts (input files) in chunks of about CHUNK_ARTICLES, each with
-    the parts it covers in order (a part with no article still gets its turn)."""
+    """Parsed pages of many parts (ingest batches) in chunks of about CHUNK_ARTICLES, each
+    with the parts it covers in order (a part with no article still gets its turn)."""
     keys: list[str] = []
     frames: list[pl.DataFrame] = []
     rows = 0
@@ -159,20 +162,24 @@ def annotate_parts(
     workers: int | None = None,
 ) -> Iterator[tuple[str, pl.DataFrame]]:
     """``annotate_pages`` of each part's parsed pages, as (part, annotations) pieces in the
-    parts' order (consecutive pieces may share a part). With ``articles`` (an estimate) above
-    POOL_MIN_ARTICLES the work is spread over ``workers`` processes (default: every core the
-    process may use); otherwise it stays in this process."""
+    parts' order (consecutive pieces may share a part).
+
+    With ``articles`` (an estimate) above POOL_MIN_ARTICLES, or a Ray cluster named by
+    MARSAD_RAY_ADDRESS, chunks are annotated by a pool of Ray actors, each with the models
+    loaded once: one per core of a local Ray instance (``workers``, default every core this
+    process may use), or as many as the cluster's CPUs. Otherwise all stays in this process,
+    which spares a small run Ray's start-up."""
+    address = os.environ.get(RAY_ADDRESS_VARIABLE)
     workers = workers or _usable_cores()
     empty = pl.DataFrame(schema=ANNOTATION_SCHEMA)
-    if workers < 2 or articles < POOL_MIN_ARTICLES:
-        loaded = models.load()
-        results = ((keys, _annotate_chunk(chunk, loaded)) for keys, chunk in _chunks(parts))
+    if not address and (workers < 2 or articles < POOL_MIN_ARTICLES):
+        annotator = Annotator(models)
+        results = ((keys, annotator.annotate(chunk)) for keys, chunk in _chunks(parts))
         yield from _split(results, empty)
         return
-    # Spawned, not forked: the caller (a Dagster run) has threads of its own.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, context, _start_worker, (models,)) as pool:
-        yield from _split(_in_order(pool, _chunks(parts), workers * 2), empty)
+    from marsad.ray_pool import ray_map_in_order
+
+    yield from _split(ray_map_in_order(Annotator, models, _chunks(parts), workers, address), empty)
 
 
 def _usable_cores() -> int:
@@ -180,21 +187,6 @@ def _usable_cores() -> int:
     if hasattr(os, "sched_getaffinity"):  # Linux
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def _in_order(
-    pool: ProcessPoolExecutor, chunks: Iterator[tuple[list[str], pl.DataFrame]], ahead: int
-) -> Iterator[tuple[list[str], pl.DataFrame]]:
-    """Results of the chunks in order, with at most ``ahead`` chunks in flight (memory)."""
-    pending: deque[tuple[list[str], Future]] = deque()
-    for keys, chunk in chunks:
-        pending.append((keys, pool.submit(_annotate_chunk, chunk)))
-        if len(pending) >= ahead:
-            keys, done = pending.popleft()
-            yield keys, done.result()
-    while pending:
-        keys, done = pending.popleft()
-        yield keys, done.result()
 
 
 def _split(

@@ -43,43 +43,71 @@ def _report(result) -> None:
 def _run(args: argparse.Namespace) -> int:
     # Dagster is imported here so that `marsad parse` starts fast.
     from marsad.inputs import discover_input_files
-    from marsad.warehouse import connect_read_only
     from pipelines.progress import progress_logger
-    from pipelines.resources import MarsadStorage
     from pipelines.runner import run_once
 
-    raw = args.raw or [DEFAULT_RAW]
+    raw = args.raw or ([] if args.rebuild else [DEFAULT_RAW])
     try:
         files = [str(f) for f in discover_input_files(raw)]
-        storage = MarsadStorage(
-            warehouse_path=str(Path(args.warehouse).resolve()),
-            export_columns=_column_overrides(args.column),
-        )
-        storage.columns  # noqa: B018 - validates the column roles before any work
+        storage = _storage(args)
     except (FileNotFoundError, ValueError) as error:
         print(f"marsad run: {error}", file=sys.stderr)
         return 2
-    if not files:
+    if not files and not args.rebuild:
         print(f"marsad run: no input files under {', '.join(raw)}", file=sys.stderr)
         return 2
-    print(f"marsad run: {len(files)} input files -> {args.warehouse}", file=sys.stderr)
-    results = run_once(storage, files, loggers={"progress": progress_logger})
+    print(
+        f"marsad run: {len(files)} input files -> {args.warehouse}"
+        + (" (rebuilt from the stage)" if args.rebuild else ""),
+        file=sys.stderr,
+    )
+    results = run_once(storage, files, loggers={"progress": progress_logger}, rebuild=args.rebuild)
+    return _summary(results, args.warehouse)
+
+
+def _storage(args: argparse.Namespace):
+    from pipelines.resources import MarsadStorage
+
+    storage = MarsadStorage(
+        warehouse_path=str(Path(args.warehouse).resolve()),
+        export_columns=_column_overrides(getattr(args, "column", None)),
+    )
+    storage.columns  # noqa: B018 - validates the column roles before any work
+    return storage
+
+
+def _summary(results, warehouse: str) -> int:
+    from marsad.warehouse import connect_read_only
+
     for result in results:
         _report(result)
-    if not all(result.success for result in results) or len(results) < 2:
+    if not results or not all(result.success for result in results):
         print("marsad run: failed; the previous warehouse (if any) is unchanged", file=sys.stderr)
         return 1
-    with connect_read_only(Path(args.warehouse)) as con:
+    with connect_read_only(Path(warehouse)) as con:
         counts = dict(con.execute("SELECT status, count(*) FROM pages GROUP BY 1").fetchall())
-        headlines = con.execute("SELECT count(*) FROM headlines").fetchone()[0]
-        stories = con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0]
+        headlines = con.execute("SELECT count(*) FROM headlines").fetchall()[0][0]
+        stories = con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchall()[0][0]
     print(
         f"pages {sum(counts.values())}  articles {counts.get('article', 0)}  "
         f"duplicates {counts.get('duplicate', 0)}  stories {stories}  headlines {headlines}  "
         f"quarantined {counts.get('quarantined', 0)}  skipped {counts.get('skipped', 0)}"
     )
-    print(f"warehouse: {args.warehouse}")
+    print(f"warehouse: {warehouse}")
     return 0
+
+
+def _reannotate(args: argparse.Namespace) -> int:
+    """Annotate every staged batch again (after a model change) and rebuild the warehouse."""
+    from pipelines.progress import progress_logger
+    from pipelines.runner import reannotate
+
+    storage = _storage(args)
+    if not storage.stage.staged_batches():
+        print(f"marsad reannotate: nothing staged for {args.warehouse}", file=sys.stderr)
+        return 2
+    results = reannotate(storage, loggers={"progress": progress_logger})
+    return _summary(results, args.warehouse)
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -343,7 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="run the whole pipeline and publish the warehouse")
+    run = commands.add_parser(
+        "run",
+        help="add the given inputs to the warehouse (inputs already staged are skipped) and "
+        "publish it",
+    )
     run.add_argument(
         "--raw",
         action="append",
@@ -363,7 +395,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="column of JSONL/Parquet exports playing a role: text, url, fetched_at, "
         "published, title, outlet (repeatable)",
     )
+    run.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="publish the warehouse anew from every staged batch (after deleting a batch "
+        "from the stage, or a change to warehouse assembly)",
+    )
     run.set_defaults(handler=_run)
+
+    again = commands.add_parser(
+        "reannotate",
+        help="annotate every staged batch again with the current models, then rebuild",
+    )
+    again.add_argument(
+        "--warehouse", default=os.environ.get("MARSAD_WAREHOUSE", DEFAULT_WAREHOUSE), metavar="FILE"
+    )
+    again.set_defaults(handler=_reannotate)
 
     parse = commands.add_parser("parse", help="print one raw page, parsed, as JSON")
     parse.add_argument("file")

@@ -45,7 +45,12 @@ TABLES: dict[str, Table] = {
             "pages",
             "One row per input record (every record of every input file, nothing left out).",
             (
-                C("page_id", "VARCHAR", "Stable id of the input record (hash of file and record)."),
+                C(
+                    "page_id",
+                    "VARCHAR",
+                    "Stable id of the input record (hash of file and record number, and of the "
+                    "file's content when the file was rewritten in place).",
+                ),
                 C("source_file", "VARCHAR", "Absolute path of the input file."),
                 C("record_no", "BIGINT", "1-based number of the record within its file."),
                 C(
@@ -341,12 +346,12 @@ def create_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     if table.primary_key:
         columns.append("PRIMARY KEY (" + ", ".join(table.primary_key) + ")")
     con.execute(f'CREATE TABLE "{table.name}" (' + ", ".join(columns) + ")")
-    con.execute(f'COMMENT ON TABLE "{table.name}" IS {_quote(table.comment)}')
+    con.execute(f'COMMENT ON TABLE "{table.name}" IS {quoted(table.comment)}')
     for c in table.columns:
-        con.execute(f'COMMENT ON COLUMN "{table.name}"."{c.name}" IS {_quote(c.comment)}')
+        con.execute(f'COMMENT ON COLUMN "{table.name}"."{c.name}" IS {quoted(c.comment)}')
 
 
-def _quote(text: str) -> str:
+def quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -388,7 +393,7 @@ def publish(frames: dict[str, pl.DataFrame], warehouse: Path) -> Path:
     try:
         write_database(tmp, frames)
         os.replace(tmp, warehouse)
-        _fsync_dir(warehouse.parent)
+        fsync_dir(warehouse.parent)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             with contextlib.suppress(FileNotFoundError):
@@ -396,7 +401,7 @@ def publish(frames: dict[str, pl.DataFrame], warehouse: Path) -> Path:
     return warehouse
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

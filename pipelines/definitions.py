@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.jobs import ingest_job, publish_job, train_models_job
+from pipelines.jobs import ingest_job, publish_job, reannotate_job, train_models_job
 from pipelines.models.assets import entity_model, topic_model, word_clusters, word_vectors
 from pipelines.pages.assets import annotated_pages, parsed_pages, raw_pages
 from pipelines.pages.sensors import inbox_sensor, publish_after_ingest
 from pipelines.resources import MarsadStorage, ModelStore, models_from_env, storage_from_env
 from pipelines.warehouse import checks
-from pipelines.warehouse.assets import warehouse, warehouse_tables
+from pipelines.warehouse.assets import publish_warehouse
 
 
 def build_definitions(
@@ -28,11 +28,10 @@ def build_definitions(
             raw_pages,
             parsed_pages,
             annotated_pages,
-            warehouse_tables,
-            warehouse,
+            publish_warehouse,
         ],
         asset_checks=dg.load_asset_checks_from_modules([checks]),
-        jobs=[ingest_job, publish_job, train_models_job],
+        jobs=[ingest_job, publish_job, reannotate_job, train_models_job],
         sensors=[inbox_sensor, publish_after_ingest],
         resources={"storage": storage, "models": models or models_from_env()},
         loggers=loggers,

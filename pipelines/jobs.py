@@ -1,21 +1,27 @@
-"""Jobs: ingest input files (partitioned by file), publish the warehouse, train the models."""
+"""Jobs: ingest batches (partitioned), publish the warehouse, train the models."""
 
 import dagster as dg
 
 from pipelines.models.assets import entity_model, topic_model, word_clusters, word_vectors
 from pipelines.pages.assets import annotated_pages, parsed_pages, raw_pages
-from pipelines.warehouse.assets import warehouse
+from pipelines.warehouse.assets import publish_warehouse
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
     selection=dg.AssetSelection.assets(raw_pages, parsed_pages, annotated_pages),
-    description="Read, parse and classify input files (one partition per file).",
+    description="Read, parse and annotate ingest batches (one partition per batch).",
+)
+reannotate_job = dg.define_asset_job(
+    "reannotate_job",
+    selection=dg.AssetSelection.assets(annotated_pages),
+    description="Annotate staged ingest batches again with the current models (then publish "
+    "with a rebuild).",
 )
 publish_job = dg.define_asset_job(
     "publish_job",
-    selection=dg.AssetSelection.assets(annotated_pages).downstream(include_self=False)
-    | dg.AssetSelection.checks_for_assets(warehouse),
-    description="Build the warehouse tables over every ingested file, check and publish them.",
+    selection=dg.AssetSelection.assets(publish_warehouse)
+    | dg.AssetSelection.checks_for_assets(publish_warehouse),
+    description="Add the staged batches the warehouse lacks, check and publish it.",
 )
 train_models_job = dg.define_asset_job(
     "train_models_job",

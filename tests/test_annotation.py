@@ -61,3 +61,24 @@ def test_worker_pool_gives_the_same_annotations(parts, monkeypatch):
     pooled = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=10**6, workers=2)])
     assert pooled.height == here.height > 0
     assert pooled.equals(here)
+
+
+def test_a_ray_cluster_of_two_nodes_gives_the_same_annotations(parts, monkeypatch):
+    """A real Ray cluster on loopback (a head and a second node, one CPU each), reached by
+    address as a user's cluster would be."""
+    from ray.cluster_utils import Cluster
+
+    monkeypatch.setattr("marsad.annotation.CHUNK_ARTICLES", 7)
+    here = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    try:
+        cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
+        monkeypatch.setenv("MARSAD_RAY_ADDRESS", cluster.address)
+        on_cluster = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
+    finally:
+        import ray
+
+        ray.shutdown()
+        cluster.shutdown()
+    assert on_cluster.equals(here)

@@ -52,9 +52,10 @@ def test_definitions_load_with_the_expected_graph():
     assert defs.resolve_job_def("ingest_job") is not None
     assert defs.resolve_job_def("publish_job") is not None
     assert defs.resolve_job_def("train_models_job") is not None
+    assert defs.resolve_job_def("reannotate_job") is not None
     classified = {k.to_user_string() for k in graph.get(dg.AssetKey("annotated_pages")).parent_keys}
     assert classified == {"parsed_pages", "topic_model", "entity_model"}
-    assert graph.get(dg.AssetKey("raw_pages")).partitions_def.name == "input_files"
+    assert graph.get(dg.AssetKey("raw_pages")).partitions_def.name == "ingest_batches"
 
 
 def test_workspace_points_at_the_code_location():
@@ -133,8 +134,13 @@ def test_vanished_input_fails_the_run_and_keeps_the_old_warehouse(raw_dir: Path,
     assert all(r.success for r in _materialize(raw_dir, warehouse))
     before = warehouse.stat().st_mtime_ns
     storage = MarsadStorage(warehouse_path=str(warehouse))
-    results = run_once(storage, [str(tmp_path / "gone.txt")])
-    assert [r.success for r in results] == [False]
+    # Staged in a batch, then gone before it is read.
+    new = tmp_path / "gone.txt"
+    new.write_bytes((raw_dir / "page_0000.txt").read_bytes() + "فقرة أخرى.\n".encode())
+    batches = storage.stage.plan([new])
+    new.unlink()
+    results = run_once(storage, [])
+    assert batches and [r.success for r in results] == [False]
     assert warehouse.stat().st_mtime_ns == before
 
 
@@ -145,7 +151,8 @@ def test_large_inputs_are_staged_and_parsed_in_batches(
 
     import pipelines.pages.assets as page_assets
 
-    monkeypatch.setattr(page_assets, "BATCH_RECORDS", 7)  # many files per batch, slices of one
+    monkeypatch.setattr(page_assets, "BATCH_RECORDS", 7)  # a batch read in slices
+    monkeypatch.setattr("marsad.publish.SLICE_PAGES", 7)  # and added in slices
     rows = [
         {
             "text": f"خبر رقم {n} عن الاقتصاد والتجارة في المنطقة العربية.",

@@ -80,28 +80,34 @@ def test_headlines_distinct_with_first_and_last_seen():
     assert sightings["position"].to_list() == [1, 2, 1, 2]
 
 
+def _mention(entity_id: str, text: str) -> dict:
+    return {"field": "body", "start": 0, "end": len(text), "type": "PER", "text": text,
+            "entity_id": entity_id, "country_code": None}  # fmt: skip
+
+
 def test_an_entity_is_named_by_its_fullest_spelling():
-    from marsad.annotation import ENTITY_MENTIONS
-    from marsad.warehouse_tables import _entity_tables
+    from marsad.annotation import ANNOTATION_SCHEMA
 
-    def mention(entity_id: str, text: str) -> dict:
-        return {"field": "body", "start": 0, "end": len(text), "type": "PER", "text": text,
-                "entity_id": entity_id, "country_code": None}  # fmt: skip
-
+    texts = [ARTICLE.format(s=NBSP4), ARTICLE.format(s=NBSP4).replace("فقرة.", "فقرة أخرى تماما.")]
+    recs = records(texts, [1, 2])
     # The surname alone, seen more often, links to the full name; clitic forms count apart.
-    articles = pl.DataFrame(
+    annotations = pl.DataFrame(
         {
-            "article_id": ["a1", "a2"],
+            "page_id": ["p0", "p1"],
+            "topic": [None, None],
+            "topic_scores": [[], []],
             "entities": [
-                [mention("d", "ألفريد ديمورا"), mention("d", "ديمورا"), mention("d", "ديمورا")],
-                [mention("p", "وبوتين"), mention("p", "بوتين"), mention("p", "بوتين")],
+                [_mention("d", "ألفريد ديمورا"), _mention("d", "ديمورا"), _mention("d", "ديمورا")],
+                [_mention("p", "وبوتين"), _mention("p", "بوتين"), _mention("p", "بوتين")],
             ],
+            "countries": [[], []],
         },
-        schema={"article_id": pl.String, "entities": ENTITY_MENTIONS},
+        schema=ANNOTATION_SCHEMA,
     )
-    entities = _entity_tables(articles)["entities"]
+    entities = build_tables(recs, parse_records(recs), annotations)["entities"]
     assert dict(entities.select("entity_id", "name").iter_rows()) == {
         "d": "ألفريد ديمورا",
         "p": "بوتين",
     }
     assert entities.filter(pl.col("entity_id") == "d")["mentions"].item() == 3
+    assert entities.filter(pl.col("entity_id") == "d")["articles"].item() == 1

@@ -1,58 +1,78 @@
-"""Input files to page records, and page records to article parts, one input file at a time."""
+"""Ingest batches to page records, page records to article parts and their annotations,
+one ingest batch (a partition) at a time, each staged as Parquet (``marsad.stage``)."""
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 from tqdm import tqdm
 
-from marsad.annotation import annotate_parts
+from marsad.annotation import ANNOTATION_SCHEMA, annotate_parts
+from marsad.failpoints import failpoint
+from marsad.ids import stable_id_expr
 from marsad.inputs import read_input, records_frame
 from marsad.page_parsing import parse_records
+from marsad.stage import Stage
 from pipelines.metadata import counts_by, markdown_preview, share
 from pipelines.models.assets import entity_model, topic_model
-from pipelines.pages.partitions import input_files
+from pipelines.pages.partitions import ingest_batches
 from pipelines.resources import MarsadStorage, ModelStore
 
-# A run over many files reads them all in one process (the CLI and backfills).
+# A run over many batches works through them all in one process (the CLI and backfills).
 ONE_RUN = dg.BackfillPolicy.single_run()
-# Records held in memory at once, whatever the size of an input file.
+# Records held in memory at once, whatever the size of an input file or batch.
 BATCH_RECORDS = 5000
 
 
-def _batched(items: Iterable, size: int) -> Iterator[list]:
+def _batched(items, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
 
 
+def _batch_records(storage: MarsadStorage, batch_id: str) -> Iterator[pl.DataFrame]:
+    """The page records of every file of a batch, BATCH_RECORDS at a time."""
+    for path, fingerprint, revision in (
+        storage.stage.batch_files(batch_id)
+        .select("source_file", "fingerprint", "revision")
+        .iter_rows()
+    ):
+        if not Path(path).is_file():
+            raise dg.Failure(f"input file {path} (ingest batch {batch_id}) no longer exists")
+        for records in _batched(read_input(Path(path), storage.columns), BATCH_RECORDS):
+            frame = records_frame(records)
+            if revision:  # the file was rewritten in place: its earlier pages keep their ids
+                frame = frame.with_columns(
+                    stable_id_expr("page_id", pl.lit(fingerprint)).alias("page_id")
+                )
+            yield frame
+
+
 @dg.asset(
     group_name="ingest",
     kinds={"polars", "parquet"},
-    partitions_def=input_files,
+    partitions_def=ingest_batches,
     backfill_policy=ONE_RUN,
-    description="Every record of every raw input file, decoded, with its crawl metadata.",
+    description="Every record of every raw input file of an ingest batch, decoded, with its "
+    "crawl metadata.",
 )
 def raw_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> dg.MaterializeResult:
     keys = context.partition_keys
-    for key in tqdm(keys, desc="reading inputs", unit="file", disable=None, leave=False):
-        path = Path(key)
-        if not path.is_file():
-            raise dg.Failure(f"input file {key} no longer exists")
-        batches = _batched(read_input(path, storage.columns), BATCH_RECORDS)
-        storage.write_staged_batches(
-            "raw_pages", map(records_frame, batches), key, empty=records_frame([])
-        )
+    stage = storage.stage
+    for key in tqdm(keys, desc="reading inputs", unit="batch", disable=None, leave=False):
+        stage.write_part("raw_pages", key, _batch_records(storage, key), records_frame([]))
     # Metadata from the staged parts, without loading the text.
-    records = storage.scan_partitions("raw_pages", keys).select(pl.exclude("text")).collect()
-    context.log.info(f"read {records.height} records from {len(keys)} input files")
+    records = stage.scan("raw_pages", keys).select(pl.exclude("text")).collect()
+    files = sum(stage.batch_files(key).height for key in keys)
+    context.log.info(f"read {records.height} records from {files} input files")
     unreadable = records.filter(pl.col("read_error").is_not_null())
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": records.height,
-            "input_files": len(keys),
+            "ingest_batches": len(keys),
+            "input_files": files,
             "bytes": int(records["byte_size"].sum() or 0),
             "unreadable": unreadable.height,
             "unreadable_share": share(unreadable.height, records.height),
@@ -66,51 +86,34 @@ def raw_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> dg.M
     )
 
 
-def _parse_batches(storage: MarsadStorage, keys: list[str]):
-    """(key, parsed frame) pieces: small files parsed together (column work amortizes), a
-    large file in slices, never more than BATCH_RECORDS records at once."""
-    sizes = {
-        k: storage.scan_partitions("raw_pages", [k]).select(pl.len()).collect().item() for k in keys
-    }
-    group: list[str] = []
-    for key in [*keys, None]:
-        if (
-            key is not None
-            and sizes[key] <= BATCH_RECORDS
-            and (sum(sizes[k] for k in group) + sizes[key] <= BATCH_RECORDS)
-        ):
-            group.append(key)
-            continue
-        if group:
-            records = storage.scan_partitions("raw_pages", group).collect()
-            parsed = parse_records(records).join(
-                records.select("page_id", "source_file"), on="page_id"
-            )
-            for (file,), part in parsed.partition_by("source_file", as_dict=True).items():
-                yield file, part.drop("source_file")
-            for file in set(group) - set(parsed["source_file"]):
-                yield file, parse_records(records.clear())
-        group = [key] if key is not None and sizes[key] <= BATCH_RECORDS else []
-        if key is not None and sizes[key] > BATCH_RECORDS:
-            scan = storage.scan_partitions("raw_pages", [key])
-            for offset in range(0, sizes[key], BATCH_RECORDS):
-                yield key, parse_records(scan.slice(offset, BATCH_RECORDS).collect())
+def _slices(stage: Stage, table: str, key: str) -> Iterator[pl.DataFrame]:
+    scan = stage.scan(table, [key])
+    rows = stage.rows(table, [key])
+    for offset in range(0, rows or 1, BATCH_RECORDS):
+        yield scan.slice(offset, BATCH_RECORDS).collect()
+
+
+def _parsed_in_order(records: pl.DataFrame) -> pl.DataFrame:
+    """Parsed pages in the order of their records (publishing reads them side by side)."""
+    parsed = parse_records(records)
+    return records.select("page_id").join(parsed, on="page_id", maintain_order="left")
 
 
 @dg.asset(
     deps=[raw_pages],
     group_name="parse",
     kinds={"polars", "parquet"},
-    partitions_def=input_files,
+    partitions_def=ingest_batches,
     backfill_policy=ONE_RUN,
     description="Title, original outlet, publication date, body and ticker headlines of each page.",
 )
 def parsed_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> dg.MaterializeResult:
     keys = context.partition_keys
-    pieces = itertools.groupby(_parse_batches(storage, keys), key=lambda piece: piece[0])
-    for key, parts in pieces:
-        storage.write_staged_batches("parsed_pages", (frame for _, frame in parts), key)
-    parsed = storage.scan_partitions("parsed_pages", keys).select(pl.exclude("body")).collect()
+    stage = storage.stage
+    for key in keys:
+        parsed = map(_parsed_in_order, _slices(stage, "raw_pages", key))
+        stage.write_part("parsed_pages", key, parsed, parse_records(records_frame([])))
+    parsed = stage.scan("parsed_pages", keys).select(pl.exclude("body")).collect()
     articles = parsed.filter(pl.col("parse_error").is_null())
     context.log.info(f"parsed {parsed.height} pages, {articles.height} with an article")
     metadata = {"dagster/row_count": parsed.height}
@@ -130,11 +133,39 @@ def parsed_pages(context: dg.AssetExecutionContext, storage: MarsadStorage) -> d
     return dg.MaterializeResult(metadata=metadata)
 
 
+def annotate_batches(stage: Stage, keys: list[str], models: ModelStore) -> None:
+    """Annotate the staged parsed pages of the batches and stage the annotations."""
+
+    def parsed_parts() -> Iterator[tuple[str, pl.DataFrame]]:
+        for key in tqdm(keys, desc="annotating", unit="batch", disable=None, leave=False):
+            for frame in _slices(stage, "parsed_pages", key):
+                yield key, frame
+
+    articles = (
+        stage.scan("parsed_pages", keys)
+        .filter(pl.col("parse_error").is_null())
+        .select(pl.len())
+        .collect()
+        .item()
+    )
+    # Tagging is the costly step of ingestion; over many articles it runs on Ray.
+    pieces = annotate_parts(parsed_parts(), models.annotation_models(), articles)
+    empty = pl.DataFrame(schema=ANNOTATION_SCHEMA)
+    for key, parts in itertools.groupby(pieces, key=lambda piece: piece[0]):
+        stage.write_part("annotated_pages", key, _frames_until_failpoint(parts), empty)
+
+
+def _frames_until_failpoint(parts) -> Iterator[pl.DataFrame]:
+    for _, frame in parts:
+        yield frame
+        failpoint("annotate")
+
+
 @dg.asset(
     deps=[parsed_pages, topic_model, entity_model],
     group_name="parse",
     kinds={"polars", "parquet"},
-    partitions_def=input_files,
+    partitions_def=ingest_batches,
     backfill_policy=ONE_RUN,
     description="IPTC topic and scores, entity mentions and country mentions of each parsed "
     "article, as pages are ingested (the trained models, else the shipped ones).",
@@ -143,26 +174,9 @@ def annotated_pages(
     context: dg.AssetExecutionContext, storage: MarsadStorage, models: ModelStore
 ) -> dg.MaterializeResult:
     keys = context.partition_keys
-
-    def parsed_parts() -> Iterator[tuple[str, pl.DataFrame]]:
-        for key in tqdm(keys, desc="annotating", unit="file", disable=None, leave=False):
-            scan = storage.scan_partitions("parsed_pages", [key])
-            for offset in range(0, scan.select(pl.len()).collect().item() or 1, BATCH_RECORDS):
-                yield key, scan.slice(offset, BATCH_RECORDS).collect()
-
-    articles = (
-        storage.scan_partitions("parsed_pages", keys)
-        .filter(pl.col("parse_error").is_null())
-        .select(pl.len())
-        .collect()
-        .item()
-    )
-    # Tagging is the costly step of ingestion; over many articles it runs on every core.
-    pieces = annotate_parts(parsed_parts(), models.annotation_models(), articles)
-    for key, parts in itertools.groupby(pieces, key=lambda piece: piece[0]):
-        storage.write_staged_batches("annotated_pages", (frame for _, frame in parts), key)
+    annotate_batches(storage.stage, keys, models)
     annotated = (
-        storage.scan_partitions("annotated_pages", keys)
+        storage.stage.scan("annotated_pages", keys)
         .select(
             "topic",
             pl.col("entities").list.len().alias("entities"),

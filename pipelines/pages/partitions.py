@@ -1,5 +1,6 @@
-"""One partition per input file, keyed by its absolute path."""
+"""One partition per ingest batch (``marsad.stage``): small files that arrived together, or
+one large crawl or export file; keyed by the batch id."""
 
 import dagster as dg
 
-input_files = dg.DynamicPartitionsDefinition(name="input_files")
+ingest_batches = dg.DynamicPartitionsDefinition(name="ingest_batches")

@@ -1,37 +1,38 @@
-"""Data quality guards: the accounting invariant, trusted dates, titles, the schema contract."""
-
-import datetime as dt
+"""Data quality guards on the published warehouse: the accounting invariant (also enforced
+before every publish), trusted dates, titles, the schema contract."""
 
 import dagster as dg
-import polars as pl
+import duckdb
 
 from marsad.warehouse import TABLES, connect_read_only
-from marsad.warehouse_tables import accounting_errors
+from marsad.warehouse_assembly import published_batches
+from marsad.warehouse_tables import warehouse_accounting_errors
 from pipelines.resources import MarsadStorage
-from pipelines.warehouse.assets import WAREHOUSE_TABLES, ingested_files, warehouse
 
 MAX_IDS = 20  # failing ids shown in the UI; enough to start looking
 
 
-def _ids(frame: pl.DataFrame, column: str) -> dg.MetadataValue:
-    return dg.MetadataValue.json(frame[column].head(MAX_IDS).to_list())
+def _failing(con: duckdb.DuckDBPyConnection, id_column: str, table: str, where: str) -> tuple:
+    count = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchall()[0][0]
+    ids = [
+        row[0]
+        for row in con.execute(
+            f"SELECT {id_column} FROM {table} WHERE {where} ORDER BY 1 LIMIT {MAX_IDS}"
+        ).fetchall()
+    ]
+    return count, dg.MetadataValue.json(ids)
 
 
 @dg.asset_check(
     asset="pages",
-    blocking=True,
-    description="Every input record is one page; pages = articles + duplicates + quarantined "
-    "+ skipped.",
+    description="Every input record of every published batch is one page; pages = articles + "
+    "duplicates + quarantined + skipped.",
 )
-def pages_accounting(
-    context: dg.AssetCheckExecutionContext, storage: MarsadStorage
-) -> dg.AssetCheckResult:
-    tables = {name: storage.read_staged(name) for name in ("pages", "articles", "quarantine")}
-    files = ingested_files(context)
-    records, _ = storage.read_partitions("raw_pages", files, exclude=("text",))
-    inputs = records.height
-    errors = accounting_errors(tables, inputs)
-    counts = dict(tables["pages"].group_by("status").len().iter_rows())
+def pages_accounting(storage: MarsadStorage) -> dg.AssetCheckResult:
+    with connect_read_only(storage.warehouse) as con:
+        inputs = storage.stage.rows("raw_pages", published_batches(con))
+        errors = warehouse_accounting_errors(con, inputs)
+        counts = dict(con.execute("SELECT status, count(*) FROM pages GROUP BY 1").fetchall())
     return dg.AssetCheckResult(
         passed=not errors,
         metadata={"input_records": inputs, "errors": dg.MetadataValue.json(errors), **counts},
@@ -40,26 +41,25 @@ def pages_accounting(
 
 @dg.asset_check(
     asset="articles",
-    blocking=True,
     description="No article has a publication date after today (UTC).",
 )
 def articles_dates_not_in_future(storage: MarsadStorage) -> dg.AssetCheckResult:
-    today = dt.datetime.now(dt.UTC).date()
-    future = storage.read_staged("articles").filter(pl.col("published_date") > today)
+    with connect_read_only(storage.warehouse) as con:
+        future, ids = _failing(
+            con, "article_id", "articles",
+            "published_date > (now() AT TIME ZONE 'UTC')::DATE",
+        )  # fmt: skip
     return dg.AssetCheckResult(
-        passed=future.is_empty(),
-        metadata={"future_dated": future.height, "article_ids": _ids(future, "article_id")},
+        passed=future == 0, metadata={"future_dated": future, "article_ids": ids}
     )
 
 
-@dg.asset_check(asset="articles", blocking=True, description="Every article has a non-empty title.")
+@dg.asset_check(asset="articles", description="Every article has a non-empty title.")
 def articles_have_titles(storage: MarsadStorage) -> dg.AssetCheckResult:
-    untitled = storage.read_staged("articles").filter(
-        pl.col("title").is_null() | (pl.col("title").str.strip_chars() == "")
-    )
+    with connect_read_only(storage.warehouse) as con:
+        untitled, ids = _failing(con, "article_id", "articles", "title IS NULL OR trim(title) = ''")
     return dg.AssetCheckResult(
-        passed=untitled.is_empty(),
-        metadata={"untitled": untitled.height, "article_ids": _ids(untitled, "article_id")},
+        passed=untitled == 0, metadata={"untitled": untitled, "article_ids": ids}
     )
 
 
@@ -68,46 +68,41 @@ def articles_have_titles(storage: MarsadStorage) -> dg.AssetCheckResult:
     description="Each headline was first seen no later than last seen, on at least one page.",
 )
 def headlines_sightings_consistent(storage: MarsadStorage) -> dg.AssetCheckResult:
-    bad = storage.read_staged("headlines").filter(
-        (pl.col("first_seen") > pl.col("last_seen")) | (pl.col("page_count") < 1)
-    )
-    return dg.AssetCheckResult(
-        passed=bad.is_empty(),
-        metadata={"inconsistent": bad.height, "headline_ids": _ids(bad, "headline_id")},
-    )
+    with connect_read_only(storage.warehouse) as con:
+        bad, ids = _failing(
+            con, "headline_id", "headlines", "first_seen > last_seen OR page_count < 1"
+        )
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"inconsistent": bad, "headline_ids": ids})
 
 
 @dg.asset_check(
-    asset=warehouse,
-    description="The published file has every documented table and column, each with a "
-    "comment, and the staged row counts.",
+    asset="warehouse",
+    description="The published file has every documented table and column, each with a comment.",
 )
 def warehouse_contract(storage: MarsadStorage) -> dg.AssetCheckResult:
     problems: list[str] = []
     with connect_read_only(storage.warehouse) as con:
         table_comments = dict(
-            con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall()
+            con.execute(
+                "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main'"
+            ).fetchall()
         )
         column_comments = {
             (t, c): comment
             for t, c, comment in con.execute(
-                "SELECT table_name, column_name, comment FROM duckdb_columns()"
+                "SELECT table_name, column_name, comment FROM duckdb_columns() "
+                "WHERE schema_name = 'main'"
             ).fetchall()
         }
-        for name, table in TABLES.items():
-            if not table_comments.get(name):
-                problems.append(f"table {name} missing or without comment")
-                continue
-            problems += [
-                f"column {name}.{c.name} missing or without comment"
-                for c in table.columns
-                if not column_comments.get((name, c.name))
-            ]
-            if name in WAREHOUSE_TABLES:
-                rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-                staged = storage.read_staged(name).height
-                if rows != staged:
-                    problems.append(f"{name}: {rows} rows published, {staged} staged")
+    for name, table in TABLES.items():
+        if not table_comments.get(name):
+            problems.append(f"table {name} missing or without comment")
+            continue
+        problems += [
+            f"column {name}.{c.name} missing or without comment"
+            for c in table.columns
+            if not column_comments.get((name, c.name))
+        ]
     return dg.AssetCheckResult(
         passed=not problems, metadata={"problems": dg.MetadataValue.json(problems)}
     )

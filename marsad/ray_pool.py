@@ -1,0 +1,74 @@
+"""Work spread over a pool of Ray actors: a local Ray instance on this machine's cores, or an
+existing cluster by address. Each actor is built once (it loads its models once) and is fed
+one item after another; results come back in the order of the items, with a bounded number
+in flight, so memory does not grow with the input."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import ray
+from ray.util import ActorPool
+
+# Items in flight per actor: one being worked on, one waiting, so no actor idles.
+AHEAD_PER_ACTOR = 2
+
+
+def _start(workers: int, address: str | None) -> bool:
+    """Connect to Ray; True when this call started a local instance (to be shut down)."""
+    if ray.is_initialized():
+        return False
+    options: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.WARNING,
+        # The workers import the project from the same place as this process.
+        "runtime_env": {"env_vars": {"PYTHONPATH": os.pathsep.join(_project_paths())}},
+    }
+    if address:
+        ray.init(address=address, **options)
+        return False
+    ray.init(num_cpus=workers, **options)
+    return True
+
+
+def _project_paths() -> list[str]:
+    import marsad
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(marsad.__file__)))
+    return [root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+
+
+def ray_map_in_order(
+    worker_class: type,
+    setup: Any,
+    items: Iterator[tuple[Any, Any]],
+    workers: int,
+    address: str | None = None,
+) -> Iterator[tuple[Any, Any]]:
+    """(key, ``worker.annotate(value)``) for each (key, value) of ``items``, in order."""
+    started = _start(workers, address)
+    try:
+        actors_wanted = (
+            workers if not address else max(1, int(ray.cluster_resources().get("CPU", 1)))
+        )
+        remote = ray.remote(num_cpus=1)(worker_class)
+        actors = [remote.remote(setup) for _ in range(actors_wanted)]
+        pool = ActorPool(actors)
+        keys: list[Any] = []
+        limit = AHEAD_PER_ACTOR * len(actors)
+        for key, value in items:
+            pool.submit(lambda actor, v: actor.annotate.remote(v), value)
+            keys.append(key)
+            if len(keys) >= limit:
+                yield keys.pop(0), pool.get_next()
+        while keys:
+            yield keys.pop(0), pool.get_next()
+        for actor in actors:
+            ray.kill(actor)
+    finally:
+        if started:
+            ray.shutdown()

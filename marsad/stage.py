@@ -1,0 +1,217 @@
+"""The stage: the source of truth that a warehouse is published from (DESIGN.md §7).
+
+Input files are staged in *ingest batches*: small files that arrive together share a batch,
+a large crawl or export file is a batch of its own, so a million pages are a few thousand
+batches. Each batch has a manifest (its files and their content fingerprints) and, once
+ingested, one Parquet part per staged table::
+
+    <warehouse folder>/.staging/<warehouse name>/
+        batches/<batch>.parquet            the batch's input files (written when planned)
+        raw_pages/<batch>.parquet          page records, text included
+        parsed_pages/<batch>.parquet       title, outlet, dates, body, ticker headlines
+        annotated_pages/<batch>.parquet    topics, entity and country mentions
+
+Batches are only ever added: a file whose content was staged before (under any name) is not
+staged again, and nothing here is deleted by a run. Every part is written to a temporary
+name and renamed into place, so a killed run leaves whole parts or none. The root may be a
+shared folder that every worker of a cluster reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from marsad.ids import stable_id
+
+# A file this large is a batch of its own (a crawl or an export); smaller ones are grouped.
+OWN_BATCH_BYTES = 8 << 20
+# Small files grouped into one batch at most (by count and by size).
+BATCH_FILES = 1000
+BATCH_BYTES = 64 << 20
+
+STAGED_TABLES = ("raw_pages", "parsed_pages", "annotated_pages")
+
+MANIFEST_SCHEMA = {
+    "batch_id": pl.String,
+    "planned_at": pl.Datetime("us", "UTC"),
+    "source_file": pl.String,
+    "fingerprint": pl.String,
+    "bytes": pl.Int64,
+    # Earlier contents staged under the same path (a file rewritten in place): its page ids
+    # then carry the fingerprint, so both versions keep their pages.
+    "revision": pl.Int64,
+}
+
+
+def content_fingerprint(path: Path) -> str:
+    """BLAKE2b of the whole file: the same content under any name is the same input."""
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    fingerprint: str
+    bytes: int
+
+
+def group_into_batches(files: list[InputFile]) -> list[list[InputFile]]:
+    """Files in the order given, grouped: a large file alone, small ones together."""
+    batches: list[list[InputFile]] = []
+    group: list[InputFile] = []
+    size = 0
+    for item in files:
+        if item.bytes >= OWN_BATCH_BYTES:
+            batches.append([item])
+            continue
+        if group and (len(group) >= BATCH_FILES or size + item.bytes > BATCH_BYTES):
+            batches.append(group)
+            group, size = [], 0
+        group.append(item)
+        size += item.bytes
+    if group:
+        batches.append(group)
+    return batches
+
+
+class Stage:
+    """The staged batches of one warehouse."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    @classmethod
+    def beside(cls, warehouse: Path | str) -> Stage:
+        # One stage per warehouse, beside it, so two warehouses never mix.
+        warehouse = Path(warehouse)
+        return cls(warehouse.parent / ".staging" / warehouse.stem)
+
+    # -- manifests ------------------------------------------------------------------------
+
+    def manifest_path(self, batch_id: str) -> Path:
+        return self.root / "batches" / f"{batch_id}.parquet"
+
+    def manifests(self) -> pl.DataFrame:
+        """Every planned batch's files, batches in the order they were planned."""
+        paths = sorted((self.root / "batches").glob("*.parquet"))
+        if not paths:
+            return pl.DataFrame(schema=MANIFEST_SCHEMA)
+        return (
+            pl.scan_parquet([str(p) for p in paths])
+            .collect()
+            .sort("planned_at", "batch_id", maintain_order=True)
+        )
+
+    def plan(self, paths: Iterable[Path]) -> list[str]:
+        """Batches for the given input files whose content was not staged before (each
+        batch's manifest written). Identical files given together are all staged: they are
+        pages of this delivery, and the warehouse counts the copies as duplicates. Batches
+        planned earlier whose ingestion has not completed come first, so an interrupted run
+        is resumed."""
+        manifests = self.manifests()
+        known = set(manifests["fingerprint"])
+        revisions = manifests.group_by("source_file").agg(pl.col("fingerprint").n_unique())
+        revision_of = dict(revisions.iter_rows())
+        fresh: list[InputFile] = []
+        for path in paths:
+            fingerprint = content_fingerprint(path)
+            if fingerprint in known:
+                continue  # staged before, under this name or another: nothing new
+            fresh.append(InputFile(str(path), fingerprint, path.stat().st_size))
+        pending = [
+            b for b in manifests["batch_id"].unique(maintain_order=True) if not self.is_staged(b)
+        ]
+        planned = []
+        now = dt.datetime.now(dt.UTC)
+        for n, group in enumerate(group_into_batches(fresh)):
+            batch_id = stable_id(*sorted(f.fingerprint for f in group))
+            manifest = pl.DataFrame(
+                {
+                    "batch_id": [batch_id] * len(group),
+                    # One instant per plan, in order: batches keep the order they were planned.
+                    "planned_at": [now + dt.timedelta(microseconds=n)] * len(group),
+                    "source_file": [f.path for f in group],
+                    "fingerprint": [f.fingerprint for f in group],
+                    "bytes": [f.bytes for f in group],
+                    "revision": [revision_of.get(f.path, 0) for f in group],
+                },
+                schema=MANIFEST_SCHEMA,
+            )
+            self._write(self.manifest_path(batch_id), manifest)
+            planned.append(batch_id)
+        return pending + planned
+
+    def batch_files(self, batch_id: str) -> pl.DataFrame:
+        path = self.manifest_path(batch_id)
+        if not path.is_file():
+            raise FileNotFoundError(f"ingest batch {batch_id} has no manifest at {path}")
+        return pl.read_parquet(path)
+
+    # -- parts ----------------------------------------------------------------------------
+
+    def part_path(self, table: str, batch_id: str) -> Path:
+        return self.root / table / f"{batch_id}.parquet"
+
+    def is_staged(self, batch_id: str) -> bool:
+        """Whether every table of the batch is staged (its last part written)."""
+        return self.part_path("annotated_pages", batch_id).is_file()
+
+    def staged_batches(self) -> list[str]:
+        """Fully staged batches, in the order they were planned."""
+        order = self.manifests()["batch_id"].unique(maintain_order=True).to_list()
+        return [b for b in order if self.is_staged(b)]
+
+    def write_part(
+        self, table: str, batch_id: str, frames: Iterable[pl.DataFrame], empty: pl.DataFrame
+    ) -> Path:
+        """Write one batch's part frame by frame (a large batch never sits in memory whole);
+        it appears, renamed into place, only once complete."""
+        path = self.part_path(table, batch_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        writer = None
+        try:
+            for frame in frames:
+                arrow = frame.to_arrow()
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, arrow.schema)
+                writer.write_table(arrow)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:  # a batch without rows still gets its (empty) part
+            empty.write_parquet(tmp)
+        os.replace(tmp, path)
+        return path
+
+    def scan(self, table: str, batch_ids: list[str]) -> pl.LazyFrame:
+        paths = [str(self.part_path(table, b)) for b in batch_ids]
+        return pl.scan_parquet(paths) if paths else pl.LazyFrame()
+
+    def rows(self, table: str, batch_ids: list[str]) -> int:
+        """Rows of the batches' parts, from the Parquet footers alone."""
+        return sum(pq.ParquetFile(self.part_path(table, b)).metadata.num_rows for b in batch_ids)
+
+    def drop_table(self, table: str) -> None:
+        """Remove every part of one staged table (before re-computing it)."""
+        shutil.rmtree(self.root / table, ignore_errors=True)
+
+    @staticmethod
+    def _write(path: Path, frame: pl.DataFrame) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        frame.write_parquet(tmp)
+        os.replace(tmp, path)
