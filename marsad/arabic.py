@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from marsad.limits import WORD_CACHE
+
 if TYPE_CHECKING:  # the Polars forms take and return expressions; no import needed to run
     import polars as pl
 
@@ -148,7 +150,7 @@ def strip_proclitics(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=500_000)  # news vocabulary repeats; stemming each token again is waste
+@lru_cache(maxsize=WORD_CACHE)  # news vocabulary repeats; stemming each token again is waste
 def light_stem(word: str) -> str:
     """Light stem of a normalized word: proclitics and one enclitic or ending removed."""
     word = strip_proclitics(word)
@@ -167,7 +169,7 @@ def bare(word: str) -> str:
 _PROCLITIC_RUNS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
 
 
-@lru_cache(maxsize=500_000)  # called for every word of every article; vocabulary repeats
+@lru_cache(maxsize=WORD_CACHE)  # called for every word of every article; vocabulary repeats
 def readings(word: str) -> frozenset[tuple[str, bool]]:
     """Bare forms a normalized word of text may stand for once its proclitics are off, each
     with whether the word carried the article. A clitic-like first letter is tried both

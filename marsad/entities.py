@@ -43,6 +43,7 @@ from marsad.gazetteer import (
     word_key,
 )
 from marsad.ids import stable_id
+from marsad.limits import WORD_CACHE
 
 MODEL_PATH = Path(__file__).parent / "models" / "entities.crfsuite"
 CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.npz"
@@ -149,7 +150,7 @@ def _name_band(people: int) -> str:
     return "-"
 
 
-@lru_cache(maxsize=300_000)  # news vocabulary repeats: a word's own features are built once
+@lru_cache(maxsize=WORD_CACHE)  # news vocabulary repeats: a word's own features are built once
 def _word_features(
     word: str, clusters: WordClusters
 ) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
@@ -334,7 +335,7 @@ _NAME_FORM_LETTERS = 3
 _FRONT_LETTERS = 4
 
 
-@lru_cache(maxsize=300_000)  # news names repeat from text to text
+@lru_cache(maxsize=WORD_CACHE)  # news names repeat from text to text
 def _name_forms(word: str) -> frozenset[tuple[str, bool]]:
     """The readings of a normalized word long enough to stand for a name."""
     return frozenset(r for r in readings(word) if len(r[0]) >= _NAME_FORM_LETTERS)
@@ -883,7 +884,7 @@ BORDER_WORDS = word_keys("حدود", "الحدود", "حدودية", "الحدو
 MAX_NAME_AFTER_PLACE_WORD = 3
 
 
-@lru_cache(maxsize=500_000)  # asked of every word of a text
+@lru_cache(maxsize=WORD_CACHE)  # asked of every word of a text
 def place_word(word: str, among: frozenset[str] = PLACE_WORDS) -> str | None:
     """The place word (key) that a word of text is, with any proclitic but no article:
     بمدينة، وحي; None for any other word."""

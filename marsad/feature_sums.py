@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from marsad.gazetteer import KINDS
+from marsad.limits import WORD_CACHE
 
 OFFSETS = (-2, -1, 1, 2)
 # The marks a word's place and organisation features take, numbered (``SentenceMarks``).
@@ -24,7 +25,7 @@ PLACE_MARKS = ("O", *(f"{edge}-{kind}" for kind in KINDS for edge in "BI"))
 ORGANISATION_MARKS = ("O", "B", "I")
 PLACE_MARK_IDS = {mark: i for i, mark in enumerate(PLACE_MARKS)}
 # Words whose sums are kept, at most; the cache starts again past it.
-CACHED_WORDS = 300_000
+CACHED_WORDS = WORD_CACHE
 
 
 @dataclass

@@ -28,6 +28,7 @@ from pathlib import Path
 import regex
 
 from marsad.arabic import bare, match_key, readings, strip_proclitics
+from marsad.limits import WORD_CACHE
 
 PLACES_PATH = Path(__file__).parent / "data" / "places.csv"
 # GeoNames cities above the floors below (scripts/cities.py).
@@ -97,7 +98,7 @@ _ARABIC_ONLY = regex.compile(r"^[\u0621-\u064a\u0671 ]+$")
 KINDS = ("country", "institution", "demonym", "city", "region")
 
 
-@lru_cache(maxsize=500_000)  # asked of every word of a text when countries are read
+@lru_cache(maxsize=WORD_CACHE)  # asked of every word of a text when countries are read
 def word_key(word: str) -> str:
     """Key of one word: normalized, proclitics stripped until none is left (stacked clitics
     as in وبريطانيا must meet the bare بريطانيا, which itself loses a ب-like first letter)."""

@@ -31,6 +31,9 @@ from marsad.warehouse_tables import warehouse_accounting_errors
 
 # Pages added to the warehouse at once: memory is bounded by this, not by a batch's size.
 SLICE_PAGES = 5000
+# DuckDB's own memory while publishing (it spills to disk beyond it); its default is most
+# of the machine's memory.
+DUCKDB_MEMORY = "1GB"
 
 
 class PublishError(RuntimeError):
@@ -104,6 +107,7 @@ def publish_batches(
             con = duckdb.connect(str(tmp))
             create_warehouse(con)
             published = []
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         with con:
             gone = sorted(set(published) - set(staged))
             if gone:

@@ -15,6 +15,7 @@ from ray.util import ActorPool
 
 # Items in flight per actor: one being worked on, one waiting, so no actor idles.
 AHEAD_PER_ACTOR = 2
+OBJECT_STORE_BYTES = 256 << 20
 
 
 def _start(workers: int, address: str | None) -> bool:
@@ -31,7 +32,8 @@ def _start(workers: int, address: str | None) -> bool:
     if address:
         ray.init(address=address, **options)
         return False
-    ray.init(num_cpus=workers, **options)
+    # Chunks of articles and their annotations are small and few in flight.
+    ray.init(num_cpus=workers, object_store_memory=OBJECT_STORE_BYTES, **options)
     return True
 
 

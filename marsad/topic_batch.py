@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import _CHAR_FOLDS, _DROPPED_MARKS, _INVISIBLES, light_stem
+from marsad.limits import WORD_CACHE
 from marsad.topics import (
     CHAR_GRAM_SIZES,
     LEAD_FOR_SEEDS,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 BATCH_DOCUMENTS = 2000
 # Words of a batch's table beyond which it starts afresh: a stream of new words cannot
 # grow it without bound.
-WORD_TABLE_LIMIT = 2_000_000
+WORD_TABLE_LIMIT = WORD_CACHE
 _WORD_SCHEMA = {
     "word": pl.String,
     # Vocabulary indices of the word's own features: the word, ``s:`` stem, ``p:`` head.

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import light_stem, words
+from marsad.limits import WORD_CACHE
 
 MODEL_PATH = Path(__file__).parent / "models" / "topics.npz"
 
@@ -351,7 +352,7 @@ class TopicModel:
             tuple(i for t in terms if (i := self.vocabulary.get(t)) is not None),
             self.stem_numbers.get(stem, -1),
         )
-        if len(self.word_entries) < 500_000:  # bounded: news vocabulary repeats
+        if len(self.word_entries) < WORD_CACHE:  # bounded: news vocabulary repeats
             self.word_entries[word] = entry
         return entry
 
@@ -378,7 +379,7 @@ class TopicModel:
         """Indices of a word's character n-grams that the model kept."""
         vocabulary = self.vocabulary
         entry = tuple(i for gram in char_grams(word) if (i := vocabulary.get(gram)) is not None)
-        if len(self.char_entries) < 500_000:
+        if len(self.char_entries) < WORD_CACHE:
             self.char_entries[word] = entry
         return entry
 

@@ -342,11 +342,15 @@ TABLES: dict[str, Table] = {
 
 
 def create_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    # Keys are documented, not declared: DuckDB keeps a declared key's index in memory, which
+    # would grow with the corpus on every publish; warehouse assembly keeps them unique and
+    # the accounting check verifies the pages.
     columns = [f'"{c.name}" {c.sql_type}' for c in table.columns]
-    if table.primary_key:
-        columns.append("PRIMARY KEY (" + ", ".join(table.primary_key) + ")")
     con.execute(f'CREATE TABLE "{table.name}" (' + ", ".join(columns) + ")")
-    con.execute(f'COMMENT ON TABLE "{table.name}" IS {quoted(table.comment)}')
+    comment = table.comment
+    if table.primary_key:
+        comment += " Key: " + ", ".join(table.primary_key) + "."
+    con.execute(f'COMMENT ON TABLE "{table.name}" IS {quoted(comment)}')
     for c in table.columns:
         con.execute(f'COMMENT ON COLUMN "{table.name}"."{c.name}" IS {quoted(c.comment)}')
 
