@@ -180,41 +180,44 @@ def aggregator_exports(
     folder: Path, count: int, copy: int = 0, per_file: int = 2000, seed: int = 3
 ) -> list[Path]:
     """``count`` SaudiNewsNet articles rendered as aggregator pages, written as JSONL exports
-    of ``per_file`` pages each (``text``, ``url``, ``timestamp``). ``copy`` > 0 marks each
-    title and URL, so copy k of the corpus is new articles, not duplicates of copy 0."""
+    of ``per_file`` pages each (``text``, ``url``, ``timestamp``). Copy k > 0 of the corpus
+    has its titles and URLs marked, so its pages are new articles, not duplicates of copy 0;
+    beyond the corpus's size, copies ``copy``, ``copy + 1``… follow each other."""
     corpus = (
         pl.scan_parquet(SAUDINEWSNET)
         .filter((pl.col("title").str.len_chars() > 10) & (pl.col("content").str.len_chars() > 200))
         .collect()
     )
-    if count > corpus.height:
-        raise ValueError(f"{count} pages asked, SaudiNewsNet has {corpus.height} usable")
-    rng = random.Random(seed + copy)
-    rows = corpus.sample(n=count, seed=seed + copy, shuffle=True).iter_rows(named=True)
     titles = corpus["title"].sample(n=400, seed=seed).to_list()
     folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     out = None
-    for n, row in enumerate(rows):
-        if n % per_file == 0:
-            if out:
-                out.close()
-            files.append(folder / f"export_{copy:02d}_{n // per_file:04d}.jsonl")
-            out = files[-1].open("w", encoding="utf-8")
-        mark = f" ({copy})" if copy else ""
-        crawled = row["date_extracted"] or dt.datetime(2015, 8, 1)
-        page = {
-            "title": row["title"].strip() + mark,
-            "content": row["content"].strip(),
-            "outlet": row["source_name"],
-            "crawled": crawled,
-        }
-        line = {
-            "text": _aggregator_text(page, rng.sample(titles, 20)),
-            "url": f"{row['url']}#copy{copy}" if copy else row["url"],
-            "timestamp": crawled.isoformat() + "Z",
-        }
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    written = 0
+    while written < count:
+        rng = random.Random(seed + copy)
+        take = min(count - written, corpus.height)
+        for row in corpus.sample(n=take, seed=seed + copy, shuffle=True).iter_rows(named=True):
+            if written % per_file == 0:
+                if out:
+                    out.close()
+                files.append(folder / f"export_{copy:02d}_{written // per_file:04d}.jsonl")
+                out = files[-1].open("w", encoding="utf-8")
+            mark = f" ({copy})" if copy else ""
+            crawled = row["date_extracted"] or dt.datetime(2015, 8, 1)
+            page = {
+                "title": row["title"].strip() + mark,
+                "content": row["content"].strip(),
+                "outlet": row["source_name"],
+                "crawled": crawled,
+            }
+            line = {
+                "text": _aggregator_text(page, rng.sample(titles, 20)),
+                "url": f"{row['url']}#copy{copy}" if copy else row["url"],
+                "timestamp": crawled.isoformat() + "Z",
+            }
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            written += 1
+        copy += 1
     if out:
         out.close()
     return files

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from marsad.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
 from marsad.entities import EntityTagger
 from marsad.topics import TopicModel
 
@@ -52,6 +53,7 @@ ANNOTATION_SCHEMA = {
     "topic_scores": TOPIC_SCORES,
     "entities": ENTITY_MENTIONS,
     "countries": COUNTRY_MENTIONS,
+    **ARTICLE_KEYS_SCHEMA,
 }
 
 
@@ -95,12 +97,14 @@ def tag_texts(tagger: EntityTagger, fields: dict[str, list[str | None]]) -> pl.D
 
 def annotate_pages(parsed: pl.DataFrame, model: TopicModel, tagger: EntityTagger) -> pl.DataFrame:
     """One row per parsed page with an article: its primary topic, topic scores, entity
-    mentions and country mentions (offsets into the title or the body)."""
+    mentions and country mentions (offsets into the title or the body), and its keys for
+    deduplication and search (``article_keys``)."""
     articles = parsed.filter(pl.col("parse_error").is_null()).select("page_id", "title", "body")
     titles, bodies = articles["title"].to_list(), articles["body"].to_list()
     topics = classify_texts(model, titles, bodies)
     mentions = tag_texts(tagger, {"title": titles, "body": bodies})
-    return pl.concat([articles.select("page_id"), topics, mentions], how="horizontal").cast(
+    keys = article_keys(articles)
+    return pl.concat([articles.select("page_id"), topics, mentions, keys], how="horizontal").cast(
         ANNOTATION_SCHEMA  # type: ignore[arg-type]
     )
 
@@ -134,23 +138,33 @@ class Annotator:
         return _annotate_chunk(chunk, self.models)
 
 
+def _pieces(
+    parts: Iterable[tuple[str, pl.DataFrame]],
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """Each part's rows in pieces of at most CHUNK_ARTICLES (a part with no row still gets
+    its turn)."""
+    for key, frame in parts:
+        columns = frame.select("page_id", "title", "body", "parse_error")
+        for offset in range(0, max(frame.height, 1), CHUNK_ARTICLES):
+            yield key, columns.slice(offset, CHUNK_ARTICLES)
+
+
 def _chunks(
     parts: Iterable[tuple[str, pl.DataFrame]],
 ) -> Iterator[tuple[list[str], pl.DataFrame]]:
-    """Parsed pages of many parts (ingest batches) in chunks of about CHUNK_ARTICLES, each
+    """Parsed pages of many parts (ingest batches) in chunks of at most CHUNK_ARTICLES, each
     with the parts it covers in order (a part with no article still gets its turn)."""
     keys: list[str] = []
     frames: list[pl.DataFrame] = []
     rows = 0
-    for key, frame in parts:
-        if not keys or keys[-1] != key:
-            keys.append(key)
-        columns = frame.select("page_id", "title", "body", "parse_error")
-        frames.append(columns.with_columns(pl.lit(key).alias("part")))
-        rows += frame.height
-        if rows >= CHUNK_ARTICLES:
+    for key, piece in _pieces(parts):
+        if rows + piece.height > CHUNK_ARTICLES and frames:
             yield keys, pl.concat(frames, how="vertical_relaxed")
             keys, frames, rows = [], [], 0
+        if not keys or keys[-1] != key:
+            keys.append(key)
+        frames.append(piece.with_columns(pl.lit(key).alias("part")))
+        rows += piece.height
     if keys:
         yield keys, pl.concat(frames, how="vertical_relaxed")
 

@@ -184,6 +184,16 @@ def readings(word: str) -> frozenset[tuple[str, bool]]:
     return frozenset(forms)
 
 
+def word_lists(text: pl.Expr) -> pl.Expr:
+    """``words`` as a Polars expression (a list of words per row)."""
+    return (
+        text.str.replace_all(f"{_DROPPED_MARKS}|{_INVISIBLES}", "")
+        .str.replace_many(list(_CHAR_FOLDS), list(_CHAR_FOLDS.values()))
+        .str.to_lowercase()
+        .str.extract_all(r"[\p{L}\p{N}]+")
+    )
+
+
 def search_keys(text: str) -> set[str]:
     """Keys a text is found under: every bare reading of each of its words, so a search
     for مصر finds بمصر, ومصر and لمصر, and not مصرف."""
@@ -199,7 +209,7 @@ def query_keys(query: str) -> list[str]:
 # Whitespace never falls inside a run of letters and the marks dropped from it, so a text's
 # words are those of its whitespace-separated chunks, each computed once and kept.
 _CHUNK_WORDS: dict[str, list[str]] = {}
-_CHUNK_WORDS_LIMIT = 1_000_000
+_CHUNK_WORDS_LIMIT = WORD_CACHE
 
 
 def _chunk_words(chunk: str) -> list[str]:

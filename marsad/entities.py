@@ -43,7 +43,7 @@ from marsad.gazetteer import (
     word_key,
 )
 from marsad.ids import stable_id
-from marsad.limits import WORD_CACHE
+from marsad.limits import FEATURE_STRINGS_CACHE, WORD_CACHE
 
 MODEL_PATH = Path(__file__).parent / "models" / "entities.crfsuite"
 CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.npz"
@@ -150,7 +150,7 @@ def _name_band(people: int) -> str:
     return "-"
 
 
-@lru_cache(maxsize=WORD_CACHE)  # news vocabulary repeats: a word's own features are built once
+@lru_cache(maxsize=FEATURE_STRINGS_CACHE)  # news vocabulary repeats: built once while frequent
 def _word_features(
     word: str, clusters: WordClusters
 ) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:

@@ -6,3 +6,6 @@ pages a worker has seen (about 100,000 words cover nearly every token of a day's
 """
 
 WORD_CACHE = 100_000
+# A word's feature strings (about 2 KB a word) are needed only until their sums are cached
+# (``feature_sums``), so fewer are kept: frequent words stay, rare ones are rebuilt.
+FEATURE_STRINGS_CACHE = WORD_CACHE // 4

@@ -6,7 +6,6 @@ in flight, so memory does not grow with the input."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,10 @@ from ray.util import ActorPool
 
 # Items in flight per actor: one being worked on, one waiting, so no actor idles.
 AHEAD_PER_ACTOR = 2
-OBJECT_STORE_BYTES = 256 << 20
+OBJECT_STORE_BYTES = 80 << 20
+# An actor uses one core: one Polars and BLAS thread, and few malloc arenas (each thread's
+# arena otherwise keeps freed memory of its own).
+ACTOR_ENVIRONMENT = {"POLARS_MAX_THREADS": "1", "OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"}
 
 
 def _start(workers: int, address: str | None) -> bool:
@@ -26,8 +28,7 @@ def _start(workers: int, address: str | None) -> bool:
         "include_dashboard": False,
         "log_to_driver": False,
         "logging_level": logging.WARNING,
-        # The workers import the project from the same place as this process.
-        "runtime_env": {"env_vars": {"PYTHONPATH": os.pathsep.join(_project_paths())}},
+        "runtime_env": {"env_vars": ACTOR_ENVIRONMENT},
     }
     if address:
         ray.init(address=address, **options)
@@ -35,13 +36,6 @@ def _start(workers: int, address: str | None) -> bool:
     # Chunks of articles and their annotations are small and few in flight.
     ray.init(num_cpus=workers, object_store_memory=OBJECT_STORE_BYTES, **options)
     return True
-
-
-def _project_paths() -> list[str]:
-    import marsad
-
-    root = os.path.dirname(os.path.dirname(os.path.abspath(marsad.__file__)))
-    return [root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
 
 
 def ray_map_in_order(

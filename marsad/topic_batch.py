@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from marsad.arabic import _CHAR_FOLDS, _DROPPED_MARKS, _INVISIBLES, light_stem
+from marsad.arabic import light_stem, word_lists
 from marsad.limits import WORD_CACHE
 from marsad.topics import (
     CHAR_GRAM_SIZES,
@@ -51,16 +51,9 @@ _WORD_SCHEMA = {
 
 
 def _words(column: str, chars: int | None = None) -> pl.Expr:
-    """``marsad.arabic.words`` as a Polars expression (list of words per row)."""
+    """``marsad.arabic.words`` of a column (list of words per row), of its first ``chars``."""
     text = pl.col(column).fill_null("")
-    if chars is not None:
-        text = text.str.slice(0, chars)
-    return (
-        text.str.replace_all(f"{_DROPPED_MARKS}|{_INVISIBLES}", "")
-        .str.replace_many(list(_CHAR_FOLDS), list(_CHAR_FOLDS.values()))
-        .str.to_lowercase()
-        .str.extract_all(r"[\p{L}\p{N}]+")
-    )
+    return word_lists(text.str.slice(0, chars) if chars is not None else text)
 
 
 def _word_table(model: TopicModel, batch_words: pl.Series) -> pl.DataFrame:

@@ -24,19 +24,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import duckdb
-import numpy as np
 import polars as pl
-from datasketch import MinHash, MinHashLSH
 
 from marsad.annotation import ANNOTATION_SCHEMA, COUNTRY_MENTIONS, classify_texts, tag_texts
-from marsad.arabic import match_key, match_keyed, search_keys
-from marsad.dedup import (
-    NUM_PERM,
-    SAME_ARTICLE_SIMILARITY,
-    STORY_SIMILARITY,
-    jaccard,
-    shingles,
-)
+from marsad.arabic import match_key, match_keyed
+from marsad.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
+from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard, shingles
 from marsad.entities import CountryMention, EntityTagger, article_countries
 from marsad.ids import stable_id_expr
 from marsad.outlets import registry
@@ -44,8 +37,6 @@ from marsad.topics import TopicModel, topics_frame
 from marsad.warehouse import TABLES, create_table, quoted
 
 STATE_SCHEMA = "marsad_state"
-_LSH = MinHashLSH(threshold=STORY_SIMILARITY * 0.8, num_perm=NUM_PERM)  # loose: verified later
-BANDS, ROWS_PER_BAND = _LSH.b, _LSH.r
 
 STATE_TABLES = {
     "batches": (
@@ -153,22 +144,6 @@ class _Groups:
             self.parent[later] = first
 
 
-def band_buckets(signature: np.ndarray) -> list[int]:
-    """One 64-bit bucket per LSH band of a MinHash signature."""
-    rows = signature[: BANDS * ROWS_PER_BAND].astype(np.uint64).reshape(BANDS, ROWS_PER_BAND)
-    mixed = np.zeros(BANDS, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for column in range(ROWS_PER_BAND):
-            mixed = mixed * np.uint64(0x100000001B3) ^ rows[:, column]
-    return [int(b) for b in mixed]
-
-
-def _signature(shingle_set: set[str]) -> np.ndarray:
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
-    signature.update_batch([s.encode("utf-8") for s in shingle_set])
-    return signature.hashvalues
-
-
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     if frame.height:
         con.register("incoming", frame)
@@ -207,24 +182,6 @@ def _country_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
             "is_about": pl.Boolean,
         },
     ).sort(key, "country_code")
-
-
-def article_words(articles: pl.DataFrame) -> pl.DataFrame:
-    """The search index rows of some articles: each article under every key of its title
-    and body."""
-    keys = [
-        sorted(search_keys(f"{title or ''} {body or ''}"))
-        for title, body in zip(articles["title"], articles["body"], strict=True)
-    ]
-    return (
-        pl.DataFrame(
-            {"article_id": articles["article_id"], "word": keys},
-            schema={"article_id": pl.String, "word": pl.List(pl.String)},
-        )
-        .explode("word")
-        .drop_nulls("word")
-        .select("word", "article_id")
-    )
 
 
 class WarehouseAssembly:
@@ -294,14 +251,10 @@ class WarehouseAssembly:
         return dict(found)
 
     def _group(self, accepted: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
-        """Article and story of each accepted page (in input order), and the published
-        stories that new articles join into one (old story -> new story)."""
-        keyed = accepted.with_columns(
-            stable_id_expr(match_keyed(pl.col("title")), match_keyed(pl.col("body"))).alias(
-                "exact_key"
-            ),
-            pl.coalesce("outlet_id", "outlet").alias("outlet_key"),
-        )
+        """Article and story of each accepted page (in input order, with its
+        ``article_keys``), and the published stories that new articles join into one (old
+        story -> new story)."""
+        keyed = accepted.with_columns(pl.coalesce("outlet_id", "outlet").alias("outlet_key"))
         firsts = keyed.unique("exact_key", keep="first", maintain_order=True)
         known = self._known_texts(firsts["exact_key"].to_list())
         new = firsts.filter(~pl.col("exact_key").is_in(list(known)))
@@ -309,9 +262,18 @@ class WarehouseAssembly:
         new_keys = new["exact_key"].to_list()
         order = {key: base + i for i, key in enumerate(new_keys)}
         outlet_of = dict(zip(new_keys, new["outlet_key"].to_list(), strict=True))
-        texts = new.select(match_keyed(pl.col("title") + pl.lit(" ") + pl.col("body")))
-        shingle_of = {k: shingles(t) for k, t in zip(new_keys, texts.to_series(), strict=True)}
-        buckets_of = {k: band_buckets(_signature(s)) for k, s in shingle_of.items() if s}
+        text_of = {
+            key: f"{title} {body}"
+            for key, title, body in new.select("exact_key", "title", "body").iter_rows()
+        }
+        buckets_of = {k: b for k, b in zip(new_keys, new["bands"], strict=True) if len(b)}
+        shingle_cache: dict[str, set[str]] = {}
+
+        def shingles_of(key: str) -> set[str]:  # only for candidates: most texts have none
+            if key not in shingle_cache:
+                shingle_cache[key] = shingles(match_key(text_of[key]))
+            return shingle_cache[key]
+
         bucket_rows = pl.DataFrame(
             [(k, band, bucket) for k, bs in buckets_of.items() for band, bucket in enumerate(bs)],
             schema={"exact_key": pl.String, "band": pl.Int16, "bucket": pl.UInt64},
@@ -324,7 +286,7 @@ class WarehouseAssembly:
             for band, bucket in enumerate(buckets):
                 for earlier in by_bucket.setdefault((band, bucket), []):
                     if (earlier, key) not in pairs:
-                        pairs[(earlier, key)] = jaccard(shingle_of[earlier], shingle_of[key])
+                        pairs[(earlier, key)] = jaccard(shingles_of(earlier), shingles_of(key))
                 by_bucket[(band, bucket)].append(key)
         candidates = self._candidates(bucket_rows) if bucket_rows.height else None
         story_of: dict[str, str] = {}
@@ -334,10 +296,9 @@ class WarehouseAssembly:
                 order[key] = row["seq"]
                 outlet_of[key] = row["outlet_key"]
                 story_of[key] = row["story_id"]
-                text = match_key(f"{row['title']} {row['body']}")
-                shingle_of[key] = shingles(text)
+                text_of[key] = f"{row['title']} {row['body']}"
             for new_key, old in candidates.select("exact_key", "article_id").iter_rows():
-                pairs[(old, new_key)] = jaccard(shingle_of[old], shingle_of[new_key])
+                pairs[(old, new_key)] = jaccard(shingles_of(old), shingles_of(new_key))
         similar = [(a, b, s) for (a, b), s in pairs.items() if s >= STORY_SIMILARITY]
 
         # Articles: a near copy by the same outlet joins the earliest; published articles
@@ -395,8 +356,13 @@ class WarehouseAssembly:
         """Add one slice: page records (``inputs.records.RECORD_SCHEMA``, text not needed),
         their parsed parts and the annotations of their articles."""
         joined = join_parsed(records, parsed).sort("source_file", "record_no")
-        accepted = pl.col("rejection").is_null() & pl.col("skip_reason").is_null()
-        grouped, merged = self._group(joined.filter(accepted))
+        accepted = joined.filter(pl.col("rejection").is_null() & pl.col("skip_reason").is_null())
+        if annotations is not None and "exact_key" in annotations.columns:
+            keys = annotations.select("page_id", *ARTICLE_KEYS_SCHEMA)
+        else:  # annotated without them (tests): worked out here
+            keys = pl.concat([accepted.select("page_id"), article_keys(accepted)], how="horizontal")
+        accepted = accepted.join(keys, on="page_id", how="left", maintain_order="left")
+        grouped, merged = self._group(accepted)
         joined = joined.join(grouped, on="page_id", how="left", maintain_order="left")
         first_page = pl.int_range(pl.len()).over("article_id") == 0
         joined = joined.with_columns(
@@ -459,21 +425,29 @@ class WarehouseAssembly:
             f"{STATE_SCHEMA}.article_bands",
             self._new_bands.select("band", "bucket", "article_id"),
         )
-        self._add_articles(articles, annotations)
+        self._add_articles(articles, annotations, keys)
         self._add_headlines(joined)
 
-    def _add_articles(self, articles: pl.DataFrame, annotations: pl.DataFrame | None) -> None:
+    def _add_articles(
+        self, articles: pl.DataFrame, annotations: pl.DataFrame | None, keys: pl.DataFrame
+    ) -> None:
         con = self.con
         if annotations is None:
             annotations = pl.DataFrame(schema=ANNOTATION_SCHEMA)
+        columns = ["page_id", "topic", "topic_scores", "entities", "countries"]
         annotated = articles.join(
-            annotations.select(list(ANNOTATION_SCHEMA)),
-            on="page_id",
-            how="left",
-            maintain_order="left",
+            annotations.select(columns), on="page_id", how="left", maintain_order="left"
         )
         _insert(con, "articles", annotated.select(TABLES["articles"].column_names))
-        _insert(con, "article_words", article_words(articles))
+        _insert(
+            con,
+            "article_words",
+            articles.select("article_id", "page_id")
+            .join(keys.select("page_id", "search_words"), on="page_id", maintain_order="left")
+            .explode("search_words")
+            .drop_nulls("search_words")
+            .select(pl.col("search_words").alias("word"), "article_id"),
+        )
         _insert(con, "article_topics", _topic_rows(annotated, "article_id"))
         _insert(con, "article_countries", _country_rows(annotated, "article_id"))
         mentions = (

@@ -127,3 +127,22 @@ def test_a_run_killed_midway_is_completed_by_the_next(
     assert _tables(warehouse) == _tables(built_at_once)  # no row twice, none lost
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "w.duckdb"]
     assert leftovers == [".staging"]
+
+
+def test_reannotate_rebuilds_with_the_same_models_to_the_same_tables(
+    deliveries: Path, built_at_once: Path, tmp_path: Path
+):
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--raw", str(deliveries), "--warehouse", str(warehouse)]) == 0
+    annotated = Stage.beside(warehouse).part_path(
+        "annotated_pages", Stage.beside(warehouse).staged_batches()[0]
+    )
+    before = annotated.stat().st_mtime_ns
+    assert main(["reannotate", "--warehouse", str(warehouse)]) == 0
+    assert annotated.stat().st_mtime_ns > before  # annotated again, not reused
+    assert _tables(warehouse) == _tables(built_at_once)
+
+
+def test_reannotate_without_a_stage_says_so(tmp_path: Path, capsys):
+    assert main(["reannotate", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "nothing staged" in capsys.readouterr().err

@@ -86,7 +86,7 @@ def _mention(entity_id: str, text: str) -> dict:
 
 
 def test_an_entity_is_named_by_its_fullest_spelling():
-    from marsad.annotation import ANNOTATION_SCHEMA
+    from marsad.annotation import COUNTRY_MENTIONS, ENTITY_MENTIONS, TOPIC_SCORES
 
     texts = [ARTICLE.format(s=NBSP4), ARTICLE.format(s=NBSP4).replace("فقرة.", "فقرة أخرى تماما.")]
     recs = records(texts, [1, 2])
@@ -102,7 +102,13 @@ def test_an_entity_is_named_by_its_fullest_spelling():
             ],
             "countries": [[], []],
         },
-        schema=ANNOTATION_SCHEMA,
+        schema={
+            "page_id": pl.String,
+            "topic": pl.String,
+            "topic_scores": TOPIC_SCORES,
+            "entities": ENTITY_MENTIONS,
+            "countries": COUNTRY_MENTIONS,
+        },
     )
     entities = build_tables(recs, parse_records(recs), annotations)["entities"]
     assert dict(entities.select("entity_id", "name").iter_rows()) == {
