@@ -18,7 +18,7 @@ from marsad.topics import TopicModel
 CHUNK_ARTICLES = 400
 # Below this many articles a pool costs more (Ray starts, each worker loads the models) than
 # it saves.
-POOL_MIN_ARTICLES = 2000
+POOL_MIN_ARTICLES = int(os.environ.get("MARSAD_POOL_MIN_ARTICLES", "2000"))
 # An existing Ray cluster to annotate on (``ray://host:10001`` or ``host:6379``).
 RAY_ADDRESS_VARIABLE = "MARSAD_RAY_ADDRESS"
 

@@ -477,7 +477,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    status = args.handler(args)
+    if argv is None and args.command in ("run", "reannotate"):
+        # The run is complete and its files closed. DuckDB's bindings would report objects
+        # still alive at interpreter shutdown after Ray ran (nanobind's leak notices), which
+        # says nothing about the run: the command ends here, without that shutdown.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
 
 
 if __name__ == "__main__":

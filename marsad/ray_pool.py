@@ -27,7 +27,8 @@ def _start(workers: int, address: str | None) -> bool:
     options: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,
-        "logging_level": logging.WARNING,
+        # Ray's notices (its token authentication, start-up) are not the run's to show.
+        "logging_level": logging.ERROR,
         "runtime_env": {"env_vars": ACTOR_ENVIRONMENT},
     }
     if address:

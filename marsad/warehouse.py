@@ -51,12 +51,18 @@ TABLES: dict[str, Table] = {
                     "Stable id of the input record (hash of file and record number, and of the "
                     "file's content when the file was rewritten in place).",
                 ),
-                C("source_file", "VARCHAR", "Absolute path of the input file."),
+                C(
+                    "source_file",
+                    "VARCHAR",
+                    "Absolute path of the input file; for a member of a .zip or .tar archive, "
+                    "the archive's path, '!' and the member's name.",
+                ),
                 C("record_no", "BIGINT", "1-based number of the record within its file."),
                 C(
                     "input_format",
                     "VARCHAR",
-                    "Kind of input the record came from: txt, html, warc, wet, jsonl, parquet.",
+                    "Kind of input the record came from: txt, html, warc, wet, jsonl, parquet; "
+                    "archive or unknown for a record that stands for an unreadable file.",
                 ),
                 C("url", "VARCHAR", "URL the page was fetched from, when known."),
                 C("fetched_at", "TIMESTAMPTZ", "When the page was crawled (UTC)."),
@@ -78,7 +84,11 @@ TABLES: dict[str, Table] = {
                     "The article this page carries (for article and duplicate pages).",
                 ),
                 C("byte_size", "BIGINT", "Size of the raw record in bytes."),
-                C("encoding", "VARCHAR", "Detected text encoding (utf-8, windows-1256)."),
+                C(
+                    "encoding",
+                    "VARCHAR",
+                    "Detected text encoding: utf-8, utf-16-le, utf-16-be, windows-1256, or html.",
+                ),
                 C("notes", "VARCHAR", "Warnings about the record that did not stop it."),
             ),
             ("page_id",),
@@ -128,7 +138,12 @@ TABLES: dict[str, Table] = {
                 C("byline_date", "VARCHAR", "The date as written in the byline."),
                 C("title", "VARCHAR", "Headline of the article."),
                 C("body", "VARCHAR", "Body paragraphs joined by newlines, boilerplate removed."),
-                C("language", "VARCHAR", "ar when most letters are Arabic, else und."),
+                C(
+                    "language",
+                    "VARCHAR",
+                    "ar when most letters of the title and the body's first 2,000 characters "
+                    "are Arabic, else und.",
+                ),
                 C(
                     "topic",
                     "VARCHAR",
@@ -314,8 +329,8 @@ TABLES: dict[str, Table] = {
                     "reason",
                     "VARCHAR",
                     "Short code: empty, binary, undecodable, too_large, unreadable, truncated, "
-                    "broken_warc, bad_json, bad_row, bad_parquet, bad_html, no_text, no_byline, "
-                    "no_title.",
+                    "broken_warc, broken_archive, bad_json, bad_row, bad_parquet, bad_html, "
+                    "no_text, no_byline, no_title.",
                 ),
                 C("detail", "VARCHAR", "Human-readable explanation."),
             ),

@@ -20,8 +20,27 @@ def test_run_builds_the_warehouse_and_prints_a_summary(raw_dir: Path, tmp_path: 
     assert "pages 69  articles 60  duplicates 3  stories" in done.stdout
     assert "quarantined 6  skipped 0" in done.stdout
     assert "warehouse" in done.stderr  # progress lines name the steps
+    # Quiet: progress and the summary, no library notices.
+    assert "Warning" not in done.stderr and "nanobind" not in done.stderr, done.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 69
+
+
+def test_a_run_on_ray_is_quiet_too(raw_dir: Path, tmp_path: Path):
+    import os
+
+    env = {**os.environ, "MARSAD_POOL_MIN_ARTICLES": "1"}  # Ray even for a small run
+    done = subprocess.run(
+        marsad_command("run", "--raw", str(raw_dir), "--warehouse", str(tmp_path / "w.duckdb")),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pages 69  articles 60" in done.stdout
+    assert "Warning" not in done.stderr and "WARNING" not in done.stderr, done.stderr
+    assert "nanobind" not in done.stderr, done.stderr[-2000:]
 
 
 def test_run_accepts_several_inputs(raw_dir: Path, tmp_path: Path):

@@ -7,16 +7,17 @@ title, outlet) has a list of usual names; ``ColumnMap`` lets a user name them in
 from __future__ import annotations
 
 import datetime as dt
-import gzip
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow.parquet as pq
 
 from marsad.dates import parse_date
 from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
+from marsad.inputs.sources import Source
 
 
 @dataclass(frozen=True)
@@ -110,47 +111,46 @@ def row_record(row: object, columns: ColumnMap, common: dict) -> PageRecord:
     )
 
 
-def read_jsonl(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:
-    source_file = str(path)
-    opener = gzip.open if path.name.endswith(".gz") else open
+def read_jsonl(source: Source, columns: ColumnMap, stream: BinaryIO) -> Iterator[PageRecord]:
+    source_file = source.name
     record_no = 0
     try:
-        with opener(path, "rb") as stream:
-            while True:
-                line = stream.readline(MAX_PAGE_BYTES + 1)
-                if not line:
-                    break
-                if not line.strip():
-                    continue  # blank lines separate nothing in JSONL
-                record_no += 1
-                common = {
-                    "source_file": source_file,
-                    "record_no": record_no,
-                    "input_format": "jsonl",
-                    "byte_size": len(line),
-                }
-                if len(line) > MAX_PAGE_BYTES and not line.endswith(b"\n"):
-                    while line and not line.endswith(b"\n"):  # skip the rest of the giant line
-                        line = stream.readline(MAX_PAGE_BYTES)
-                    yield PageRecord(**common).failed(
-                        "too_large", f"line longer than {MAX_PAGE_BYTES} bytes"
-                    )
-                    continue
-                try:
-                    row = json.loads(line.decode("utf-8-sig"))
-                except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                    yield PageRecord(**common).failed("bad_json", str(error)[:300])
-                    continue
-                yield row_record(row, columns, common)
+        while True:
+            line = stream.readline(MAX_PAGE_BYTES + 1)
+            if not line:
+                break
+            if not line.strip():
+                continue  # blank lines separate nothing in JSONL
+            record_no += 1
+            common = {
+                "source_file": source_file,
+                "record_no": record_no,
+                "input_format": "jsonl",
+                "byte_size": len(line),
+            }
+            if len(line) > MAX_PAGE_BYTES and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):  # skip the rest of the giant line
+                    line = stream.readline(MAX_PAGE_BYTES)
+                yield PageRecord(**common).failed(
+                    "too_large", f"line longer than {MAX_PAGE_BYTES} bytes"
+                )
+                continue
+            try:
+                row = json.loads(line.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                yield PageRecord(**common).failed("bad_json", str(error)[:300])
+                continue
+            yield row_record(row, columns, common)
     except (OSError, EOFError) as error:
         yield PageRecord.broken_off(source_file, record_no, "jsonl", "truncated", str(error))
 
 
-def read_parquet(path: Path, columns: ColumnMap) -> Iterator[PageRecord]:
-    source_file = str(path)
+def read_parquet(source: Source, columns: ColumnMap, stream: BinaryIO) -> Iterator[PageRecord]:
+    source_file = source.name
     record_no = 0
     try:
-        parquet = pq.ParquetFile(path)
+        # Parquet is read from its footer: a file is opened as such, a member is read whole.
+        parquet = pq.ParquetFile(source.path or io.BytesIO(stream.read()))
         for batch in parquet.iter_batches(batch_size=2000):
             for row in batch.to_pylist():
                 record_no += 1

@@ -12,11 +12,13 @@ import datetime as dt
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 import trafilatura
 from htmldate import find_date
 
 from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord
+from marsad.inputs.sources import Source, sources_of
 
 # trafilatura and htmldate log every page they find little in; the record says it instead.
 for _noisy in ("trafilatura", "htmldate"):
@@ -91,13 +93,19 @@ def html_record(
     )
 
 
-def read_html_file(path: Path) -> PageRecord:
-    fetched_at = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+def read_html_file(page: Source | Path, stream: BinaryIO | None = None) -> PageRecord:
+    source = next(sources_of(page)) if isinstance(page, Path) else page
+    if stream is None:
+        with source.open() as opened:
+            payload = opened.read(MAX_PAGE_BYTES + 1)
+    else:
+        payload = stream.read(MAX_PAGE_BYTES + 1)
     return html_record(
-        path.read_bytes(),
-        source_file=str(path),
+        payload,
+        source_file=source.name,
         record_no=1,
         input_format="html",
-        fetched_at=fetched_at,
+        url=source.meta.get("url") or None,
+        fetched_at=source.modified,
         fetched_at_source="file_mtime",
     )

@@ -151,13 +151,44 @@ def _arabic_share(text: str) -> float:
     return arabic / max(len(letters), 1)
 
 
+# Byte order marks of UTF-16 (Windows "Unicode" text files), with their codec and name.
+UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _utf16(data: bytes) -> tuple[str, str] | None:
+    """Text of UTF-16 bytes with a BOM, when they decode to text (Arabic, or mostly
+    printable ASCII); None when there is no such BOM."""
+    for bom, codec in UTF16_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as error:
+                raise UnreadablePage(
+                    "undecodable", f"a {codec} byte order mark, but not {codec}: {error.reason}"
+                ) from None
+            sample = text[:20000]
+            ascii_share = sum((ch.isascii() and ch.isprintable()) or ch.isspace() for ch in sample)
+            if _arabic_share(text) < 0.3 and ascii_share < 0.9 * max(len(sample), 1):
+                raise UnreadablePage(
+                    "undecodable", f"a {codec} byte order mark, but neither Arabic nor plain text"
+                )
+            return text, codec
+    return None
+
+
 def decode_page(data: bytes) -> tuple[str, str]:
-    """Text and encoding of a page: UTF-8 (with or without BOM) or Windows-1256.
+    """Text and encoding of a page: UTF-8 (with or without BOM), UTF-16 with a BOM, or
+    Windows-1256.
 
     Raises ``UnreadablePage`` for empty, binary or undecodable bytes.
     """
     if not data.strip():
         raise UnreadablePage("empty", "the file holds no text")
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        if not utf16[0].strip():
+            raise UnreadablePage("empty", "the file holds no text")
+        return utf16
     nul = data.find(b"\x00", 0, 65536)
     if nul >= 0:
         raise UnreadablePage("binary", f"NUL byte at offset {nul}: not a text page")

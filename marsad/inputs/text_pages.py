@@ -1,65 +1,51 @@
-"""Aggregator text pages (``.txt``) with their optional ``<name>.meta.json`` sidecar."""
+"""Aggregator text pages (``.txt``) with their optional ``<name>.meta.json`` sidecar (or an
+entry of their archive's sidecar)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
+from typing import BinaryIO
 
-from marsad.inputs.records import (
-    MAX_PAGE_BYTES,
-    PageRecord,
-    parse_timestamp,
-)
+from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
+from marsad.inputs.sources import SIDECAR_SUFFIX, Source, sources_of
 
-SIDECAR_SUFFIX = ".meta.json"
+__all__ = ["SIDECAR_SUFFIX", "read_text_page"]
 
 
-def _sidecar_path(page_file: Path) -> Path | None:
-    for candidate in (
-        page_file.with_suffix(SIDECAR_SUFFIX),
-        page_file.with_name(page_file.name + SIDECAR_SUFFIX),
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _crawl_metadata(page_file: Path) -> tuple[str | None, dt.datetime, str, str | None]:
-    """URL, fetch time, where the time came from, and a note when the sidecar was unusable."""
-    file_time = dt.datetime.fromtimestamp(page_file.stat().st_mtime, tz=dt.UTC)
-    sidecar = _sidecar_path(page_file)
-    if sidecar is None:
-        return None, file_time, "file_mtime", None
+def crawl_metadata(source: Source) -> dict:
+    """``url``, ``fetched_at``, ``fetched_at_source`` and ``notes`` of a source from its
+    sidecar, else its file time, flagged as such."""
+    meta, note = source.meta, source.meta_note
+    fields = {"url": meta.get("url") or None, "notes": note}
     try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-        if not isinstance(meta, dict):
-            raise ValueError("not a JSON object")
-        url = meta.get("url") or None
         if meta.get("fetched_at"):
-            return url, parse_timestamp(meta["fetched_at"]), "sidecar", None
-        return url, file_time, "file_mtime", None
-    except (ValueError, UnicodeDecodeError) as error:
-        return None, file_time, "file_mtime", f"sidecar {sidecar.name} ignored: {error}"
+            return fields | {
+                "fetched_at": parse_timestamp(meta["fetched_at"]),
+                "fetched_at_source": "sidecar",
+            }
+    except ValueError as error:
+        fields = {"url": None, "notes": f"sidecar ignored: {error}"}
+    return fields | {"fetched_at": source.modified, "fetched_at_source": "file_mtime"}
 
 
-def read_text_page(page_file: Path) -> PageRecord:
-    """One ``.txt`` page and its optional sidecar as a page record."""
-    url, fetched_at, fetched_at_source, note = _crawl_metadata(page_file)
-    size = page_file.stat().st_size
+def read_text_page(page: Source | Path, stream: BinaryIO | None = None) -> PageRecord:
+    """One text page and its crawl metadata as a page record."""
+    source = next(sources_of(page)) if isinstance(page, Path) else page
     record = PageRecord(
-        source_file=str(page_file),
+        source_file=source.name,
         record_no=1,
         input_format="txt",
-        url=url,
-        fetched_at=fetched_at,
-        fetched_at_source=fetched_at_source,
-        byte_size=size,
-        notes=note,
+        byte_size=source.size,
+        **crawl_metadata(source),
     )
-    if size > MAX_PAGE_BYTES:  # decided before reading, so a huge file is never loaded
-        return record.failed("too_large", f"{size} bytes, above {MAX_PAGE_BYTES}")
+    if source.size > MAX_PAGE_BYTES:  # decided before reading, so a huge file is never loaded
+        return record.failed("too_large", f"{source.size} bytes, above {MAX_PAGE_BYTES}")
     try:
-        return record.decoded(page_file.read_bytes())
-    except OSError as os_error:
-        return record.failed("unreadable", str(os_error))
+        if stream is None:
+            with source.open() as opened:
+                data = opened.read(MAX_PAGE_BYTES + 1)
+        else:
+            data = stream.read(MAX_PAGE_BYTES + 1)
+    except (OSError, EOFError) as error:
+        return record.failed("unreadable", f"{type(error).__name__}: {error}")
+    return record.decoded(data)

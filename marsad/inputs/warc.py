@@ -2,8 +2,9 @@
 
 Records are streamed with warcio. Every WARC record becomes a page record: pages from
 ``response``/``resource`` HTML and ``conversion`` text, the others (warcinfo, request,
-metadata, revisit, non-HTML payloads) with a ``skip_reason``. A file that breaks off (truncated
-gzip, malformed record) ends with one record saying so, after every record read before it.
+metadata, revisit, non-HTML payloads) with a ``skip_reason`` that names the record type. A
+file that breaks off (truncated gzip, malformed record) ends with one record saying so, after
+every record read before it.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ import datetime as dt
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from marsad.inputs.html_pages import html_record, looks_like_html
-from marsad.inputs.records import (
-    MAX_PAGE_BYTES,
-    PageRecord,
-    parse_timestamp,
-)
+from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
+from marsad.inputs.sources import Source
 
 PAGE_RECORD_TYPES = {"response", "resource", "conversion"}
 
@@ -40,38 +38,19 @@ def _warc_time(record) -> dt.datetime | None:
         return None
 
 
-def _gzip_ends_cleanly(path: Path) -> bool:
-    """Whether every gzip member of the file runs to its end: warcio stops silently at a
-    truncated member, and the records in it would be lost without a trace."""
-    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    in_member = False
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            while chunk:
-                in_member = True
-                decompressor.decompress(chunk)
-                chunk = b""
-                if decompressor.eof:  # a member ended; the rest starts the next one
-                    chunk = decompressor.unused_data
-                    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-                    in_member = False
-    return not in_member
-
-
-def read_warc(path: Path, input_format: str) -> Iterator[PageRecord]:
-    source_file = str(path)
+def read_warc(source: Source, input_format: str, stream: BinaryIO) -> Iterator[PageRecord]:
+    """The records of a WARC or WET stream (gzip already undone by the source, whether the
+    file was one gzip member per record or one stream for all)."""
+    source_file = source.name
     record_no = 0
     problem: tuple[str, str] | None = None
     try:
-        with path.open("rb") as stream:
-            for record in ArchiveIterator(stream, arc2warc=True):
-                record_no += 1
-                yield _page_record(record, source_file, record_no, input_format)
+        for record in ArchiveIterator(stream, arc2warc=True):
+            record_no += 1
+            yield _page_record(record, source_file, record_no, input_format)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
         reason = "broken_warc" if isinstance(error, ArchiveLoadFailed | ValueError) else "truncated"
         problem = (reason, f"{type(error).__name__}: {error}")
-    if problem is None and path.name.endswith(".gz") and not _gzip_ends_cleanly(path):
-        problem = ("truncated", "the gzip stream ends in the middle of a member")
     if problem:
         # The rest of the file cannot be reached; say so in one record of its own.
         yield PageRecord.broken_off(source_file, record_no, input_format, *problem)
