@@ -9,10 +9,11 @@ to the warehouse is a matter of joins:
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from marsad.arabic import match_keyed, readings, word_lists
-from marsad.dedup import buckets_of_words, word_hashes
+from marsad.dedup import buckets_of_words, shingle_hashes, word_hashes
 from marsad.ids import stable_id_expr
 
 ARTICLE_KEYS_SCHEMA = {
@@ -26,30 +27,46 @@ def exact_key(title: pl.Expr, body: pl.Expr) -> pl.Expr:
     return stable_id_expr(match_keyed(title), match_keyed(body))
 
 
+def _text_words(texts: pl.Expr) -> pl.Expr:
+    """The words of a text's match key, as shingles are built from them."""
+    return (
+        match_keyed(texts)
+        .fill_null("")
+        .str.split(" ")
+        .list.eval(pl.element().filter(pl.element() != ""))
+    )
+
+
+def _hashed_words(word_lists_: pl.Series) -> list[np.ndarray]:
+    """Each list of words as an array of stable word hashes (each distinct word hashed once)."""
+    words = word_lists_.explode().drop_nulls().unique()
+    hashed = pl.DataFrame(
+        {"word": words, "hash": word_hashes(words.to_list())},
+        schema={"word": pl.String, "hash": pl.UInt64},
+    )
+    as_hashes = word_lists_.list.eval(
+        pl.element().replace_strict(hashed["word"], hashed["hash"], return_dtype=pl.UInt64)
+    )
+    return [h.to_numpy() for h in as_hashes]
+
+
+def shingle_sets(texts: list[str]) -> list[np.ndarray]:
+    """The shingle hash set (``dedup.shingle_hashes``) of each text, worked out together."""
+    frame = pl.DataFrame({"text": texts}, schema={"text": pl.String})
+    words = frame.select(_text_words(pl.col("text"))).to_series()
+    return [shingle_hashes(h) for h in _hashed_words(words)]
+
+
 def article_keys(articles: pl.DataFrame) -> pl.DataFrame:
     """``ARTICLE_KEYS_SCHEMA`` of each row of a frame with ``title`` and ``body``; the work
     per distinct word (hash, search readings) is done once per frame."""
     text = pl.col("title").fill_null("") + pl.lit(" ") + pl.col("body").fill_null("")
     keyed = articles.select(
         exact_key(pl.col("title"), pl.col("body")).alias("exact_key"),
-        match_keyed(pl.col("title") + pl.lit(" ") + pl.col("body"))
-        .fill_null("")
-        .str.split(" ")
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .alias("shingle_words"),
+        _text_words(pl.col("title") + pl.lit(" ") + pl.col("body")).alias("shingle_words"),
         word_lists(text).list.unique().alias("tokens"),
     ).with_row_index("row")
-    words = keyed["shingle_words"].explode().drop_nulls().unique()
-    hashed = pl.DataFrame(
-        {"word": words, "hash": word_hashes(words.to_list())},
-        schema={"word": pl.String, "hash": pl.UInt64},
-    )
-    hashes = keyed.select(
-        pl.col("shingle_words").list.eval(
-            pl.element().replace_strict(hashed["word"], hashed["hash"], return_dtype=pl.UInt64)
-        )
-    ).to_series()
-    bands = [buckets_of_words(h.to_numpy()) for h in hashes]
+    bands = [buckets_of_words(h) for h in _hashed_words(keyed["shingle_words"])]
     tokens = keyed.select("row", "tokens").explode("tokens").drop_nulls("tokens")
     distinct = tokens["tokens"].unique().to_list()
     forms = pl.DataFrame(

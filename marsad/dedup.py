@@ -91,6 +91,14 @@ def buckets_of_words(hashes: np.ndarray) -> list[int]:
     return buckets.tolist()
 
 
+def jaccard_of_hashes(a: np.ndarray, b: np.ndarray) -> float:
+    """``jaccard`` of two shingle sets given as their sorted, distinct shingle hashes."""
+    if not a.size and not b.size:
+        return 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common)
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 

@@ -123,6 +123,7 @@ def publish_batches(
                 return report
             assembly = WarehouseAssembly(con, topic_model, tagger)
             for n, batch_id in enumerate(new, start=1):
+                batch_started = time.perf_counter()
                 pages = 0
                 for records, parsed, annotations in _slices(stage, batch_id, SLICE_PAGES):
                     assembly.add(records, parsed, annotations)
@@ -130,7 +131,8 @@ def publish_batches(
                     failpoint("assemble")
                 assembly.record_batch(batch_id, pages)
                 report.added_pages += pages
-                log(f"added batch {n}/{len(new)} ({pages} pages)")
+                seconds = time.perf_counter() - batch_started
+                log(f"added batch {n}/{len(new)} ({pages} pages in {seconds:.1f} s)")
             assembly.finish()
             errors = warehouse_accounting_errors(con, stage.rows("raw_pages", [*published, *new]))
             if errors:

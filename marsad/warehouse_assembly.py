@@ -27,9 +27,9 @@ import duckdb
 import polars as pl
 
 from marsad.annotation import ANNOTATION_SCHEMA, COUNTRY_MENTIONS, classify_texts, tag_texts
-from marsad.arabic import match_key, match_keyed
-from marsad.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
-from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard, shingles
+from marsad.arabic import match_keyed
+from marsad.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets
+from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard_of_hashes
 from marsad.entities import CountryMention, EntityTagger, article_countries
 from marsad.ids import stable_id_expr
 from marsad.outlets import registry
@@ -80,8 +80,11 @@ def language_of(text: pl.Expr) -> pl.Expr:
 def join_parsed(records: pl.DataFrame, parsed: pl.DataFrame) -> pl.DataFrame:
     """Page records with their article parts and the first reason a page has no article."""
     joined = records.drop("text", strict=False).join(parsed, on="page_id", how="left")
+    # The title and the start of the body tell the language as well as the whole text.
     language = language_of(
-        pl.col("title").fill_null("") + pl.lit(" ") + pl.col("body").fill_null("")
+        pl.col("title").fill_null("")
+        + pl.lit(" ")
+        + pl.col("body").fill_null("").str.slice(0, 2000)
     )
     rejection = pl.coalesce("read_error", "parse_error")
     return joined.with_columns(
@@ -267,26 +270,20 @@ class WarehouseAssembly:
             for key, title, body in new.select("exact_key", "title", "body").iter_rows()
         }
         buckets_of = {k: b for k, b in zip(new_keys, new["bands"], strict=True) if len(b)}
-        shingle_cache: dict[str, set[str]] = {}
-
-        def shingles_of(key: str) -> set[str]:  # only for candidates: most texts have none
-            if key not in shingle_cache:
-                shingle_cache[key] = shingles(match_key(text_of[key]))
-            return shingle_cache[key]
 
         bucket_rows = pl.DataFrame(
             [(k, band, bucket) for k, bs in buckets_of.items() for band, bucket in enumerate(bs)],
             schema={"exact_key": pl.String, "band": pl.Int16, "bucket": pl.UInt64},
             orient="row",
         )
-        # Pairs among the new texts (earlier first), then with published articles.
-        pairs: dict[tuple[str, str], float] = {}
+        # Candidate pairs among the new texts (earlier first), then with published articles;
+        # then each verified with the exact Jaccard similarity of the two shingle sets.
+        candidate_pairs: set[tuple[str, str]] = set()
         by_bucket: dict[tuple[int, int], list[str]] = {}
         for key, buckets in buckets_of.items():
             for band, bucket in enumerate(buckets):
                 for earlier in by_bucket.setdefault((band, bucket), []):
-                    if (earlier, key) not in pairs:
-                        pairs[(earlier, key)] = jaccard(shingles_of(earlier), shingles_of(key))
+                    candidate_pairs.add((earlier, key))
                 by_bucket[(band, bucket)].append(key)
         candidates = self._candidates(bucket_rows) if bucket_rows.height else None
         story_of: dict[str, str] = {}
@@ -298,8 +295,14 @@ class WarehouseAssembly:
                 story_of[key] = row["story_id"]
                 text_of[key] = f"{row['title']} {row['body']}"
             for new_key, old in candidates.select("exact_key", "article_id").iter_rows():
-                pairs[(old, new_key)] = jaccard(shingles_of(old), shingles_of(new_key))
-        similar = [(a, b, s) for (a, b), s in pairs.items() if s >= STORY_SIMILARITY]
+                candidate_pairs.add((old, new_key))
+        compared = sorted({key for pair in candidate_pairs for key in pair})
+        shingled = dict(zip(compared, shingle_sets([text_of[k] for k in compared]), strict=True))
+        similar = [
+            (a, b, similarity)
+            for a, b in candidate_pairs
+            if (similarity := jaccard_of_hashes(shingled[a], shingled[b])) >= STORY_SIMILARITY
+        ]
 
         # Articles: a near copy by the same outlet joins the earliest; published articles
         # are never merged with each other.
@@ -497,10 +500,16 @@ class WarehouseAssembly:
             .with_columns(pl.int_ranges(1, pl.col("headlines").list.len() + 1).alias("position"))
             .explode("headlines", "position")
             .rename({"headlines": "text"})
-            .with_columns(stable_id_expr(match_keyed(pl.col("text"))).alias("headline_id"))
         )
         if not sightings.height:
             return
+        # A ticker repeats the same few hundred headlines on every page: ids per distinct text.
+        ids = (
+            sightings.select("text")
+            .unique()
+            .with_columns(stable_id_expr(match_keyed(pl.col("text"))).alias("headline_id"))
+        )
+        sightings = sightings.join(ids, on="text", how="left", maintain_order="left")
         _insert(
             con,
             "page_headlines",
