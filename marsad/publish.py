@@ -10,6 +10,7 @@ but the rows the new pages are compared with (DuckDB, out of core).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -85,10 +86,24 @@ def publish_batches(
     log: Callable[[str], None] = lambda _: None,
 ) -> PublishReport:
     """Add the staged batches the warehouse lacks (all of them with ``rebuild``) and
-    publish it atomically; the old file is kept if anything fails."""
-    started = time.perf_counter()
+    publish it atomically; the old file is kept if anything fails. Publishes of one
+    warehouse take turns (a lock file beside it), whichever process starts them."""
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with (warehouse.parent / f".{warehouse.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        return _publish(stage, warehouse, topic_model, tagger, rebuild, log)
+
+
+def _publish(
+    stage: Stage,
+    warehouse: Path,
+    topic_model: TopicModel | None,
+    tagger: EntityTagger | None,
+    rebuild: bool,
+    log: Callable[[str], None],
+) -> PublishReport:
+    started = time.perf_counter()
     report = PublishReport(warehouse)
     _remove_leftovers(warehouse)
     staged = stage.staged_batches()
@@ -152,7 +167,7 @@ def publish_batches(
 
 
 def _remove_leftovers(warehouse: Path) -> None:
-    """Files of a publish that was killed before its rename (publishes never overlap)."""
+    """Files of a publish that was killed before its rename (publishes take turns)."""
     for leftover in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()

@@ -125,8 +125,8 @@ def test_a_run_killed_midway_is_completed_by_the_next(
     assert _tables(warehouse) == first  # the old warehouse, whole
     assert main(["run", "--raw", str(deliveries / "b"), "--warehouse", str(warehouse)]) == 0
     assert _tables(warehouse) == _tables(built_at_once)  # no row twice, none lost
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "w.duckdb"]
-    assert leftovers == [".staging"]
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "w.duckdb")
+    assert leftovers == [".staging", ".w.duckdb.lock"]
 
 
 def test_reannotate_rebuilds_with_the_same_models_to_the_same_tables(
@@ -146,3 +146,29 @@ def test_reannotate_rebuilds_with_the_same_models_to_the_same_tables(
 def test_reannotate_without_a_stage_says_so(tmp_path: Path, capsys):
     assert main(["reannotate", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
     assert "nothing staged" in capsys.readouterr().err
+
+
+def test_publishes_of_one_warehouse_take_turns(deliveries: Path, tmp_path: Path):
+    import fcntl
+    import threading
+
+    from marsad.publish import publish_batches
+
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--raw", str(deliveries / "a"), "--warehouse", str(warehouse)]) == 0
+    before = _tables(warehouse)
+    holder = (tmp_path / ".w.duckdb.lock").open("w")
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another publish is under way
+    done = threading.Event()
+
+    def rebuild() -> None:
+        publish_batches(Stage.beside(warehouse), warehouse, None, None, rebuild=True)
+        done.set()
+
+    waiting = threading.Thread(target=rebuild)
+    waiting.start()
+    assert not done.wait(5)  # it waits its turn: the file is not touched meanwhile
+    assert _tables(warehouse) == before
+    holder.close()
+    assert done.wait(120)
+    waiting.join()
