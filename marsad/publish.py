@@ -27,7 +27,12 @@ from marsad.failpoints import failpoint
 from marsad.stage import Stage
 from marsad.topics import TopicModel
 from marsad.warehouse import fsync_dir
-from marsad.warehouse_assembly import WarehouseAssembly, create_warehouse, published_batches
+from marsad.warehouse_assembly import (
+    STATE_SCHEMA,
+    WarehouseAssembly,
+    create_warehouse,
+    published_batches,
+)
 from marsad.warehouse_tables import warehouse_accounting_errors
 
 # Pages added to the warehouse at once: memory is bounded by this, not by a batch's size.
@@ -113,6 +118,9 @@ def _publish(
     os.close(fd)
     tmp = Path(name)
     try:
+        if warehouse.is_file() and not rebuild and not holds_state(warehouse):
+            log(f"{warehouse} was built before incremental publishing: rebuilt from the stage")
+            rebuild = True
         if warehouse.is_file() and not rebuild:
             shutil.copyfile(warehouse, tmp)
             con = duckdb.connect(str(tmp))
@@ -164,6 +172,16 @@ def _publish(
                 leftover.unlink()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def holds_state(warehouse: Path) -> bool:
+    """Whether a warehouse file has the state that adding to it needs (``marsad_state``)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return bool(
+            con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ?", [STATE_SCHEMA]
+            ).fetchall()[0][0]
+        )
 
 
 def _remove_leftovers(warehouse: Path) -> None:

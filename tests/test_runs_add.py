@@ -172,3 +172,14 @@ def test_publishes_of_one_warehouse_take_turns(deliveries: Path, tmp_path: Path)
     holder.close()
     assert done.wait(120)
     waiting.join()
+
+
+def test_a_warehouse_built_before_incremental_publishing_is_rebuilt(tmp_path: Path):
+    from marsad.warehouse import publish
+
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    write_pages(generate(3, seed=41), raw)
+    publish({}, warehouse)  # a published file without the state adding needs
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    assert _count(warehouse, "SELECT count(*) FROM pages") == 3
+    assert _count(warehouse, "SELECT count(*) FROM marsad_state.batches") == 1
