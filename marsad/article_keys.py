@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import match_keyed, readings, word_lists
-from marsad.dedup import buckets_of_words, shingle_hashes, word_hashes
+from marsad.dedup import buckets_of_shingles, shingle_hashes, word_shingles
 from marsad.ids import stable_id_expr
 
 ARTICLE_KEYS_SCHEMA = {
@@ -37,24 +37,11 @@ def _text_words(texts: pl.Expr) -> pl.Expr:
     )
 
 
-def _hashed_words(word_lists_: pl.Series) -> list[np.ndarray]:
-    """Each list of words as an array of stable word hashes (each distinct word hashed once)."""
-    words = word_lists_.explode().drop_nulls().unique()
-    hashed = pl.DataFrame(
-        {"word": words, "hash": word_hashes(words.to_list())},
-        schema={"word": pl.String, "hash": pl.UInt64},
-    )
-    as_hashes = word_lists_.list.eval(
-        pl.element().replace_strict(hashed["word"], hashed["hash"], return_dtype=pl.UInt64)
-    )
-    return [h.to_numpy() for h in as_hashes]
-
-
 def shingle_sets(texts: list[str]) -> list[np.ndarray]:
     """The shingle hash set (``dedup.shingle_hashes``) of each text, worked out together."""
     frame = pl.DataFrame({"text": texts}, schema={"text": pl.String})
     words = frame.select(_text_words(pl.col("text"))).to_series()
-    return [shingle_hashes(h) for h in _hashed_words(words)]
+    return [shingle_hashes(w) for w in words.to_list()]
 
 
 def article_keys(articles: pl.DataFrame) -> pl.DataFrame:
@@ -66,7 +53,7 @@ def article_keys(articles: pl.DataFrame) -> pl.DataFrame:
         _text_words(pl.col("title") + pl.lit(" ") + pl.col("body")).alias("shingle_words"),
         word_lists(text).list.unique().alias("tokens"),
     ).with_row_index("row")
-    bands = [buckets_of_words(h) for h in _hashed_words(keyed["shingle_words"])]
+    bands = [buckets_of_shingles(word_shingles(w)) for w in keyed["shingle_words"].to_list()]
     tokens = keyed.select("row", "tokens").explode("tokens").drop_nulls("tokens")
     distinct = tokens["tokens"].unique().to_list()
     forms = pl.DataFrame(

@@ -6,20 +6,16 @@ verified with the exact Jaccard similarity of the shingle sets, and verified pai
 into groups (union-find). A group is a *story*.
 
 ``band_buckets`` gives an article's LSH buckets for the warehouse, where candidates are found
-by a join: its shingles are hashed from stable word hashes with NumPy (one array operation
-per article instead of a SHA-1 per shingle), with datasketch's permutations and banding.
+by a join: the signature is datasketch's, its bands hashed to one number each.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-
-from marsad.limits import WORD_CACHE
+from datasketch.hashfunc import sha1_hash32
 
 SHINGLE_WORDS = 4
 NUM_PERM = 64
@@ -39,51 +35,45 @@ def shingles(key: str, size: int = SHINGLE_WORDS) -> set[str]:
 # Banding of the warehouse's candidate search: as datasketch tunes it for the loose threshold.
 _LSH = MinHashLSH(threshold=STORY_SIMILARITY * 0.8, num_perm=NUM_PERM)
 BANDS, ROWS_PER_BAND = _LSH.b, _LSH.r
-_PERMUTATION_A, _PERMUTATION_B = MinHash(num_perm=NUM_PERM, seed=1).permutations
-_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
-_MAX_HASH = np.uint64((1 << 32) - 1)
+# Built once: a MinHash's permutations cost more to draw than to apply.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-@lru_cache(maxsize=WORD_CACHE)
-def _word_hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+def word_shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[str]:
+    """``shingles`` of a match key already split into words."""
+    if len(words) <= size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def word_hashes(words: list[str]) -> np.ndarray:
-    """Stable 64-bit hashes of words (BLAKE2b; Polars' and Python's own are not stable)."""
-    return np.fromiter(map(_word_hash, words), np.uint64, len(words))
-
-
-def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_WORDS) -> np.ndarray:
-    """32-bit hashes of the word shingles (as ``shingles``) of a text's word hashes,
-    deduplicated."""
-    if not hashes.size:
-        return hashes
-    width = min(size, hashes.size)
-    count = hashes.size - width + 1
-    mixed = hashes[:count].copy()
-    with np.errstate(over="ignore"):
-        for offset in range(1, width):
-            mixed = mixed * _MIX + hashes[offset : count + offset]
-    return np.unique(mixed >> np.uint64(32))
+def shingle_hashes(words: list[str]) -> np.ndarray:
+    """The shingles of a match key's words, hashed (SHA-1, 32 bits), sorted and distinct:
+    exact Jaccard similarities are worked out on these."""
+    grams = word_shingles(words)
+    return np.unique(
+        np.fromiter((sha1_hash32(gram.encode("utf-8")) for gram in grams), np.uint64, len(grams))
+    )
 
 
 def band_buckets(key: str) -> list[int]:
     """One 64-bit bucket per LSH band of the MinHash signature of a match key's shingles;
     none for a text without words."""
-    return buckets_of_words(word_hashes(key.split()))
+    return buckets_of_shingles(word_shingles(key.split()))
 
 
-def buckets_of_words(hashes: np.ndarray) -> list[int]:
-    """``band_buckets`` of a text given as its words' hashes."""
-    shingled = shingle_hashes(hashes)
-    if not shingled.size:
+def buckets_of_shingles(grams: set[str]) -> list[int]:
+    """``band_buckets`` of a text given as its shingles. The signature is datasketch's own
+    (its hashing, permutations and scheme), so two texts share a bucket exactly where
+    datasketch's LSH puts them in the same band."""
+    if not grams:
         return []
-    with np.errstate(over="ignore"):
-        permuted = (np.outer(shingled, _PERMUTATION_A) + _PERMUTATION_B) % _MERSENNE_PRIME
-    signature = (permuted & _MAX_HASH).min(axis=0)
-    rows = signature[: BANDS * ROWS_PER_BAND].reshape(BANDS, ROWS_PER_BAND)
+    signature = MinHash(
+        num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
+    )
+    signature.update_batch([gram.encode("utf-8") for gram in grams])
+    values = np.asarray(signature.hashvalues, dtype=np.uint64)
+    rows = values[: BANDS * ROWS_PER_BAND].reshape(BANDS, ROWS_PER_BAND)
     buckets = np.zeros(BANDS, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for column in range(ROWS_PER_BAND):
