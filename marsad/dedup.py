@@ -2,8 +2,8 @@
 
 Articles are compared on word shingles of their Arabic match key (so spelling variants of the
 same words do not count as edits). MinHash LSH proposes candidate pairs; each candidate is
-verified with the exact Jaccard similarity of the shingle sets, and verified pairs are joined
-into groups (union-find). A group is a *story*.
+verified with the exact Jaccard similarity of the shingle sets; warehouse assembly joins
+verified pairs into articles and stories.
 
 ``band_buckets`` gives an article's LSH buckets for the warehouse, where candidates are found
 by a join: the signature is datasketch's, its bands hashed to one number each.
@@ -93,22 +93,6 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-class _UnionFind:
-    def __init__(self, size: int):
-        self.parent = list(range(size))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:  # the earlier item stays the root, so groups are named by their first item
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def similar_pairs(keys: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
     """Index pairs (i < j) whose shingle Jaccard similarity is at least ``threshold``."""
     shingle_sets = [shingles(k) for k in keys]
@@ -125,11 +109,3 @@ def similar_pairs(keys: Sequence[str], threshold: float) -> list[tuple[int, int,
                 pairs.append((j, i, similarity))
         lsh.insert(i, signature)
     return pairs
-
-
-def group(size: int, pairs: Sequence[tuple[int, int, float]]) -> list[int]:
-    """For each item, the index of the first item of its group."""
-    groups = _UnionFind(size)
-    for i, j, _ in pairs:
-        groups.union(i, j)
-    return [groups.find(i) for i in range(size)]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,10 +203,6 @@ class Stage:
     def rows(self, table: str, batch_ids: list[str]) -> int:
         """Rows of the batches' parts, from the Parquet footers alone."""
         return sum(pq.ParquetFile(self.part_path(table, b)).metadata.num_rows for b in batch_ids)
-
-    def drop_table(self, table: str) -> None:
-        """Remove every part of one staged table (before re-computing it)."""
-        shutil.rmtree(self.root / table, ignore_errors=True)
 
     @staticmethod
     def _write(path: Path, frame: pl.DataFrame) -> None:
