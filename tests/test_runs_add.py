@@ -100,9 +100,13 @@ def test_small_files_share_a_batch_and_a_large_one_is_its_own(tmp_path: Path):
     batches = group_into_batches(files)
     assert [len(b) for b in batches] == [1, 1000, 1000, 500]
     assert batches[0][0].path == "/in/crawl.warc.gz"
-    page = tmp_path / "p.txt"
+    page, renamed, other = tmp_path / "p.txt", tmp_path / "q.txt", tmp_path / "r.txt"
     page.write_text("نص", encoding="utf-8")
-    assert content_fingerprint(page) == content_fingerprint(page)
+    renamed.write_text("نص", encoding="utf-8")
+    other.write_text("نص آخر", encoding="utf-8")
+    # The same content under another name is the same input; other content is not.
+    assert content_fingerprint(page) == content_fingerprint(renamed)
+    assert content_fingerprint(page) != content_fingerprint(other)
 
 
 def _run_killed_at(failpoint: str, raw: Path, warehouse: Path) -> subprocess.CompletedProcess:

@@ -134,7 +134,7 @@ def _zip_members(path: Path) -> Iterator[Source]:
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise BrokenArchive(f"not a readable zip archive: {error}", 0) from error
     with archive:
-        for n, info in enumerate(infos):
+        for info in infos:
             if info.filename.lower().endswith(SIDECAR_SUFFIX):
                 continue
             stamp = dt.datetime(*info.date_time, tzinfo=dt.UTC) if info.date_time else None
@@ -148,7 +148,6 @@ def _zip_members(path: Path) -> Iterator[Source]:
                     meta=_member_meta(meta, info.filename),
                     meta_note=note,
                 ),
-                n,
             )
 
 
@@ -179,13 +178,12 @@ def _tar_members(path: Path) -> Iterator[Source]:
                         meta=_member_meta(meta, member.name),
                         meta_note=note,
                     ),
-                    count,
                 )
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise BrokenArchive(f"the tar archive breaks off: {error}", count) from error
 
 
-def _maybe_gzipped(source: Source, _: int) -> Iterator[Source]:
+def _maybe_gzipped(source: Source) -> Iterator[Source]:
     """A gzipped member (``p0.txt.gz`` inside a zip) is read as its content."""
     if source.suffix_name.endswith(".gz") and not source.suffix_name.endswith(TAR_SUFFIXES):
         inner = source.open
