@@ -8,6 +8,8 @@
 - dashboard: latency of every page's queries on a generated warehouse of 1,000,000 articles;
 - scale (only when named): `marsad run` over 2,000 and 12,000 aggregator pages as JSONL
   exports, then 1,000 pages added: pages/s, ms/page, peak RSS of the process tree;
+- million (only when named, hours): SaudiNewsNet rendered 32 times (about 1,000,000 pages)
+  built in parts of four copies through `marsad run`'s add path; resumes where it stopped;
 - topics: documents per second of the topic classifier (in-process, one core, steady state)
   on SaudiNewsNet articles and ASND posts, and `marsad classify` as a process pinned to one
   core: time to its first answer and wall time over the whole input.
@@ -229,10 +231,11 @@ def main() -> None:
     parser.add_argument("--dashboard-articles", type=int, default=1_000_000)
     parser.add_argument("--scale-pages", type=int, nargs="+", default=[2000, 12000], metavar="N")
     parser.add_argument("--scale-added", type=int, default=1000)
+    parser.add_argument("--million-folder", type=Path, default=Path("bench/out/million"))
     parser.add_argument(
         "only",
         nargs="*",
-        choices=["parse", "ingest", "topics", "entities", "dashboard", "scale", []],
+        choices=["parse", "ingest", "topics", "entities", "dashboard", "scale", "million", []],
         help="benchmarks to run",
     )
     args = parser.parse_args()
@@ -253,6 +256,10 @@ def main() -> None:
         from bench.scale import bench_scale
 
         bench_scale(args.scale_pages, args.scale_added)
+    if "million" in chosen:  # hours: only when asked for, resumable
+        from bench.scale import bench_million
+
+        bench_million(args.million_folder)
 
 
 if __name__ == "__main__":

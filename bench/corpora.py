@@ -177,12 +177,18 @@ def _aggregator_text(row: dict, ticker: list[str]) -> str:
 
 
 def aggregator_exports(
-    folder: Path, count: int, copy: int = 0, per_file: int = 2000, seed: int = 3
+    folder: Path,
+    count: int,
+    copy: int = 0,
+    per_file: int = 2000,
+    seed: int = 3,
+    whole: bool = False,
 ) -> list[Path]:
     """``count`` SaudiNewsNet articles rendered as aggregator pages, written as JSONL exports
     of ``per_file`` pages each (``text``, ``url``, ``timestamp``). Copy k > 0 of the corpus
     has its titles and URLs marked, so its pages are new articles, not duplicates of copy 0;
-    beyond the corpus's size, copies ``copy``, ``copy + 1``… follow each other."""
+    beyond the corpus's size, copies ``copy``, ``copy + 1``… follow each other. ``whole``
+    stops at the end of copy ``copy``."""
     corpus = (
         pl.scan_parquet(SAUDINEWSNET)
         .filter((pl.col("title").str.len_chars() > 10) & (pl.col("content").str.len_chars() > 200))
@@ -218,6 +224,8 @@ def aggregator_exports(
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             written += 1
         copy += 1
+        if whole:
+            break
     if out:
         out.close()
     return files

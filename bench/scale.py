@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from bench.commands import marsad_command
@@ -230,3 +231,53 @@ def bench_scale(sizes: list[int], added: int) -> None:
             small = min(sizes)
             ratio = (results[largest] / largest) / (results[small] / small)
             print(f"scale: time per page at {largest:,} is {ratio:.2f}x that at {small:,}")
+
+
+def bench_million(folder: Path, copies: int = 32, per_part: int = 4) -> None:
+    """SaudiNewsNet rendered ``copies`` times (about 31,000 pages a copy; each copy's titles
+    and URLs marked, so its pages are new articles), built in parts of ``per_part`` copies,
+    each added with `marsad run` to the warehouse the parts before it built. ``folder`` is
+    kept: a stopped benchmark resumes at the first part its log does not record."""
+    if not SAUDINEWSNET.exists():
+        print(f"million: skipped, {SAUDINEWSNET} not found")
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "parts.jsonl"
+    done = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    warehouse = folder / "warehouse" / "w.duckdb"
+    for number, first in enumerate(range(0, copies, per_part)):
+        if number < len(done):
+            continue
+        raw = folder / f"part_{number:03d}"
+        shutil.rmtree(raw, ignore_errors=True)
+        pages = 0
+        for copy in range(first, min(first + per_part, copies)):
+            # One whole copy per call: its pages are the corpus once, marked with ``copy``.
+            files = aggregator_exports(raw / f"copy_{copy:02d}", 10**9, copy=copy, whole=True)
+            pages += sum(1 for f in files for _ in f.open())
+        wall, peak, steps = timed_run(raw, warehouse)
+        shutil.rmtree(raw)
+        held = duckdb.connect(str(warehouse), read_only=True)
+        total = held.sql("select count(*) from pages").fetchall()[0][0]
+        held.close()
+        record = {
+            "part": number,
+            "pages": pages,
+            "wall": wall,
+            "peak": peak,
+            "steps": steps,
+            "pages_held": total,
+        }
+        with log.open("a") as out:
+            out.write(json.dumps(record) + "\n")
+        done.append(record)
+        print(
+            _line(f"part {number} (warehouse now holds {total:,} pages)", pages, wall, peak, steps),
+            flush=True,
+        )
+    pages, wall = sum(r["pages"] for r in done), sum(r["wall"] for r in done)
+    print(
+        f"million: {pages:,} pages in {len(done)} parts, {wall / 3600:.2f} h = "
+        f"{pages / wall:,.1f} pages/s; peak RSS (process tree) "
+        f"{max(r['peak'] for r in done) / 2**30:.2f} GB"
+    )
