@@ -101,6 +101,8 @@ class Selection:
 
 
 GRANULARITIES = ("day", "week", "month")
+OTHER = "\u2026other"  # the series of every series beyond the top ones
+UNKNOWN = "\u2026unknown"  # articles whose outlet is not known
 SPLITS = ("topic", "country", "outlet", "none")
 
 
@@ -116,17 +118,24 @@ def outlets() -> list[str]:
     )["outlet"].to_list()
 
 
-def totals() -> dict[str, int]:
+def totals(selection: Selection) -> dict[str, int]:
+    """The number cards: articles, outlets and headlines of the selection; pages, undated
+    articles and quarantined pages of the whole warehouse (no filter applies to them)."""
+    where, params = selection.where()
+    headline_where, headline_params = _headline_where(selection)
     row = query(
-        """
-        SELECT (SELECT count(*) FROM pages),
-               (SELECT count(*) FROM articles),
+        f"""
+        SELECT (SELECT count(*) FROM articles a WHERE {where}),
+               (SELECT count(DISTINCT a.outlet_name) FROM articles a WHERE {where}),
+               (SELECT count(*) FROM headlines h WHERE {headline_where}),
+               (SELECT count(*) FROM pages),
                (SELECT count(*) FROM articles WHERE published_date IS NULL),
-               (SELECT count(*) FROM headlines),
                (SELECT count(*) FROM quarantine)
-        """
+        """,
+        (*params, *params, *headline_params),
     ).row(0)
-    return dict(zip(["pages", "articles", "undated", "headlines", "quarantined"], row, strict=True))
+    names = ["articles", "outlets", "headlines", "pages", "undated", "quarantined"]
+    return dict(zip(names, row, strict=True))
 
 
 def _series(split: str, selection: Selection) -> tuple[str, str]:
@@ -137,16 +146,22 @@ def _series(split: str, selection: Selection) -> tuple[str, str]:
         about = " AND c.is_about" if selection.about_only else ""
         return f"JOIN article_countries c ON c.article_id = a.article_id{about}", "c.country_code"
     if split == "outlet":
-        return "", "a.outlet_name"
+        return "", f"coalesce(a.outlet_name, '{UNKNOWN}')"
     return "", "'all articles'"
 
 
 def coverage(
     selection: Selection, split: str = "topic", granularity: str = "week", top: int = 8
 ) -> pl.DataFrame:
-    """Articles per period and series (``top`` series, or the chosen ones), with periods
-    without articles as explicit zeros, and each series' share of all the selection's
-    articles in the period (a ratio of sums)."""
+    """Articles per period and series, with periods without articles as explicit zeros.
+
+    The ``top`` largest series are kept and the rest summed into one ``OTHER`` series (each
+    article once), so no article leaves the chart; ``hidden`` says how many series OTHER
+    holds. ``share`` is the series' articles over all the selection's articles in the period
+    (a ratio of sums). ``partial`` marks the periods the date range cuts (a week or month
+    that starts before the first day or ends after the last): fewer days, not fewer
+    articles a day.
+    """
     if split not in SPLITS or granularity not in GRANULARITIES:
         raise ValueError(f"unknown split {split!r} or granularity {granularity!r}")
     where, params = selection.where()
@@ -159,10 +174,17 @@ def coverage(
                    {series} AS series, a.article_id
             FROM chosen a {join}
         ),
-        kept AS (
-            SELECT series FROM tagged GROUP BY series
-            ORDER BY count(DISTINCT article_id) DESC, series LIMIT {int(top)}
+        ranked AS (
+            SELECT series, row_number() OVER (
+                       ORDER BY count(DISTINCT article_id) DESC, series) AS rank
+            FROM tagged GROUP BY series
         ),
+        grouped AS (
+            SELECT t.period, t.article_id,
+                   CASE WHEN r.rank <= {int(top)} THEN t.series ELSE '{OTHER}' END AS series
+            FROM tagged t JOIN ranked r USING (series)
+        ),
+        kept AS (SELECT DISTINCT series FROM grouped),
         periods AS (
             SELECT range::DATE AS period
             FROM range(date_trunc('{granularity}', ?::DATE), ?::DATE + 1,
@@ -175,37 +197,53 @@ def coverage(
         ),
         counts AS (
             SELECT period, series, count(DISTINCT article_id) AS articles
-            FROM tagged GROUP BY ALL
+            FROM grouped GROUP BY ALL
         )
         SELECT p.period, k.series, coalesce(c.articles, 0) AS articles,
                coalesce(t.total, 0) AS total,
                CASE WHEN coalesce(t.total, 0) = 0 THEN NULL
-                    ELSE coalesce(c.articles, 0) / t.total END AS share
+                    ELSE coalesce(c.articles, 0) / t.total END AS share,
+               p.period < ?::DATE
+                 OR (p.period + INTERVAL 1 {granularity} - INTERVAL 1 day)::DATE > ?::DATE
+                 AS partial,
+               (SELECT greatest(count(*) - {int(top)}, 0) FROM ranked) AS hidden
         FROM periods p CROSS JOIN kept k
         LEFT JOIN counts c ON c.period = p.period AND c.series = k.series
         LEFT JOIN totals t ON t.period = p.period
-        ORDER BY p.period, k.series
+        ORDER BY p.period, k.series = '{OTHER}', k.series
         """,
-        (*params, selection.start, selection.end),
+        (*params, selection.start, selection.end, selection.start, selection.end),
     )
 
 
 def coverage_articles(
-    selection: Selection, split: str, granularity: str, period, series: str, limit: int = 200
+    selection: Selection,
+    split: str,
+    granularity: str,
+    period,
+    series: str,
+    shown: tuple[str, ...] = (),
+    limit: int = 200,
 ) -> pl.DataFrame:
-    """The articles behind one point of the coverage chart."""
+    """The articles behind one point of the coverage chart; for the OTHER series, those of
+    every series not among ``shown``."""
     where, params = selection.where()
     join, expression = _series(split, selection)
+    if series == OTHER:
+        marks = ", ".join("?" for _ in shown) or "NULL"
+        match, values = f"{expression} NOT IN ({marks})", tuple(shown)
+    else:
+        match, values = f"{expression} = ?", (series,)
     return query(
         f"""
         SELECT DISTINCT a.published_date, a.outlet_name AS outlet, a.title, a.topic, a.url,
                a.article_id
         FROM articles a {join}
         WHERE {where} AND date_trunc('{granularity}', a.published_date)::DATE = ?
-          AND {expression} = ?
+          AND {match}
         ORDER BY a.published_date DESC, a.title LIMIT {int(limit)}
         """,
-        (*params, period, series),
+        (*params, period, *values),
     )
 
 
@@ -345,6 +383,12 @@ def _headline_where(selection: Selection) -> tuple[str, tuple]:
     return " AND ".join(clauses), tuple(params)
 
 
+def collection_start() -> object | None:
+    """The day the first page was crawled: the headlines first seen then were already on the
+    ticker, so their real first appearance is unknown."""
+    return query("SELECT min(first_seen)::DATE FROM headlines").item()
+
+
 def headline_days(selection: Selection) -> pl.DataFrame:
     """Distinct headlines per first-seen day and topic, all of them in the selection."""
     where, params = _headline_where(selection)
@@ -370,3 +414,34 @@ def headlines(selection: Selection, limit: int = 500) -> pl.DataFrame:
         """,
         params,
     )
+
+
+def outlet_flags(weekly: pl.DataFrame) -> tuple[pl.DataFrame, list]:
+    """Outlet weeks that stand out, and the weeks with no articles from any outlet.
+
+    Only whole weeks in which the collection has articles count: a week the date range cuts
+    has fewer days, and a week without any article is a gap in the collection, not in every
+    outlet. Among those, an outlet's week is a ``gap`` when it published nothing though its
+    median week has articles, a ``drop`` under half its median week, a ``surge`` over twice
+    its median week (``other`` is not an outlet and is never flagged).
+    """
+    whole = weekly.filter(~pl.col("partial"))
+    gaps = whole.filter(pl.col("total") == 0)["period"].unique().sort().to_list()
+    active = whole.filter((pl.col("total") > 0) & (pl.col("series") != OTHER))
+    flags = (
+        active.with_columns(pl.col("articles").median().over("series").alias("median_week"))
+        .with_columns(
+            pl.when((pl.col("articles") == 0) & (pl.col("median_week") >= 1))
+            .then(pl.lit("gap"))
+            .when(pl.col("articles") < 0.5 * pl.col("median_week"))
+            .then(pl.lit("drop"))
+            .when(pl.col("articles") > 2 * pl.col("median_week"))
+            .then(pl.lit("surge"))
+            .alias("flag")
+        )
+        .filter(pl.col("flag").is_not_null())
+        .select("series", "period", "articles", "median_week", "flag")
+        .rename({"series": "outlet"})
+        .sort("period", "outlet")
+    )
+    return flags, gaps

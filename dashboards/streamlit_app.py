@@ -6,12 +6,13 @@ import datetime as dt
 import streamlit as st
 
 from dashboards import queries
-from dashboards.i18n import language, t
-from dashboards.style import RTL_CSS
+from dashboards.i18n import arabic, language, t
+from dashboards.names import country_name
+from dashboards.style import ARABIC_CSS, BASE_CSS
 from marsad.topics import topic_label
 
-st.set_page_config(page_title="Marsad · مرصد", page_icon="📰", layout="wide")
-st.html(RTL_CSS)
+st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/travel_explore:", layout="wide")
+st.html(BASE_CSS)
 
 # URL parameter → session key, and whether it holds a list.
 URL_KEYS = {
@@ -56,18 +57,23 @@ st.sidebar.radio(
     horizontal=True,
     key="lang",
 )
+if arabic():
+    st.html(ARABIC_CSS)
+# Material icons ship with Streamlit: no emoji font needed.
 PAGES = [
-    st.Page("app_pages/coverage.py", title=t("coverage"), icon="📈", default=True),
-    st.Page("app_pages/map.py", title=t("map"), icon="🗺️"),
-    st.Page("app_pages/articles.py", title=t("articles"), icon="📰"),
-    st.Page("app_pages/entities.py", title=t("entities"), icon="👥"),
-    st.Page("app_pages/headlines.py", title=t("headlines"), icon="🗞️"),
-    st.Page("app_pages/outlets.py", title=t("outlets"), icon="🏢"),
-    st.Page("app_pages/sql.py", title=t("sql"), icon="🧮"),
+    st.Page(
+        "app_pages/coverage.py", title=t("coverage_nav"), icon=":material/show_chart:", default=True
+    ),
+    st.Page("app_pages/map.py", title=t("map"), icon=":material/public:"),
+    st.Page("app_pages/articles.py", title=t("articles"), icon=":material/article:"),
+    st.Page("app_pages/entities.py", title=t("entities"), icon=":material/groups:"),
+    st.Page("app_pages/headlines.py", title=t("headlines"), icon=":material/breaking_news:"),
+    st.Page("app_pages/outlets.py", title=t("outlets"), icon=":material/apartment:"),
+    st.Page("app_pages/sql.py", title=t("sql"), icon=":material/database:"),
 ]
 navigation = st.navigation(PAGES)
 
-st.sidebar.title("Marsad · مرصد")
+st.sidebar.title(t("app"))
 if queries.warehouse_version() is None:
     st.warning(
         f"No warehouse at `{queries.warehouse_path()}` yet. Run `make run` (or `marsad run`), "
@@ -107,6 +113,7 @@ outlets = st.sidebar.multiselect(
 outlet_countries = st.sidebar.multiselect(
     t("outlet_country"),
     queries.outlet_countries(),
+    format_func=lambda code: country_name(code, language()),
     key="filters_outlet_countries",
     placeholder=t("all"),
 )
@@ -119,7 +126,11 @@ topics = st.sidebar.multiselect(
     placeholder=t("all"),
 )
 countries = st.sidebar.multiselect(
-    t("countries"), queries.country_codes(), key="filters_countries", placeholder=t("all")
+    t("countries"),
+    queries.country_codes(),
+    format_func=lambda code: country_name(code, language()),
+    key="filters_countries",
+    placeholder=t("all"),
 )
 mode = st.sidebar.radio(
     t("country_mode"),
@@ -130,9 +141,11 @@ mode = st.sidebar.radio(
 )
 entities = queries.entity_names()
 entity_ids = ["", *entities["entity_id"].to_list()]
-names = dict(
-    zip(entities["entity_id"], entities["name"] + " (" + entities["type"] + ")", strict=True)
-)
+kinds = {kind: t(kind) for kind in ("PER", "ORG", "LOC")}
+names = {
+    row["entity_id"]: f"{row['name']} ({kinds.get(row['type'], row['type'])})"
+    for row in entities.iter_rows(named=True)
+}
 if st.session_state.get("filters_entity") not in entity_ids:
     st.session_state["filters_entity"] = ""
 entity = st.sidebar.selectbox(
@@ -151,6 +164,6 @@ st.session_state["selection"] = queries.Selection(
     search,
 )
 _save_url()
-st.sidebar.caption(f"Warehouse: `{queries.warehouse_path()}`")
+st.sidebar.caption(f"{t('warehouse')}: `{queries.warehouse_path()}`")
 
 navigation.run()

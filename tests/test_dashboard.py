@@ -1,5 +1,6 @@
 """The dashboard's logic with Streamlit's AppTest, on a warehouse built by the real pipeline."""
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -22,10 +23,35 @@ def test_coverage_page_shows_totals_and_chart(app: AppTest):
     app.run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Pages"] == "130"  # 120 + 4 re-crawls + 6 broken
-    assert metrics["Articles"] == "120"
-    assert metrics["Quarantined"] == "6"
+    assert metrics["Pages in the warehouse"] == "130"  # 120 + 4 re-crawls + 6 broken
+    assert metrics["Articles in the selection"] == "120"
+    assert metrics["Pages in quarantine"] == "6"
     assert app.get("plotly_chart")
+
+
+def test_number_cards_follow_the_filters(app: AppTest, built_warehouse):
+    app.run()
+    before = {m.label: m.value for m in app.metric}
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        topic, of_topic = con.sql(
+            "SELECT topic, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+        ).fetchall()[0]
+    app.multiselect(key="filters_topics").select(topic).run()
+    after = {m.label: m.value for m in app.metric}
+    assert (
+        after["Articles in the selection"] == str(of_topic) != before["Articles in the selection"]
+    )
+    # Whole-warehouse cards say so in their label, and do not move.
+    assert after["Pages in the warehouse"] == before["Pages in the warehouse"]
+
+
+def test_filters_offer_names_not_codes(app: AppTest):
+    # The Arabic view is checked in a real browser (tests/test_dashboard_browser.py).
+    app.run()
+    for key in ("filters_topics", "filters_countries", "filters_outlet_countries"):
+        options = app.multiselect(key=key).options
+        assert options, key
+        assert not any(re.fullmatch(r"\d{8}|[A-Z]{2,3}", option) for option in options), key
 
 
 def test_outlet_filter_narrows_the_articles(app: AppTest):
@@ -176,3 +202,89 @@ def test_page_text_is_escaped_and_mentions_bold():
     assert escape("<script>x</script>") == "\\<script\\>x\\</script\\>"
     assert escape("[a](http://x) ![i](y)") == "\\[a\\]\\(http\\://x\\) \\!\\[i\\]\\(y\\)"
     assert highlighted("قال بوتين اليوم", [(4, 9)]) == "قال **بوتين** اليوم"
+
+
+def test_coverage_sums_series_beyond_the_top_into_other(built_warehouse: Path, app: AppTest):
+    from dashboards import queries
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        first, last, topics = con.sql(
+            "SELECT min(published_date), max(published_date), count(DISTINCT topic) FROM articles"
+        ).fetchall()[0]
+    coverage = queries.coverage(queries.Selection(first, last), "topic", "week", top=2)
+    assert set(coverage["series"]) - {queries.OTHER} and queries.OTHER in set(coverage["series"])
+    assert coverage["series"].n_unique() == 3
+    assert coverage["hidden"][0] == topics - 2
+    # Each article has one topic: the lines, "other" included, add up to every article.
+    per_period = coverage.group_by("period").agg(pl.col("articles").sum(), pl.col("total").first())
+    assert (per_period["articles"] == per_period["total"]).all()
+
+
+def test_periods_the_date_range_cuts_are_marked_partial(built_warehouse: Path, app: AppTest):
+    import datetime as dt
+
+    from dashboards import queries
+
+    start, end = dt.date(2024, 3, 6), dt.date(2024, 5, 15)  # a Wednesday to a Wednesday
+    weeks = queries.coverage(queries.Selection(start, end), "none", "week")
+    partial = weeks.filter(pl.col("partial"))["period"].to_list()
+    assert partial == [dt.date(2024, 3, 4), dt.date(2024, 5, 13)]
+    months = queries.coverage(queries.Selection(start, end), "none", "month")
+    assert months.filter(pl.col("partial"))["period"].to_list() == [
+        dt.date(2024, 3, 1),
+        dt.date(2024, 5, 1),
+    ]
+    whole = queries.coverage(
+        queries.Selection(dt.date(2024, 3, 1), dt.date(2024, 5, 31)), "none", "month"
+    )
+    assert not whole["partial"].any()
+
+
+def test_outlet_flags_leave_out_cut_weeks_and_collection_gaps():
+    import datetime as dt
+
+    from dashboards.queries import OTHER, outlet_flags
+
+    weeks = [dt.date(2024, 1, 1) + dt.timedelta(weeks=i) for i in range(6)]
+    rows = []
+    # Week 0 is cut by the date range; week 3 has no article from anyone.
+    a = [1, 10, 10, 0, 10, 3]
+    b = [1, 10, 0, 0, 30, 10]
+    for i, week in enumerate(weeks):
+        for name, values in (("a", a), ("b", b), (OTHER, [0] * 6)):
+            rows.append(
+                {
+                    "period": week,
+                    "series": name,
+                    "articles": values[i],
+                    "total": a[i] + b[i],
+                    "partial": i == 0,
+                }
+            )
+    flags, gaps = outlet_flags(pl.DataFrame(rows))
+    assert gaps == [weeks[3]]
+    found = {(row["outlet"], row["period"]): row["flag"] for row in flags.iter_rows(named=True)}
+    assert found == {
+        ("a", weeks[5]): "drop",
+        ("b", weeks[2]): "gap",
+        ("b", weeks[4]): "surge",
+    }
+
+
+def test_country_names_are_short_and_in_the_language():
+    import csv
+
+    from dashboards.names import country_iso3, country_name
+
+    data = Path(__file__).parents[1] / "marsad" / "data"
+    codes = {
+        row["country_code"]
+        for name in ("places.csv", "cities.csv")
+        for row in csv.DictReader((data / name).open(encoding="utf-8"))
+    }
+    for code in codes:
+        english, arabic = country_name(code, "en"), country_name(code, "ar")
+        assert english != code and not re.search(r"[,(]", english), code
+        assert not re.search(r"[A-Za-z(,]", arabic), (code, arabic)
+        assert country_iso3(code), code
+    assert country_name("IR", "en") == "Iran" and country_name("SA", "ar") == "السعودية"

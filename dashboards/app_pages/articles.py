@@ -3,27 +3,21 @@
 import streamlit as st
 
 from dashboards import queries
-from dashboards.i18n import t
+from dashboards.i18n import arabic, day, language, t
 from dashboards.safe_text import escape, highlighted
+from dashboards.tables import article_columns
 from marsad.topics import topic_label
 
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("articles"))
 rows = queries.articles(selection)
-st.caption(f"{rows.height:,} articles shown (newest first, at most 500).")
-st.dataframe(
-    rows.drop("article_id"),
-    width="stretch",
-    hide_index=True,
-    column_config={
-        "published_date": st.column_config.DateColumn(t("date")),
-        "outlet": st.column_config.TextColumn(t("outlet")),
-        "title": st.column_config.TextColumn(t("title"), width="large"),
-        "topic": st.column_config.TextColumn(t("topic")),
-        "url": st.column_config.LinkColumn(t("source")),
-    },
-    key="articles_table",
+st.caption(
+    f"{rows.height:,} مقالة معروضة (الأحدث أولًا، 500 على الأكثر)."
+    if arabic()
+    else f"{rows.height:,} articles shown (newest first, at most 500)."
 )
+frame, config = article_columns(rows)
+st.dataframe(frame, width="stretch", hide_index=True, column_config=config, key="articles_table")
 st.download_button(t("download"), rows.write_csv(), "articles.csv", "text/csv", key="articles_csv")
 
 if rows.height:
@@ -40,17 +34,16 @@ if rows.height:
             # Page text is untrusted: escaped, shown as text, never as HTML.
             st.markdown(f"### {highlighted(article['title'] or '', spans.get('title', []))}")
             st.caption(
-                f"{escape(article['outlet'] or '')} · {article['published_date']} · "
-                f"{topic_label(article['topic'], st.session_state.get('lang', 'en'))}"
+                f"{escape(article['outlet'] or '')} · {day(article['published_date'])} · "
+                f"{topic_label(article['topic'], language())}"
             )
             st.markdown(highlighted(article["body"] or "", spans.get("body", [])))
             if article["url"]:
                 st.link_button(t("source"), article["url"])
-        countries = queries.article_country_list(chosen)
         left, right = st.columns(2)
-        left.dataframe(countries, hide_index=True, key="reader_countries")
-        right.dataframe(
-            mentions.select("text", "type", "name", "country_code").unique(maintain_order=True),
-            hide_index=True,
-            key="reader_entities",
+        countries, config = article_columns(queries.article_country_list(chosen))
+        left.dataframe(countries, hide_index=True, column_config=config, key="reader_countries")
+        entities, config = article_columns(
+            mentions.select("text", "type", "name", "country_code").unique(maintain_order=True)
         )
+        right.dataframe(entities, hide_index=True, column_config=config, key="reader_entities")

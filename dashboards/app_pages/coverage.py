@@ -3,19 +3,36 @@
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.i18n import PERIOD_LABELS, SPLIT_LABELS, language, pick, t
+from dashboards.i18n import (
+    PERIOD_LABELS,
+    SPLIT_LABELS,
+    arabic,
+    day,
+    language,
+    pick,
+    plotly_config,
+    t,
+)
+from dashboards.names import country_name
+from dashboards.tables import article_columns
 from marsad.topics import topic_label
 
 selection: queries.Selection = st.session_state["selection"]
-st.header(f"{t('coverage')} · Coverage over time")
+st.header(t("coverage"))
 
-totals = queries.totals()
-columns = st.columns(5)
-columns[0].metric("Pages", f"{totals['pages']:,}")
-columns[1].metric("Articles", f"{totals['articles']:,}")
-columns[2].metric("Without trusted date", f"{totals['undated']:,}")
-columns[3].metric("Ticker headlines", f"{totals['headlines']:,}")
-columns[4].metric("Quarantined", f"{totals['quarantined']:,}")
+totals = queries.totals(selection)
+columns = st.columns(6)
+for column, key in zip(
+    columns,
+    ("articles", "outlets", "headlines", "pages", "undated", "quarantined"),
+    strict=True,
+):
+    column.metric(t(f"m_{key}"), f"{totals[key]:,}")
+st.caption(
+    "The first three cards follow the filters; the last three count the whole warehouse."
+    if not arabic()
+    else "تتبع البطاقات الثلاث الأولى عوامل التصفية؛ وتحسب الثلاث الأخيرة المستودع كله."
+)
 
 left, middle, right = st.columns(3)
 split = left.radio(
@@ -44,23 +61,50 @@ coverage = queries.coverage(selection, split, granularity)
 if coverage.is_empty():
     st.info(t("no_articles"))
     st.stop()
-labels = (
-    {code: topic_label(code, language()) for code in coverage["series"].unique()}
-    if split == "topic"
-    else {}
-)
+series = coverage["series"].unique(maintain_order=True).to_list()
+named = [s for s in series if s not in (queries.OTHER, queries.UNKNOWN)]
+hidden = int(coverage["hidden"][0])
+labels = {queries.OTHER: f"{t('other')} ({hidden})", queries.UNKNOWN: t("unknown")}
+if split == "topic":
+    labels |= {code: topic_label(code, language()) for code in named}
+elif split == "country":
+    labels |= {code: country_name(code, language()) for code in named}
+elif split == "none":
+    labels |= {"all articles": t("articles")}
+axis = t("share_axis") if measure == "share" else t("articles_axis")
 event = st.plotly_chart(
-    charts.coverage_over_time(coverage, measure, labels),
+    charts.coverage_over_time(coverage, measure, labels, axis, split, queries.OTHER, rtl=arabic()),
     width="stretch",
     key="coverage_chart",
     on_select="rerun",
     selection_mode="points",
+    config=plotly_config(),
 )
-st.caption(
-    "Articles by publication date (the byline's date); periods without articles are drawn at "
-    "zero; the share is the series' articles over all the selection's articles in the period. "
-    "Articles without a trusted date are not charted. " + t("drill")
-)
+if arabic():
+    notes = [
+        "المقالات حسب تاريخ النشر (تاريخ التوقيع). الفترات بلا مقالات مرسومة عند الصفر.",
+        "النسبة هي مقالات السلسلة من كل مقالات الاختيار في الفترة.",
+        "الدوائر المفرغة فترات يقطعها نطاق التاريخ: أيامها أقل، لا مقالاتها.",
+        "المقالات بلا تاريخ موثوق غير مرسومة.",
+    ]
+    if hidden:
+        notes.append(
+            f"تُرسم أكبر {len(series) - 1} سلاسل؛ وتُجمع السلاسل الـ{hidden} الباقية في «أخرى»."
+        )
+else:
+    notes = [
+        "Articles by publication date (the byline's date); periods without articles are drawn "
+        "at zero.",
+        "The share is the series' articles over all the selection's articles in the period.",
+        "Open circles are periods the date range cuts: fewer days, not fewer articles.",
+        "Articles without a trusted date are not charted.",
+    ]
+    if hidden:
+        notes.append(
+            f"The {len(series) - 1} largest series are drawn; the other {hidden} are summed "
+            "in “other”."
+        )
+st.caption(" ".join([*notes, t("drill")]))
 st.download_button(
     t("download"), coverage.write_csv(), "coverage.csv", "text/csv", key="coverage_csv"
 )
@@ -68,15 +112,13 @@ st.download_button(
 points = event.selection.points if event and event.selection else []
 if points:
     point = points[0]
-    period, series = point["x"], point["customdata"][0]
-    rows = queries.coverage_articles(selection, split, granularity, period, series)
-    st.subheader(f"{labels.get(series, series)} · {period}: {rows.height}")
+    period, chosen = point["x"], point["customdata"][0]
+    shown = tuple(s for s in series if s != queries.OTHER)
+    rows = queries.coverage_articles(selection, split, granularity, period, chosen, shown)
+    st.subheader(f"{labels.get(chosen, chosen)} · {day(period)}: {rows.height}")
+    frame, config = article_columns(rows)
     st.dataframe(
-        rows.drop("article_id"),
-        width="stretch",
-        hide_index=True,
-        column_config={"url": st.column_config.LinkColumn(t("source"))},
-        key="coverage_drill",
+        frame, width="stretch", hide_index=True, column_config=config, key="coverage_drill"
     )
     st.download_button(
         t("download"), rows.write_csv(), "coverage_articles.csv", "text/csv", key="drill_csv"

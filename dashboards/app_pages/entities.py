@@ -4,7 +4,8 @@ time and the entities they appear with."""
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.i18n import t
+from dashboards.i18n import arabic, plotly_config, t
+from dashboards.tables import article_columns
 
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("entities"))
@@ -12,15 +13,16 @@ columns = st.columns(3)
 top = queries.top_entities(selection)
 tops = {}
 for column, kind, title in zip(
-    columns,
-    ("PER", "ORG", "LOC"),
-    ("People · أشخاص", "Organisations · منظمات", "Places · أماكن"),
-    strict=True,
+    columns, ("PER", "ORG", "LOC"), ("people", "organisations", "places"), strict=True
 ):
     tops[kind] = top.filter(top["type"] == kind).drop("type")
-    column.subheader(title)
+    column.subheader(t(title))
     if tops[kind].height:
-        column.plotly_chart(charts.bars(tops[kind], "articles", "name"), key=f"top_{kind}")
+        column.plotly_chart(
+            charts.bars(tops[kind], "articles", "name", t("articles_axis"), rtl=arabic()),
+            key=f"top_{kind}",
+            config=plotly_config(),
+        )
         column.download_button(
             t("download"),
             tops[kind].write_csv(),
@@ -36,8 +38,17 @@ if choices:
     focused = queries.Selection(**{**selection.__dict__, "entity": chosen})
     over_time = queries.coverage(focused, "none", "week")
     st.plotly_chart(
-        charts.coverage_over_time(over_time, "articles", {"all articles": choices[chosen]}),
+        charts.coverage_over_time(
+            over_time,
+            "articles",
+            {"all articles": choices[chosen]},
+            t("articles_axis"),
+            split="none",
+            rtl=arabic(),
+        ),
         key="entity_time",
+        config=plotly_config(),
     )
-    st.subheader("Appears with · يظهر مع")
-    st.dataframe(queries.co_occurring(selection, chosen), hide_index=True, key="entity_with")
+    st.subheader(t("appears_with"))
+    table, config = article_columns(queries.co_occurring(selection, chosen))
+    st.dataframe(table, hide_index=True, column_config=config, key="entity_with")

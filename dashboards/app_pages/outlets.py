@@ -1,10 +1,11 @@
-"""Volume per outlet over time, with empty weeks and sudden changes flagged."""
+"""Volume per outlet over time, with silent weeks and sudden changes flagged."""
 
 import polars as pl
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.i18n import t
+from dashboards.i18n import arabic, plotly_config, t
+from dashboards.tables import article_columns
 
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("outlets"))
@@ -12,24 +13,43 @@ weekly = queries.coverage(selection, "outlet", "week", top=20)
 if weekly.is_empty():
     st.info(t("no_articles"))
     st.stop()
-st.plotly_chart(charts.coverage_over_time(weekly, "articles", {}), key="outlets_chart")
-# A week is flagged when an outlet published nothing, or less than half / more than twice
-# its median week.
-flags = (
-    weekly.with_columns(pl.col("articles").median().over("series").alias("median_week"))
-    .with_columns(
-        pl.when(pl.col("articles") == 0)
-        .then(pl.lit("gap"))
-        .when(pl.col("articles") < 0.5 * pl.col("median_week"))
-        .then(pl.lit("drop"))
-        .when(pl.col("articles") > 2 * pl.col("median_week"))
-        .then(pl.lit("surge"))
-        .alias("flag")
-    )
-    .filter(pl.col("flag").is_not_null())
-    .select("series", "period", "articles", "median_week", "flag")
-    .rename({"series": "outlet"})
+hidden = int(weekly["hidden"][0])
+labels = {queries.OTHER: f"{t('other')} ({hidden})", queries.UNKNOWN: t("unknown")}
+st.plotly_chart(
+    charts.coverage_over_time(
+        weekly, "articles", labels, t("articles_axis"), "outlet", queries.OTHER, rtl=arabic()
+    ),
+    key="outlets_chart",
+    config=plotly_config(),
 )
-st.subheader("Flagged weeks")
-st.dataframe(flags, hide_index=True, width="stretch", key="outlet_flags")
+flags, gaps = queries.outlet_flags(weekly)
+st.subheader(t("flagged_weeks"))
+st.caption(
+    "يُنبَّه على أسبوع كامل حين يصمت منبر ينشر في معظم الأسابيع بينما تنشر منابر أخرى، "
+    "أو ينشر أقل من نصف أسبوعه الوسيط أو أكثر من ضعفه. "
+    "الأسابيع التي يقطعها نطاق التاريخ لا يُنبَّه عليها، والأسابيع "
+    "التي لا مقالات فيها من أي منبر فجوات في الجمع، تُعرض وحدها."
+    if arabic()
+    else "A whole week is flagged when an outlet that publishes most weeks is silent while "
+    "others publish, or publishes "
+    "under half or over twice its median week. Weeks the date range cuts are never flagged; "
+    "weeks with no articles from any outlet are gaps in the collection, listed on their own."
+)
+if flags.height:
+    flags = flags.with_columns(
+        pl.col("flag").replace({f: t(f"flag_{f}") for f in ("gap", "drop", "surge")}),
+        pl.col("outlet").replace(labels),
+    )
+    table, config = article_columns(flags)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key="outlet_flags")
+else:
+    st.info(t("no_flags"))
+if gaps:
+    st.subheader(t("collection_gaps"))
+    st.dataframe(
+        pl.DataFrame({"period": gaps}),
+        hide_index=True,
+        column_config=article_columns(pl.DataFrame({"period": gaps}))[1],
+        key="collection_gaps",
+    )
 st.download_button(t("download"), weekly.write_csv(), "outlets.csv", "text/csv", key="outlets_csv")

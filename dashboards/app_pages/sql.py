@@ -16,19 +16,37 @@ with editor.form("sql_form"):
         height=160,
         key="sql_text",
     )
-    run = st.form_submit_button("Run · تشغيل")
+    run = st.form_submit_button(t("run"))
 if run:
     try:
         rows, cut = run_select(queries.warehouse_path(), sql)
     except RefusedQuery as error:
-        editor.error(f"Refused: {error}")
+        editor.error(f"{t('refused')}: {error}")
     else:
         if cut:
-            editor.warning(f"Showing the first {ROW_LIMIT:,} rows.")
+            editor.warning(t("rows_cut", n=f"{ROW_LIMIT:,}"))
         editor.dataframe(rows, hide_index=True, key="sql_result")
         editor.download_button(
             t("download"), rows.write_csv(), "query.csv", "text/csv", key="sql_csv"
         )
 with reference:
-    st.caption("Tables and columns (read-only; one SELECT at a time)")
-    st.dataframe(schema(queries.warehouse_path()), hide_index=True, height=480, key="sql_schema")
+    st.caption(t("schema"))
+    # One entry per table: its comment once, then its columns.
+    tables = schema(queries.warehouse_path())
+    for (table, comment), columns in tables.group_by(
+        "table_name", "table_comment", maintain_order=True
+    ):
+        with st.expander(f"`{table}`"):
+            if comment:
+                st.caption(comment)
+            st.dataframe(
+                columns.select("column_name", "data_type", "comment"),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "column_name": t("column"),
+                    "data_type": t("data_type"),
+                    "comment": st.column_config.TextColumn(t("comment"), width="large"),
+                },
+                key=f"sql_schema_{table}",
+            )

@@ -1,0 +1,81 @@
+"""What the dashboard shows instead of codes: country names in English and Arabic (ISO 3166
+from pycountry and its Arabic translation, shortened to the names newsrooms use) and ISO
+alpha-3 codes for the map. Topic labels come from `marsad.topics.topic_label`."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+
+import pycountry
+
+# Where pycountry's names are formal ("Iran, Islamic Republic of"), missing, or not what an
+# Arabic newsroom writes: the names used instead, as (English, Arabic).
+SHORT_NAMES: dict[str, tuple[str, str]] = {
+    "AE": ("United Arab Emirates", "الإمارات"),
+    "BN": ("Brunei", "بروناي"),
+    "BO": ("Bolivia", "بوليفيا"),
+    "BY": ("Belarus", "بيلاروس"),
+    "CD": ("DR Congo", "الكونغو الديمقراطية"),
+    "CG": ("Congo", "الكونغو"),
+    "DO": ("Dominican Republic", "الدومينيكان"),
+    "FK": ("Falkland Islands", "جزر فوكلاند"),
+    "GB": ("United Kingdom", "بريطانيا"),
+    "HU": ("Hungary", "المجر"),
+    "IM": ("Isle of Man", "جزيرة مان"),
+    "IR": ("Iran", "إيران"),
+    "KP": ("North Korea", "كوريا الشمالية"),
+    "KR": ("South Korea", "كوريا الجنوبية"),
+    "LA": ("Laos", "لاوس"),
+    "LT": ("Lithuania", "ليتوانيا"),
+    "MD": ("Moldova", "مولدوفا"),
+    "ME": ("Montenegro", "الجبل الأسود"),
+    "NI": ("Nicaragua", "نيكاراغوا"),
+    "PS": ("Palestine", "فلسطين"),
+    "RS": ("Serbia", "صربيا"),
+    "RU": ("Russia", "روسيا"),
+    "SA": ("Saudi Arabia", "السعودية"),
+    "SH": ("Saint Helena", "سانت هيلينا"),
+    "SX": ("Sint Maarten", "سانت مارتن"),
+    "SY": ("Syria", "سوريا"),
+    "TR": ("Turkey", "تركيا"),
+    "TW": ("Taiwan", "تايوان"),
+    "TZ": ("Tanzania", "تنزانيا"),
+    "US": ("United States", "الولايات المتحدة"),
+    "VE": ("Venezuela", "فنزويلا"),
+    "VG": ("British Virgin Islands", "جزر العذراء البريطانية"),
+    "VI": ("US Virgin Islands", "جزر العذراء الأمريكية"),
+    "VN": ("Vietnam", "فيتنام"),
+    "XK": ("Kosovo", "كوسوفو"),
+}
+ISO3_EXTRA = {"XK": "XKX"}
+_MARKS = re.compile("[\u064b-\u0652\u0670]")  # harakat, shadda, sukun: not in display names
+
+
+@functools.cache
+def _arabic() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+
+
+@functools.cache
+def country_name(code: str | None, language: str = "en") -> str:
+    """Short display name of an ISO alpha-2 country code; the code itself where unknown."""
+    if not code:
+        return "غير معروف" if language == "ar" else "unknown"
+    if code in SHORT_NAMES:
+        return SHORT_NAMES[code][language == "ar"]
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    if language == "ar":
+        return _MARKS.sub("", _arabic().gettext(country.name)).replace(" و ", " و")
+    return getattr(country, "common_name", None) or country.name
+
+
+def country_iso3(code: str | None) -> str | None:
+    """ISO alpha-3 code (the map's country ids) of an alpha-2 code."""
+    if not code:
+        return None
+    country = pycountry.countries.get(alpha_2=code)
+    return country.alpha_3 if country else ISO3_EXTRA.get(code)
