@@ -34,11 +34,11 @@ test: install lint
 dashboard: install
 	$(BIN)/marsad dashboard
 
+# The instance is configured by ./dagster.yaml (storage in data/dagster_home, one slot per
+# pool, no telemetry); `marsad ui` stops dagster dev on SIGINT and SIGTERM.
 ui: install
-	mkdir -p data/dagster_home data/inbox
-	test -f data/dagster_home/dagster.yaml || \
-	  printf 'concurrency:\n  pools:\n    default_limit: 1\n' > data/dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -w workspace.yaml
+	mkdir -p data/inbox
+	$(BIN)/marsad ui
 
 bench: install
 	$(BIN)/python -m bench

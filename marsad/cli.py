@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -166,6 +167,52 @@ def _dashboard(args: argparse.Namespace) -> int:
     # installs its own handlers), and no server is left running behind a stopped launcher.
     os.execve(sys.executable, command, env)
     return 0  # not reached
+
+
+# `dagster dev` itself warns that `dg dev` supersedes it; that notice is about the command, not
+# the project, and is left out of the log (matched by its text: no import at start-up).
+DAGSTER_DEV_NOTICE = "ignore:Function `dev_command` is superseded"
+
+
+def _ui(args: argparse.Namespace) -> int:
+    """`dagster dev` on the project's workspace, stopped by SIGINT or SIGTERM whatever the
+    shell that started it (a background job of a script starts with SIGINT ignored, and
+    `dagster dev` only stops on an interrupt). The signal is passed on as an interrupt so that
+    dagster dev stops its webserver, daemon and code servers itself."""
+    import signal
+    import subprocess
+    import threading
+
+    root = Path(args.workspace).resolve().parent
+    warnings = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), DAGSTER_DEV_NOTICE]))
+    command = [sys.executable, "-m", "dagster", "dev", "-w", str(Path(args.workspace).resolve())]
+    if args.port:
+        command += ["-p", str(args.port)]
+    child = subprocess.Popen(
+        command,
+        cwd=root,  # dagster.yaml and the data/ paths are relative to the project folder
+        env={**os.environ, "PYTHONWARNINGS": warnings},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        start_new_session=True,
+    )
+
+    def stop(_signum: int, _frame) -> None:
+        child.send_signal(signal.SIGINT)
+        # Whatever still runs a minute later is killed, with its whole process group.
+        timer = threading.Timer(60, _kill_group, (child.pid,))
+        timer.daemon = True
+        timer.start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return child.wait()
+
+
+def _kill_group(pid: int) -> None:
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 # Lines classified together at most, and the fewest worth a batch (a batch has a fixed
@@ -472,6 +519,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dashboard.add_argument("--port", type=int, default=8501)
     dashboard.set_defaults(handler=_dashboard)
+
+    ui = commands.add_parser(
+        "ui", help="start the Dagster UI (dagster dev) on the project; stops on SIGINT/SIGTERM"
+    )
+    ui.add_argument("--workspace", default="workspace.yaml")
+    ui.add_argument("--port", type=int, default=None)
+    ui.set_defaults(handler=_ui)
     return parser
 
 

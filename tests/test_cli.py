@@ -82,3 +82,67 @@ def test_parse_reports_pages_without_an_article(tmp_path: Path):
     binary.write_bytes(b"\x00\x01")
     done = marsad("parse", str(binary))
     assert done.returncode == 1 and "binary" in done.stderr
+
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_project_instance_gives_pools_a_slot_and_sends_no_telemetry(tmp_path: Path):
+    """`dagster dev` in the project folder reads ./dagster.yaml: the warehouse pool has a slot
+    and no usage statistics are sent."""
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    ref = InstanceRef.from_dir(str(tmp_path), config_dir=str(ROOT))
+    with DagsterInstance.from_ref(ref) as instance:
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
+        assert not instance.telemetry_enabled
+
+
+def test_ui_stops_on_sigterm_when_started_in_the_background(tmp_path: Path):
+    import os
+    import shutil
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    home = tmp_path / "home"  # keeps the test's runs out of the project's data/
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    ui = subprocess.Popen(
+        marsad_command("ui", "--workspace", str(ROOT / "workspace.yaml"), "--port", str(port)),
+        env={**os.environ, "DAGSTER_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # As a background job of a script: interrupts ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2)
+                break
+            except OSError:
+                assert ui.poll() is None, ui.stdout.read()
+                time.sleep(1)
+        else:
+            raise AssertionError("the Dagster UI did not start")
+        ui.send_signal(signal.SIGTERM)
+        log, _ = ui.communicate(timeout=90)
+    finally:
+        if ui.poll() is None:
+            os.killpg(ui.pid, signal.SIGKILL)
+    assert ui.returncode == 0, log[-2000:]
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "the webserver outlived the command"
+    leftover = subprocess.run(["pgrep", "-g", str(ui.pid)], capture_output=True, text=True)
+    assert leftover.stdout.strip() == "", "processes of the UI outlived it"
+    for notice in ("SupersessionWarning", "BetaWarning", "PreviewWarning"):
+        assert notice not in log
