@@ -20,6 +20,7 @@ from marsad.topics import (
     CHAR_GRAM_SIZES,
     LEAD_FOR_SEEDS,
     LEAD_WORDS,
+    SEED_LEADS,
     SEED_MARGIN,
     SEED_MIN_HITS,
     SEED_TOPICS,
@@ -126,9 +127,10 @@ def _char_features(model: TopicModel, words: pl.Series) -> pl.DataFrame:
     )
 
 
-def _seed_choices(tokens: pl.DataFrame) -> dict[int, tuple[str, int]]:
-    """Document → (seed topic, its title hits) where the seeds clearly point to a topic the
-    labelled data lacks (``SeedLexicons.label`` then ``SEED_TOPICS``)."""
+def _seed_choices(tokens: pl.DataFrame) -> dict[int, tuple[str, int, int]]:
+    """Document → (seed topic, its title hits, its weight) where the seeds clearly point to a
+    topic the labelled data lacks or one that may lead (``SeedLexicons.label``, then
+    ``SEED_TOPICS`` and ``SEED_LEADS``)."""
     lexicons = seed_lexicons()
     # Phrases of one or two stems, as "stem" or "stem next" (stems hold no spaces).
     phrases = pl.DataFrame(
@@ -165,11 +167,13 @@ def _seed_choices(tokens: pl.DataFrame) -> dict[int, tuple[str, int]]:
     chosen = ranked.filter(
         (pl.col("top") >= SEED_MIN_HITS)
         & (pl.col("top") >= pl.col("runner_up") + SEED_MARGIN)
-        & pl.col("topic").is_in(SEED_TOPICS)
+        & pl.col("topic").is_in([*SEED_TOPICS, *SEED_LEADS])
     )
     return {
-        doc: (topic, hits)
-        for doc, topic, hits in chosen.select("doc", "topic", "title_hits").iter_rows()
+        doc: (topic, hits, weight)
+        for doc, topic, hits, weight in chosen.select(
+            "doc", "topic", "title_hits", "top"
+        ).iter_rows()
     }
 
 
@@ -209,7 +213,7 @@ def classify_batch(
     seeds = _seed_choices(tokens)
     results = []
     for doc in range(count):
-        seed, title_hits = seeds.get(doc, (None, 0))
+        seed, title_hits, weight = seeds.get(doc, (None, 0, 0))
         if not has_features[doc] and not has_vectors[doc]:
             if seed is None:
                 results.append((None, {}))
@@ -220,7 +224,7 @@ def classify_batch(
             exp = np.exp(row - row.max())
             scores = dict.fromkeys(TOPIC_CODES, 0.0)
             scores.update(zip(model.classes, (exp / exp.sum()).tolist(), strict=True))
-        results.append(_with_seed(scores, seed, title_hits))
+        results.append(_with_seed(scores, seed, title_hits, weight))
     return results
 
 

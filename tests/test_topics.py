@@ -439,3 +439,27 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
     model = models.topic_model()
     assert model.word_vocabulary  # the word vectors went into the topic model
     assert model.classify(None, "المهاجم يسجل هدفا في المباراة")[0] == SPORT
+
+
+def test_conflict_reaches_articles_on_a_hand_checked_sample():
+    """Whole SaudiNewsNet articles (2015), 300 drawn apart from the ones the conflict seeds were
+    written on, each read by hand: about war, armed attacks or terrorism ("yes"), close to it
+    (soldiers' funerals, "borderline"), or not. The labelled sources give conflict only short
+    posts, so before the seed lead the model filed 3 of these 27 as conflict."""
+    sample = pl.read_csv(Path(__file__).parent / "fixtures" / "conflict_sample.csv")
+    bodies = (
+        pl.scan_parquet(shared_file(SHARED / "data" / "saudinewsnet" / "saudinewsnet.parquet"))
+        .select("url", "content")
+        .unique("url")
+        .collect()
+    )
+    sample = sample.join(bodies, on="url", how="left", maintain_order="left")
+    assert sample["content"].null_count() == 0
+    answers = shipped_model().classify_many(sample["title"].to_list(), sample["content"].to_list())
+    found = pl.Series([topic == "16000000" for topic, _ in answers])
+    gold = sample["conflict"] != "no"
+    hits = (found & gold).sum()
+    precision, recall = hits / found.sum(), hits / gold.sum()
+    # Measured: 17 found, precision 0.88 (both misses are Aden's reopening after its war),
+    # recall 0.56 (0.65 of the clear cases).
+    assert precision >= 0.8 and recall >= 0.5, (precision, recall)
