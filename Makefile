@@ -49,7 +49,7 @@ models: install
 	cp data/models/topics.npz data/models/entities.crfsuite data/models/entities_crf_tables.npz \
 	  data/models/entities_lstm.npz data/models/word_clusters.npz marsad/models/
 
-screenshots: run
+screenshots: install
 	$(BIN)/python -m bench.screenshots
 
 sample: install

@@ -1,15 +1,24 @@
 """Screenshots of every dashboard page in English and Arabic (`make screenshots`), taken with
-Playwright and Debian's Chromium from the real server on data/warehouse.duckdb."""
+Playwright and Debian's Chromium from the real server, with the network cut off as on an
+air-gapped machine (the page reaches the dashboard and nothing else).
+
+By default the warehouse is built from 1,800 SaudiNewsNet articles rendered as aggregator
+pages (../shared/data; real outlets, topics and countries); `--warehouse FILE` shoots an
+existing warehouse instead (for example data/warehouse.duckdb after `make run`).
+"""
 
 from __future__ import annotations
 
+import argparse
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from bench.commands import marsad_command
+from bench.commands import marsad_command, run_marsad
+from bench.corpora import aggregator_exports
 
 PAGES = ("", "map", "articles", "entities", "headlines", "outlets", "sql")
 OUT = Path("docs/screenshots")
@@ -21,12 +30,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def main(warehouse: str = "data/warehouse.duckdb") -> None:
+def shoot(warehouse: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
     server = subprocess.Popen(
-        marsad_command("dashboard", "--warehouse", warehouse, "--port", str(port)),
+        marsad_command("dashboard", "--warehouse", str(warehouse), "--port", str(port)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -43,12 +52,19 @@ def main(warehouse: str = "data/warehouse.duckdb") -> None:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
             )
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            context = browser.new_context(viewport={"width": 1500, "height": 1000})
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith(url) else route.abort()
+                ),
+            )
+            page = context.new_page()
             for language in ("en", "ar"):
                 for path in PAGES:
                     page.goto(f"{url}/{path}?lang={language}")
                     page.locator('[data-testid="stHeading"]').first.wait_for(timeout=60000)
-                    page.wait_for_timeout(2500)  # let charts draw
+                    page.wait_for_timeout(4000)  # let charts and tables draw
                     name = f"{path or 'coverage'}_{language}.png"
                     page.screenshot(path=str(OUT / name), full_page=True)
                     print(OUT / name)
@@ -56,6 +72,21 @@ def main(warehouse: str = "data/warehouse.duckdb") -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--warehouse", type=Path, help="shoot this warehouse")
+    parser.add_argument("--pages", type=int, default=1800, help="SaudiNewsNet pages to build")
+    args = parser.parse_args()
+    if args.warehouse:
+        shoot(args.warehouse)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        raw, warehouse = Path(folder) / "raw", Path(folder) / "warehouse.duckdb"
+        aggregator_exports(raw, args.pages)
+        run_marsad([raw], warehouse)
+        shoot(warehouse)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,9 @@ def test_coverage_page_shows_totals_and_chart(app: AppTest):
     app.run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Pages in the warehouse"] == "130"  # 120 + 4 re-crawls + 6 broken
-    assert metrics["Articles in the selection"] == "120"
-    assert metrics["Pages in quarantine"] == "6"
+    assert metrics["Pages"] == "130"  # 120 + 4 re-crawls + 6 broken
+    assert metrics["Articles"] == "120"
+    assert metrics["Quarantined pages"] == "6"
     assert app.get("plotly_chart")
 
 
@@ -38,11 +38,9 @@ def test_number_cards_follow_the_filters(app: AppTest, built_warehouse):
         ).fetchall()[0]
     app.multiselect(key="filters_topics").select(topic).run()
     after = {m.label: m.value for m in app.metric}
-    assert (
-        after["Articles in the selection"] == str(of_topic) != before["Articles in the selection"]
-    )
+    assert after["Articles"] == str(of_topic) != before["Articles"]
     # Whole-warehouse cards say so in their label, and do not move.
-    assert after["Pages in the warehouse"] == before["Pages in the warehouse"]
+    assert after["Pages"] == before["Pages"]
 
 
 def test_filters_offer_names_not_codes(app: AppTest):

@@ -21,18 +21,19 @@ selection: queries.Selection = st.session_state["selection"]
 st.header(t("coverage"))
 
 totals = queries.totals(selection)
-columns = st.columns(6)
-for column, key in zip(
-    columns,
-    ("articles", "outlets", "headlines", "pages", "undated", "quarantined"),
+# Two groups, each saying what it counts: the selection's cards follow the filters, the
+# warehouse's do not.
+for group, (caption, keys) in zip(
+    st.columns(2, gap="large"),
+    (
+        ("in_selection", ("articles", "outlets", "headlines")),
+        ("in_warehouse", ("pages", "undated", "quarantined")),
+    ),
     strict=True,
 ):
-    column.metric(t(f"m_{key}"), f"{totals[key]:,}")
-st.caption(
-    "The first three cards follow the filters; the last three count the whole warehouse."
-    if not arabic()
-    else "تتبع البطاقات الثلاث الأولى عوامل التصفية؛ وتحسب الثلاث الأخيرة المستودع كله."
-)
+    group.caption(t(caption))
+    for column, key in zip(group.columns(3), keys, strict=True):
+        column.metric(t(f"m_{key}"), f"{totals[key]:,}")
 
 left, middle, right = st.columns(3)
 split = left.radio(
