@@ -85,9 +85,11 @@ class Selection:
             )
             params.extend(self.countries)
         if self.entity:
+            # An entity and every other name of it (entities.merged_into).
             clauses.append(
-                f"EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = "
-                f"{alias}.article_id AND e.entity_id = ?)"
+                f"EXISTS (SELECT 1 FROM article_entities e JOIN entities x USING (entity_id) "
+                f"WHERE e.article_id = {alias}.article_id "
+                f"AND coalesce(x.merged_into, x.entity_id) = ?)"
             )
             params.append(self.entity)
         # Every word of the search must be in the article; the index (article_words) files
@@ -263,20 +265,25 @@ def countries_map(selection: Selection) -> pl.DataFrame:
 
 def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
     """The ``limit`` most covered people, organisations and places (column ``type``), in one
-    pass over the selection."""
+    pass over the selection. Every name of one entity counts for it (entities.merged_into),
+    each article once; bare given names (فهد), who are nobody in particular, are left out."""
     where, params = selection.where()
     return query(
         f"""
-        WITH counted AS (
-            SELECT ae.entity_id,
-                   count(*) AS articles,  -- one row per article and entity
+        WITH named AS (
+            SELECT entity_id, coalesce(merged_into, entity_id) AS canonical FROM entities
+        ),
+        counted AS (
+            SELECT n.canonical AS entity_id,
+                   count(DISTINCT ae.article_id) AS articles,
                    sum(ae.mentions) AS mentions
-            FROM article_entities ae
+            FROM article_entities ae JOIN named n USING (entity_id)
             WHERE ae.article_id IN (SELECT a.article_id FROM articles a WHERE {where})
-            GROUP BY ae.entity_id
+            GROUP BY n.canonical
         )
         SELECT e.type, e.entity_id, e.name, e.country_code, c.articles, c.mentions
         FROM counted c JOIN entities e USING (entity_id)
+        WHERE e.merge_rule IS DISTINCT FROM 'given name alone'
         QUALIFY row_number() OVER (
             PARTITION BY e.type ORDER BY c.articles DESC, c.mentions DESC, e.name
         ) <= {int(limit)}
@@ -287,23 +294,39 @@ def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
 
 
 def co_occurring(selection: Selection, entity_id: str, limit: int = 15) -> pl.DataFrame:
+    """The entities most often in the same articles as ``entity_id`` (every name of each
+    counting for it)."""
     where, params = selection.where()
     return query(
         f"""
+        WITH named AS (
+            SELECT entity_id, coalesce(merged_into, entity_id) AS canonical FROM entities
+        ),
+        mine AS (
+            SELECT DISTINCT ae.article_id FROM article_entities ae JOIN named n USING (entity_id)
+            WHERE n.canonical = ?
+        ),
+        others AS (
+            SELECT DISTINCT ae.article_id, n.canonical
+            FROM article_entities ae JOIN named n USING (entity_id)
+            JOIN mine USING (article_id)
+            WHERE n.canonical <> ?
+        )
         SELECT e.name, e.type, count(*) AS articles  -- one row per article and entity
-        FROM articles a JOIN article_entities mine ON mine.article_id = a.article_id
-        JOIN article_entities other ON other.article_id = a.article_id
-        JOIN entities e ON e.entity_id = other.entity_id
-        WHERE {where} AND mine.entity_id = ? AND other.entity_id <> ?
+        FROM others o JOIN articles a ON a.article_id = o.article_id
+        JOIN entities e ON e.entity_id = o.canonical
+        WHERE {where}
         GROUP BY ALL ORDER BY articles DESC, e.name LIMIT {int(limit)}
         """,
-        (*params, entity_id, entity_id),
+        (entity_id, entity_id, *params),
     )
 
 
 def entity_names() -> pl.DataFrame:
+    """Entities to filter by: one per person or organisation (not its other names)."""
     return query(
-        "SELECT entity_id, name, type FROM entities ORDER BY articles DESC, name LIMIT 2000"
+        "SELECT entity_id, name, type FROM entities WHERE merged_into IS NULL "
+        "ORDER BY articles DESC, name LIMIT 2000"
     )
 
 

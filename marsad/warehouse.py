@@ -265,6 +265,20 @@ TABLES: dict[str, Table] = {
                 C("articles", "BIGINT", "Articles that mention it."),
                 C("mentions", "BIGINT", "Mentions in all articles."),
                 C("spellings", "VARCHAR[]", "Every spelling seen, most frequent first."),
+                C(
+                    "merged_into",
+                    "VARCHAR",
+                    "The entity this one is another name of, across articles (السيسي of "
+                    "عبدالفتاح السيسي, تنظيم داعش of داعش); null when it is its own. Count "
+                    "a person once with coalesce(merged_into, entity_id).",
+                ),
+                C(
+                    "merge_rule",
+                    "VARCHAR",
+                    "Why it was merged: same key, lineage cut short, surname alone or "
+                    "organisation with its kind (marsad/entity_merge.py); 'given name alone' "
+                    "for a bare given name (فهد), which is nobody in particular.",
+                ),
             ),
             ("entity_id",),
         ),

@@ -31,6 +31,7 @@ from marsad.arabic import match_keyed
 from marsad.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets
 from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard_of_hashes
 from marsad.entities import CountryMention, EntityTagger, article_countries
+from marsad.entity_merge import entity_merges
 from marsad.ids import stable_id_expr
 from marsad.outlets import registry
 from marsad.topics import TopicModel, topics_frame
@@ -619,12 +620,32 @@ class WarehouseAssembly:
                 FROM article_entities JOIN touched USING (entity_id) GROUP BY entity_id
             )
             SELECT n.entity_id, n.type, n.spellings[1], p.country_code, c.articles,
-                   n.mentions, n.spellings
+                   n.mentions, n.spellings, NULL, NULL
             FROM named n JOIN counted c USING (entity_id) LEFT JOIN placed p USING (entity_id)
             """
         )
         con.unregister("touched")
         self.touched_entities.clear()
+        self._merge_entities()
+
+    def _merge_entities(self) -> None:
+        """Which entities are other names of another, decided anew over the whole entities
+        table (its size follows the names, not the articles): a new article can make a
+        surname's full name dominant, or no longer so."""
+        con = self.con
+        merges = entity_merges(con.sql("SELECT entity_id, type, name, mentions FROM entities").pl())
+        con.execute(
+            "UPDATE entities SET merged_into = NULL, merge_rule = NULL WHERE merge_rule IS NOT NULL"
+        )
+        if merges.height:
+            con.register("merges", merges)
+            con.execute(
+                """
+                UPDATE entities e SET merged_into = m.merged_into, merge_rule = m.rule
+                FROM merges m WHERE e.entity_id = m.entity_id
+                """
+            )
+            con.unregister("merges")
 
     def _outlets(self) -> None:
         con = self.con

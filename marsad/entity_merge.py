@@ -1,0 +1,213 @@
+"""One entity per person or organisation across articles: which entities of the warehouse
+are other names of another (``entities.merged_into``).
+
+The tagger names an entity by what one article writes, so the corpus holds سلمان بن عبدالعزيز
+beside سلمان بن عبدالعزيز آل سعود, السيسي beside عبدالفتاح السيسي, داعش beside تنظيم داعش.
+The rules, each applied only where the corpus names one clear target:
+
+1. **Same key**: names equal once spelling is folded and "عبد X" is written as one word
+   (عبد الفتاح السيسي = عبدالفتاح السيسي) are one entity.
+2. **Lineage cut short** (people): a name of two or more words that begins a longer name
+   (سلمان بن عبدالعزيز → سلمان بن عبدالعزيز آل سعود, محمد بن سلمان → محمد بن سلمان بن
+   عبدالعزيز) is that longer name, when the longer one holds at least two thirds of the
+   mentions of all names it begins. Only where the longer name goes on with the lineage: a
+   name with بن continues with بن, بنت or آل (عبدالله بن عبدالعزيز, the king, is not عبدالله
+   بن عبدالعزيز الربيعة, the minister), every added word is a name (not وليد المعلم لموسكو),
+   and a name of given names only (أحمد علي) is too common to be one person.
+3. **Surname alone** (people): one word that is not a given name (a surname, as the name
+   lists use it) and ends longer names (السيسي → عبدالفتاح السيسي) is the longer name that
+   holds at least two thirds of their mentions, with at least 3 mentions, where the surname
+   alone is not written more than twice as often as those names (المالكي alone, far more
+   frequent than نوري المالكي, is several people).
+4. **Organisation with its kind** (تنظيم, حركة, جماعة, ميليشيا): تنظيم داعش and داعش are one
+   organisation where both are in the corpus; the more mentioned name leads.
+
+Bare given names (فهد, محمد) are never merged: who they are cannot be told from the corpus.
+They keep ``merged_into`` NULL and get the rule ``given name alone``, so that lists of the
+most covered people can leave them out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import polars as pl
+
+from marsad.arabic import match_key
+from marsad.gazetteer import person_names
+
+DOMINANT = 2 / 3
+SURNAME_MIN_MENTIONS = 3
+SURNAME_MAX_RATIO = 2
+LINEAGE = ("بن", "بنت", "ابن", "ال")  # match_key folds آل to ال
+_LATIN = re.compile("[A-Za-z]")
+ORGANISATION_KINDS = ("تنظيم", "حركه", "جماعه", "ميليشيا", "ميليشيات", "مليشيا")
+_ABD = re.compile(r"\bعبد ")
+
+
+def name_key(name: str) -> str:
+    """Spelling-folded name, "عبد X" joined into one word."""
+    return _ABD.sub("عبد", match_key(name))
+
+
+# Words of given names that are not names of one person: the second half of compound given
+# names (ناصر الدين, زين العابدين) and the first of a kunya (أبو العلاء).
+COMPOUND_GIVEN = ("الدين", "العابدين", "الله", "الرحمن", "ابو", "ام")
+
+
+def _given_name(word: str, names: dict[str, tuple[int, int]]) -> bool:
+    """Whether a word is (also) commonly a given name: حسان is a surname as often as a given
+    name, so حسان alone may be anyone called Hassan."""
+    given, surname = names.get(word, (0, 0))
+    return word.startswith("عبد") or word in COMPOUND_GIVEN or (given > 0 and 2 * given >= surname)
+
+
+def _name_word(word: str, names: dict[str, tuple[int, int]]) -> bool:
+    return word in LINEAGE or word in names or word.startswith("عبد")
+
+
+def _continues_lineage(short: tuple[str, ...], long: tuple[str, ...], names) -> bool:
+    """Whether ``long`` goes on with the lineage of ``short`` (and is not two names run
+    together by the tagger, طلال سلامة محمد عبده)."""
+    if short[0] in LINEAGE or short[0] in ("ابو", "ام") or short[-1] in COMPOUND_GIVEN:
+        return False  # بن مبارك, a kunya (أبو ثابت), جار الله: not one person
+    added = long[len(short) :]
+    if not all(_name_word(word, names) for word in added):
+        return False
+    if "بن" in short or "بنت" in short or "ابن" in short:
+        return added[0] in LINEAGE
+    # Without a lineage word: one family name more (أحمد الفهد الصباح), and the short name
+    # is more than given names (أحمد علي is too common to be one person).
+    return (
+        len(added) == 1
+        and not _given_name(added[0], names)
+        and not all(_given_name(word, names) for word in short)
+    )
+
+
+def _dominant(candidates: list[tuple[str, int]]) -> str | None:
+    """The candidate holding at least two thirds of all candidates' mentions."""
+    total = sum(mentions for _, mentions in candidates)
+    best, mentions = max(candidates, key=lambda c: c[1])
+    return best if total and mentions >= DOMINANT * total else None
+
+
+def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
+    """``entity_id → merged_into`` (with the ``rule`` that merged it) for the entities that
+    are other names of another. ``entities`` has entity_id, type, name, mentions."""
+    names = person_names()
+    rows = [
+        row
+        for row in entities.select("entity_id", "type", "name", "mentions").to_dicts()
+        if row["name"] and not _LATIN.search(row["name"]) and "\n" not in row["name"]
+    ]
+    for row in rows:
+        row["key"] = name_key(row["name"] or "")
+    merged: dict[str, tuple[str, str]] = {}
+
+    # 1. Same key: the most mentioned spelling leads.
+    by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["key"]:
+            by_key[(row["type"], row["key"])].append(row)
+    lead: dict[tuple[str, str], dict] = {}
+    for group_key, group in by_key.items():
+        group.sort(key=lambda r: (-r["mentions"], r["entity_id"]))
+        lead[group_key] = {**group[0], "mentions": sum(r["mentions"] for r in group)}
+        for row in group[1:]:
+            merged[row["entity_id"]] = (group[0]["entity_id"], "same key")
+    leads = list(lead.values())
+
+    # Follow chains (a same-key alias of a cut-short name) to the entity it names.
+    def final(entity_id: str) -> str:
+        seen = set()
+        while entity_id in merged and entity_id not in seen:
+            seen.add(entity_id)
+            entity_id = merged[entity_id][0]
+        return entity_id
+
+    people = [r for r in leads if r["type"] == "PER"]
+    words = {r["entity_id"]: r["key"].split() for r in people}
+    # 2. Lineage cut short: prefixes of two words or more.
+    starts: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
+    for row in people:
+        tokens = tuple(words[row["entity_id"]])
+        for cut in range(2, len(tokens)):
+            starts[tokens[:cut]].append((row["entity_id"], row["mentions"]))
+    # Longest names first, so that a name's candidates are counted by the person they are.
+    for row in sorted(people, key=lambda r: -len(words[r["entity_id"]])):
+        tokens = tuple(words[row["entity_id"]])
+        if len(tokens) < 2 or tokens[-1] in ("بن", "ابن", "بنت", "عبد") or tokens not in starts:
+            continue
+        persons: dict[str, int] = defaultdict(int)
+        for candidate, mentions in starts[tokens]:
+            persons[final(candidate)] += mentions
+        target = _dominant(list(persons.items()))
+        if target and _continues_lineage(tokens, tuple(words[target]), names):
+            merged[row["entity_id"]] = (target, "lineage cut short")
+    # 3. Surname alone.
+    endings: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in people:
+        tokens = words[row["entity_id"]]
+        if len(tokens) >= 2:
+            endings[tokens[-1]].append((row["entity_id"], row["mentions"]))
+    for row in people:
+        tokens = words[row["entity_id"]]
+        if len(tokens) != 1 or _given_name(tokens[0], names) or tokens[0] not in endings:
+            continue
+        candidates = endings[tokens[0]]
+        target = _dominant(candidates)
+        total = sum(m for _, m in candidates)
+        if (
+            target
+            and max(m for _, m in candidates) >= SURNAME_MIN_MENTIONS
+            and row["mentions"] <= SURNAME_MAX_RATIO * total
+        ):
+            merged[row["entity_id"]] = (target, "surname alone")
+    # 4. Organisation with its kind.
+    organisations = {r["key"]: r for r in leads if r["type"] == "ORG"}
+    for key, row in organisations.items():
+        kind, _, rest = key.partition(" ")
+        other = organisations.get(rest)
+        if kind in ORGANISATION_KINDS and other is not None:
+            first, second = sorted((row, other), key=lambda r: (-r["mentions"], r["entity_id"]))
+            merged[second["entity_id"]] = (first["entity_id"], "organisation with its kind")
+
+    # Each group is shown under one name: for people, the most mentioned name of two words or
+    # more (سعود الفيصل, not a one-off سعود الفيصل المأمون); otherwise the most mentioned.
+    mentions = {row["entity_id"]: row["mentions"] for row in rows}
+    # Full names count for people only: an organisation is shown as it is most often named.
+    name_words = {
+        row["entity_id"]: len(row["key"].split()) if row["type"] == "PER" else 0 for row in rows
+    }
+    groups: dict[str, list[str]] = defaultdict(list)
+    for alias in merged:
+        groups[final(alias)].append(alias)
+    answer = []
+    for target, aliases in groups.items():
+        members = [target, *aliases]
+        canonical = max(
+            members,
+            key=lambda e: (name_words[e] >= 2, mentions[e], e == target, e),
+        )
+        rules = {alias: merged[alias][1] for alias in aliases}
+        for member in members:
+            if member != canonical:
+                answer.append(
+                    {
+                        "entity_id": member,
+                        "merged_into": canonical,
+                        "rule": rules.get(member, rules.get(canonical, "")),
+                    }
+                )
+    for row in people:
+        tokens = words[row["entity_id"]]
+        if len(tokens) == 1 and _given_name(tokens[0], names) and row["entity_id"] not in merged:
+            answer.append(
+                {"entity_id": row["entity_id"], "merged_into": None, "rule": "given name alone"}
+            )
+    return pl.DataFrame(
+        sorted(answer, key=lambda r: r["entity_id"]),
+        schema={"entity_id": pl.String, "merged_into": pl.String, "rule": pl.String},
+    )
