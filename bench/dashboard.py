@@ -67,7 +67,11 @@ def build(path: Path, articles: int) -> None:
         con.execute(
             """
             INSERT INTO entities SELECT 'e' || i, ['PER','ORG','LOC'][1 + i % 3], 'كيان ' || i,
-                NULL, 0, 0, [] FROM range(20000) t(i)
+                NULL, 0, 0, [],
+                -- One entity in ten is another name of the one before it (entity merges).
+                CASE WHEN i % 10 = 9 THEN 'e' || (i - 1) END,
+                CASE WHEN i % 10 = 9 THEN 'surname alone' END
+            FROM range(20000) t(i)
             """
         )
         con.execute(
