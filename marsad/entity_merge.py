@@ -21,6 +21,8 @@ The rules, each applied only where the corpus names one clear target:
    frequent than نوري المالكي, is several people).
 4. **Organisation with its kind** (تنظيم, حركة, جماعة, ميليشيا): تنظيم داعش and داعش are one
    organisation where both are in the corpus; the more mentioned name leads.
+5. **One country, several names** (places): السعودية and المملكة العربية السعودية, أمريكا and
+   الولايات المتحدة, by the gazetteer's names of countries (curated and CLDR's Arabic).
 
 Bare given names (فهد, محمد) are never merged: who they are cannot be told from the corpus.
 They keep ``merged_into`` NULL and get the rule ``given name alone``, so that lists of the
@@ -35,7 +37,7 @@ from collections import defaultdict
 import polars as pl
 
 from marsad.arabic import match_key
-from marsad.gazetteer import person_names
+from marsad.gazetteer import country_names, person_names
 
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3
@@ -173,6 +175,17 @@ def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
         if kind in ORGANISATION_KINDS and other is not None:
             first, second = sorted((row, other), key=lambda r: (-r["mentions"], r["entity_id"]))
             merged[second["entity_id"]] = (first["entity_id"], "organisation with its kind")
+
+    # 5. One country, several names.
+    countries = {name_key(name): code for code, name in country_names()}
+    by_country: dict[str, list[dict]] = defaultdict(list)
+    for row in leads:
+        if row["type"] == "LOC" and row["key"] in countries:
+            by_country[countries[row["key"]]].append(row)
+    for places in by_country.values():
+        places.sort(key=lambda r: (-r["mentions"], r["entity_id"]))
+        for row in places[1:]:
+            merged[row["entity_id"]] = (places[0]["entity_id"], "one country, several names")
 
     # Each group is shown under one name: for people, the most mentioned name of two words or
     # more (سعود الفيصل, not a one-off سعود الفيصل المأمون); otherwise the most mentioned.

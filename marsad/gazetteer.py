@@ -172,6 +172,21 @@ def _curated() -> list[Place]:
         return [Place(r["country_code"], r["kind"], r["name"]) for r in csv.DictReader(rows)]
 
 
+# Curated "country" names that stand for a country without being its name: capitals used for
+# their governments, and parts of a country.
+NOT_COUNTRY_NAMES = {"واشنطن", "لندن", "غزة", "قطاع غزة", "الضفة الغربية"}
+
+
+def country_names() -> list[tuple[str, str]]:
+    """(country code, name) of the names of countries themselves: the curated ones (not the
+    capitals and parts that stand for them) and CLDR's Arabic."""
+    return [
+        (p.country_code, p.name)
+        for p in _curated() + _cldr_countries()
+        if p.kind == "country" and p.name not in NOT_COUNTRY_NAMES
+    ]
+
+
 def city_rows() -> list[tuple[str, int, str]]:
     """(country code, population, Arabic name) of the GeoNames cities that are news places:
     in ``REGION`` from REGION_CITY_POPULATION inhabitants, elsewhere from

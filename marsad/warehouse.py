@@ -275,8 +275,9 @@ TABLES: dict[str, Table] = {
                 C(
                     "merge_rule",
                     "VARCHAR",
-                    "Why it was merged: same key, lineage cut short, surname alone or "
-                    "organisation with its kind (marsad/entity_merge.py); 'given name alone' "
+                    "Why it was merged: same key, lineage cut short, surname alone, "
+                    "organisation with its kind or one country, several names "
+                    "(marsad/entity_merge.py); 'given name alone' "
                     "for a bare given name (فهد), which is nobody in particular.",
                 ),
             ),

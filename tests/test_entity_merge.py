@@ -40,6 +40,12 @@ def test_one_person_under_every_name_the_corpus_gives_them():
             ("PER", "السيسي", 31),
             ("ORG", "داعش", 80),
             ("ORG", "تنظيم داعش", 30),
+            ("LOC", "السعودية", 200),
+            ("LOC", "المملكة العربية السعودية", 60),
+            ("LOC", "الرياض", 220),
+            ("LOC", "الولايات المتحدة", 90),
+            ("LOC", "أمريكا", 40),
+            ("LOC", "واشنطن", 50),
         ]
     )
     assert merged["سلمان بن عبدالعزيز"] == "سلمان بن عبدالعزيز آل سعود"
@@ -48,6 +54,10 @@ def test_one_person_under_every_name_the_corpus_gives_them():
     assert merged["محمد بن سلمان بن عبدالعزيز"] == "محمد بن سلمان"
     assert merged["السيسي"] == merged["عبد الفتاح السيسي"] == "عبدالفتاح السيسي"
     assert merged["تنظيم داعش"] == "داعش"
+    assert merged["المملكة العربية السعودية"] == "السعودية"
+    assert merged["أمريكا"] == "الولايات المتحدة"
+    # A capital names its government, not the country: it stays a place of its own.
+    assert "الرياض" not in merged and "واشنطن" not in merged
 
 
 def test_names_that_may_be_several_people_stay_apart():
@@ -111,6 +121,7 @@ def test_the_warehouse_says_which_entities_are_other_names(built_warehouse: Path
     assert chains == 0  # every alias points at an entity that is its own, of its type
     assert rules <= {
         None,
+        "one country, several names",
         "same key",
         "lineage cut short",
         "surname alone",
