@@ -266,7 +266,8 @@ def countries_map(selection: Selection) -> pl.DataFrame:
 def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
     """The ``limit`` most covered people, organisations and places (column ``type``), in one
     pass over the selection. Every name of one entity counts for it (entities.merged_into),
-    each article once; bare given names (فهد), who are nobody in particular, are left out."""
+    each article once; bare given names (فهد), who are nobody in particular, and "people"
+    without an Arabic letter are left out."""
     where, params = selection.where()
     return query(
         f"""
@@ -284,6 +285,9 @@ def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
         SELECT e.type, e.entity_id, e.name, e.country_code, c.articles, c.mentions
         FROM counted c JOIN entities e USING (entity_id)
         WHERE e.merge_rule IS DISTINCT FROM 'given name alone'
+          -- A "person" without an Arabic letter is page furniture the tagger took for a
+          -- name (Next Previous), not someone the news is about.
+          AND NOT (e.type = 'PER' AND NOT regexp_matches(e.name, '[\u0600-\u06FF]'))
         QUALIFY row_number() OVER (
             PARTITION BY e.type ORDER BY c.articles DESC, c.mentions DESC, e.name
         ) <= {int(limit)}
