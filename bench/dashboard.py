@@ -161,7 +161,7 @@ def main(articles: int = 1_000_000, rounds: int = 5) -> None:
             queries.Selection(first, last, search="كلمة12 أحمد"),
         ]
         pages = {
-            "coverage": lambda s: (queries.totals(), queries.coverage(s, "topic", "week")),
+            "coverage": lambda s: (queries.totals(s), queries.coverage(s, "topic", "week")),
             "coverage by country": lambda s: queries.coverage(s, "country", "month"),
             "map": queries.countries_map,
             "articles": queries.articles,
@@ -171,7 +171,11 @@ def main(articles: int = 1_000_000, rounds: int = 5) -> None:
                 queries.co_occurring(s, "e7"),
             ),
             "outlets": lambda s: queries.coverage(s, "outlet", "week", top=20),
-            "headlines": lambda s: (queries.headline_days(s), queries.headlines(s)),
+            "headlines": lambda s: (
+                queries.collection_start(),
+                queries.headline_days(s),
+                queries.headlines(s),
+            ),
             "article reader": lambda s: (
                 queries.article("a4242"),
                 queries.article_mentions("a4242"),
