@@ -72,7 +72,9 @@ def _name_word(word: str, names: dict[str, tuple[int, int]]) -> bool:
 def _continues_lineage(short: tuple[str, ...], long: tuple[str, ...], names) -> bool:
     """Whether ``long`` goes on with the lineage of ``short`` (and is not two names run
     together by the tagger, طلال سلامة محمد عبده)."""
-    if short[0] in LINEAGE or short[0] in ("ابو", "ام") or short[-1] in COMPOUND_GIVEN:
+    # The first word as written after "and" (وأبو معاوية is a kunya too).
+    first = short[0][1:] if short[0][:1] == "و" and short[0][1:] in ("ابو", "ام") else short[0]
+    if first in LINEAGE or first in ("ابو", "ام") or short[-1] in COMPOUND_GIVEN:
         return False  # بن مبارك, a kunya (أبو ثابت), جار الله: not one person
     added = long[len(short) :]
     if not all(_name_word(word, names) for word in added):

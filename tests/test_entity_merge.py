@@ -72,6 +72,8 @@ def test_names_that_may_be_several_people_stay_apart():
             # A kunya, given names only, a surname far more frequent than its full name.
             ("PER", "أبو ثابت", 6),
             ("PER", "أبو ثابت الحوثي", 3),
+            ("PER", "وأبو معاوية", 4),
+            ("PER", "وأبو معاوية الحموي", 2),
             ("PER", "أحمد علي", 8),
             ("PER", "أحمد علي آل مريع", 3),
             ("PER", "المالكي", 35),
@@ -86,6 +88,7 @@ def test_names_that_may_be_several_people_stay_apart():
         "عبدالله بن عبدالعزيز الربيعة",
         "طلال سلامة محمد عبده",
         "أبو ثابت",
+        "وأبو معاوية",
         "أحمد علي",
         "المالكي",
     ):
