@@ -58,6 +58,21 @@ def _layout(figure: go.Figure, rtl: bool = False) -> go.Figure:
     return figure
 
 
+def _trace(
+    points: pl.DataFrame, measure: str, series: str, label: str, hover: str, **style
+) -> go.Scatter:
+    """Points of one coverage series; a click gives back the series (customdata)."""
+    return go.Scatter(
+        x=points["period"].to_list(),
+        y=points[measure].to_list(),
+        name=label,
+        legendgroup=series,
+        customdata=[[series]] * points.height,
+        hovertemplate=hover,
+        **style,
+    )
+
+
 def coverage_over_time(
     coverage: pl.DataFrame,
     measure: str,
@@ -81,33 +96,28 @@ def coverage_over_time(
         hover = (
             f"<b>{label}</b><br>%{{x|{day_format(rtl)}}}<br>{axis_title}: {value}<extra></extra>"
         )
+        colour = palette[name]
+        common = {"measure": measure, "series": name, "label": label, "hover": hover}
+        # Cut periods get no dot on the line: the open circle drawn over it marks them.
+        sizes = [0 if p else 6 for p in rows["partial"]]
         figure.add_trace(
-            go.Scatter(
-                x=rows["period"].to_list(),
-                y=rows[measure].to_list(),
-                name=label,
-                legendgroup=name,
+            _trace(
+                rows,
+                **common,
                 mode="lines+markers",
-                line={"color": palette[name]},
-                # Partial periods get no dot here: the open circle below marks them.
-                marker={"color": palette[name], "size": [0 if p else 6 for p in rows["partial"]]},
-                customdata=[[name]] * rows.height,
-                hovertemplate=hover,
+                line={"color": colour},
+                marker={"color": colour, "size": sizes},
             )
         )
         cut = rows.filter(pl.col("partial"))
         if cut.height:
             figure.add_trace(
-                go.Scatter(
-                    x=cut["period"].to_list(),
-                    y=cut[measure].to_list(),
-                    name=label,
-                    legendgroup=name,
-                    showlegend=False,
+                _trace(
+                    cut,
+                    **common,
                     mode="markers",
-                    marker={"color": palette[name], "symbol": "circle-open", "size": 10},
-                    customdata=[[name]] * cut.height,
-                    hovertemplate=hover,
+                    showlegend=False,
+                    marker={"color": colour, "symbol": "circle-open", "size": 10},
                 )
             )
     figure.update_yaxes(title_text=axis_title, rangemode="tozero")

@@ -8,7 +8,12 @@ import functools
 import gettext
 import re
 
+import polars as pl
 import pycountry
+
+from dashboards import queries
+from dashboards.i18n import language, t
+from marsad.topics import topic_label
 
 # Where pycountry's names are formal ("Iran, Islamic Republic of"), missing, or not what an
 # Arabic newsroom writes: the names used instead, as (English, Arabic).
@@ -79,3 +84,18 @@ def country_iso3(code: str | None) -> str | None:
         return None
     country = pycountry.countries.get(alpha_2=code)
     return country.alpha_3 if country else ISO3_EXTRA.get(code)
+
+
+def series_labels(coverage: pl.DataFrame, split: str) -> dict[str, str]:
+    """Legend and hover names of a coverage frame's series: topics and countries by name,
+    "other (N)" for the series beyond the top ones, and the unknown outlet."""
+    labels = {queries.OTHER: f"{t('other')} ({int(coverage['hidden'][0])})"}
+    labels |= {queries.UNKNOWN: t("unknown"), queries.ALL: t("articles")}
+    name = {"topic": topic_label, "country": country_name}.get(split)
+    if name:
+        labels |= {
+            code: name(code, language())
+            for code in coverage["series"].unique()
+            if code not in (queries.OTHER, queries.UNKNOWN)
+        }
+    return labels

@@ -105,6 +105,7 @@ class Selection:
 GRANULARITIES = ("day", "week", "month")
 OTHER = "\u2026other"  # the series of every series beyond the top ones
 UNKNOWN = "\u2026unknown"  # articles whose outlet is not known
+ALL = "all articles"  # the one series of the split "none"
 SPLITS = ("topic", "country", "outlet", "none")
 
 
@@ -149,7 +150,7 @@ def _series(split: str, selection: Selection) -> tuple[str, str]:
         return f"JOIN article_countries c ON c.article_id = a.article_id{about}", "c.country_code"
     if split == "outlet":
         return "", f"coalesce(a.outlet_name, '{UNKNOWN}')"
-    return "", "'all articles'"
+    return "", f"'{ALL}'"
 
 
 def coverage(
@@ -305,7 +306,7 @@ def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
         WHERE e.merge_rule IS DISTINCT FROM 'given name alone'
           -- A "person" without an Arabic letter is page furniture the tagger took for a
           -- name (Next Previous), not someone the news is about.
-          AND NOT (e.type = 'PER' AND NOT regexp_matches(e.name, '[\u0600-\u06FF]'))
+          AND NOT (e.type = 'PER' AND NOT regexp_matches(e.name, '[\u0600-\u06ff]'))
         QUALIFY row_number() OVER (
             PARTITION BY e.type ORDER BY covered DESC, named DESC, e.name
         ) <= {int(limit)}

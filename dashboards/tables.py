@@ -11,27 +11,23 @@ from dashboards.names import country_name
 from marsad.topics import topic_label
 
 
-def _named(frame: pl.DataFrame, column: str, name) -> pl.Expr:
+def _named(column: str, name, skip_nulls: bool = True) -> pl.Expr:
+    """``column``'s codes as ``name(code, language)``."""
     lang = language()
-    return pl.col(column).map_elements(lambda code: name(code, lang), return_dtype=pl.String)
+    return pl.col(column).map_elements(
+        lambda code: name(code, lang), return_dtype=pl.String, skip_nulls=skip_nulls
+    )
 
 
 def readable(frame: pl.DataFrame) -> pl.DataFrame:
     """Codes replaced by names in the dashboard's language: topic, country_code (and
     outlet_country) become names, is_about yes/no, entity types words."""
-    lang = language()
     changes = []
     if "topic" in frame.columns:
-        changes.append(_named(frame, "topic", topic_label))
+        changes.append(_named("topic", topic_label))
     for column in ("country_code", "outlet_country"):
         if column in frame.columns:
-            changes.append(
-                pl.col(column).map_elements(
-                    lambda code: country_name(code, lang),
-                    return_dtype=pl.String,
-                    skip_nulls=False,
-                )
-            )
+            changes.append(_named(column, country_name, skip_nulls=False))
     if "is_about" in frame.columns:
         changes.append(
             pl.when(pl.col("is_about"))

@@ -8,14 +8,12 @@ from dashboards.i18n import (
     SPLIT_LABELS,
     arabic,
     day,
-    language,
     pick,
     plotly_config,
     t,
 )
-from dashboards.names import country_name
+from dashboards.names import series_labels
 from dashboards.tables import article_columns
-from marsad.topics import topic_label
 
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("coverage"))
@@ -63,15 +61,8 @@ if coverage.is_empty():
     st.info(t("no_articles"))
     st.stop()
 series = coverage["series"].unique(maintain_order=True).to_list()
-named = [s for s in series if s not in (queries.OTHER, queries.UNKNOWN)]
 hidden = int(coverage["hidden"][0])
-labels = {queries.OTHER: f"{t('other')} ({hidden})", queries.UNKNOWN: t("unknown")}
-if split == "topic":
-    labels |= {code: topic_label(code, language()) for code in named}
-elif split == "country":
-    labels |= {code: country_name(code, language()) for code in named}
-elif split == "none":
-    labels |= {"all articles": t("articles")}
+labels = series_labels(coverage, split)
 axis = t("share_axis") if measure == "share" else t("articles_axis")
 event = st.plotly_chart(
     charts.coverage_over_time(coverage, measure, labels, axis, split, queries.OTHER, rtl=arabic()),

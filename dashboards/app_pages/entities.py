@@ -41,7 +41,7 @@ if choices:
         charts.coverage_over_time(
             over_time,
             "articles",
-            {"all articles": choices[chosen]},
+            {queries.ALL: choices[chosen]},
             t("articles_axis"),
             split="none",
             rtl=arabic(),

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboards import charts, queries
 from dashboards.i18n import arabic, plotly_config, t
+from dashboards.names import series_labels
 from dashboards.tables import article_columns
 
 selection: queries.Selection = st.session_state["selection"]
@@ -13,8 +14,7 @@ weekly = queries.coverage(selection, "outlet", "week", top=20)
 if weekly.is_empty():
     st.info(t("no_articles"))
     st.stop()
-hidden = int(weekly["hidden"][0])
-labels = {queries.OTHER: f"{t('other')} ({hidden})", queries.UNKNOWN: t("unknown")}
+labels = series_labels(weekly, "outlet")
 st.plotly_chart(
     charts.coverage_over_time(
         weekly, "articles", labels, t("articles_axis"), "outlet", queries.OTHER, rtl=arabic()
