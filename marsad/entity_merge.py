@@ -42,7 +42,9 @@ from marsad.gazetteer import country_names, person_names
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3
 SURNAME_MAX_RATIO = 2
-LINEAGE = ("بن", "بنت", "ابن", "ال")  # match_key folds آل to ال
+NASAB = ("بن", "بنت", "ابن")
+LINEAGE = (*NASAB, "ال")  # match_key folds آل to ال
+KUNYA = ("ابو", "ام")
 _LATIN = re.compile("[A-Za-z]")
 ORGANISATION_KINDS = ("تنظيم", "حركه", "جماعه", "ميليشيا", "ميليشيات", "مليشيا")
 _ABD = re.compile(r"\bعبد ")
@@ -55,7 +57,7 @@ def name_key(name: str) -> str:
 
 # Words of given names that are not names of one person: the second half of compound given
 # names (ناصر الدين, زين العابدين) and the first of a kunya (أبو العلاء).
-COMPOUND_GIVEN = ("الدين", "العابدين", "الله", "الرحمن", "ابو", "ام")
+COMPOUND_GIVEN = ("الدين", "العابدين", "الله", "الرحمن", *KUNYA)
 
 
 def _given_name(word: str, names: dict[str, tuple[int, int]]) -> bool:
@@ -73,13 +75,13 @@ def _continues_lineage(short: tuple[str, ...], long: tuple[str, ...], names) -> 
     """Whether ``long`` goes on with the lineage of ``short`` (and is not two names run
     together by the tagger, طلال سلامة محمد عبده)."""
     # The first word as written after "and" (وأبو معاوية is a kunya too).
-    first = short[0][1:] if short[0][:1] == "و" and short[0][1:] in ("ابو", "ام") else short[0]
-    if first in LINEAGE or first in ("ابو", "ام") or short[-1] in COMPOUND_GIVEN:
+    first = short[0][1:] if short[0][:1] == "و" and short[0][1:] in KUNYA else short[0]
+    if first in LINEAGE or first in KUNYA or short[-1] in COMPOUND_GIVEN:
         return False  # بن مبارك, a kunya (أبو ثابت), جار الله: not one person
     added = long[len(short) :]
     if not all(_name_word(word, names) for word in added):
         return False
-    if "بن" in short or "بنت" in short or "ابن" in short:
+    if any(word in NASAB for word in short):
         return added[0] in LINEAGE
     # Without a lineage word: one family name more (أحمد الفهد الصباح), and the short name
     # is more than given names (أحمد علي is too common to be one person).
@@ -107,7 +109,7 @@ def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
         if row["name"] and not _LATIN.search(row["name"]) and "\n" not in row["name"]
     ]
     for row in rows:
-        row["key"] = name_key(row["name"] or "")
+        row["key"] = name_key(row["name"])
     merged: dict[str, tuple[str, str]] = {}
 
     # 1. Same key: the most mentioned spelling leads.
@@ -142,7 +144,7 @@ def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
     # Longest names first, so that a name's candidates are counted by the person they are.
     for row in sorted(people, key=lambda r: -len(words[r["entity_id"]])):
         tokens = tuple(words[row["entity_id"]])
-        if len(tokens) < 2 or tokens[-1] in ("بن", "ابن", "بنت", "عبد") or tokens not in starts:
+        if len(tokens) < 2 or tokens[-1] in (*NASAB, "عبد") or tokens not in starts:
             continue
         persons: dict[str, int] = defaultdict(int)
         for candidate, mentions in starts[tokens]:
