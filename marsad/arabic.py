@@ -118,6 +118,17 @@ def match_keyed(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def match_key_words(expr: pl.Expr) -> pl.Expr:
+    """The words of ``match_keyed`` as a list, in one pass over the folded text: the runs
+    of what is neither white space nor punctuation (the same words as splitting the key)."""
+    return (
+        expr.str.replace_all(f"{_DROPPED_MARKS}|{_INVISIBLES}", "")
+        .str.replace_many(list(_CHAR_FOLDS), list(_CHAR_FOLDS.values()))
+        .str.to_lowercase()
+        .str.extract_all(r"[^\s\p{P}\p{S}]+")
+    )
+
+
 # Proclitics (conjunction, preposition, article) and enclitics (pronouns, plural and
 # feminine endings) glued to a word; stripping them lets بالرياض, والرياض and الرياض meet.
 _PROCLITICS = (

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from marsad.arabic import match_keyed, readings, word_lists
-from marsad.dedup import buckets_of_shingles, shingle_hashes, word_shingles
+from marsad.arabic import match_key_words, match_keyed, readings, word_lists
+from marsad.dedup import SHINGLE_WORDS, buckets_of_shingles, word_shingles
 from marsad.ids import stable_id_expr
 
 ARTICLE_KEYS_SCHEMA = {
@@ -29,19 +29,62 @@ def exact_key(title: pl.Expr, body: pl.Expr) -> pl.Expr:
 
 def _text_words(texts: pl.Expr) -> pl.Expr:
     """The words of a text's match key, as shingles are built from them."""
-    return (
-        match_keyed(texts)
-        .fill_null("")
-        .str.split(" ")
-        .list.eval(pl.element().filter(pl.element() != ""))
-    )
+    return match_key_words(texts).fill_null([])
+
+
+_MIX = np.uint64(0x100000001B3)
+# A shingle's sort key: the text's number above, 40 bits of the shingle's hash below.
+_HASH_BITS = np.uint64(40)
+_DROPPED = np.uint64(64 - 40)
+_HASH_MASK = np.uint64((1 << 40) - 1)
+MAX_TEXTS = 1 << 24
 
 
 def shingle_sets(texts: list[str]) -> list[np.ndarray]:
-    """The shingle hash set (``dedup.shingle_hashes``) of each text, worked out together."""
+    """The word shingles of each text's match key (``dedup.word_shingles``), hashed to 40
+    bits, sorted and distinct: exact Jaccard similarities are worked out on these.
+
+    A publish compares thousands of texts a slice, and joining and hashing each shingle in
+    Python was most of its time: here each word is hashed once (Polars) and a shingle's hash
+    combines its words' hashes (NumPy). The hashes are Polars' own, so they are compared only
+    within one process (both texts of a pair are always hashed in the same call)."""
+    if len(texts) >= MAX_TEXTS:
+        raise ValueError(f"shingle_sets takes fewer than {MAX_TEXTS} texts a call")
     frame = pl.DataFrame({"text": texts}, schema={"text": pl.String})
-    words = frame.select(_text_words(pl.col("text"))).to_series()
-    return [shingle_hashes(w) for w in words.to_list()]
+    words = (
+        frame.select(_text_words(pl.col("text")).alias("word"))
+        .with_row_index("row")
+        .explode("word")
+        .drop_nulls("word")
+    )
+    row = words["row"].to_numpy()
+    word = words["word"].hash().to_numpy()
+    lengths = np.bincount(row, minlength=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    position = np.arange(row.size) - starts[row]
+    shingle = np.zeros(row.size, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE_WORDS):
+            # The k-th word after each start, where the text still has one.
+            following = np.zeros(row.size, dtype=np.uint64)
+            inside = position + k < lengths[row]
+            following[inside] = word[np.flatnonzero(inside) + k]
+            shingle = shingle * _MIX + following
+    # A shingle starts at every word with SHINGLE_WORDS - 1 words after it in its own text;
+    # a shorter text is one shingle of all its words.
+    first = (position + SHINGLE_WORDS <= lengths[row]) | (
+        (lengths[row] < SHINGLE_WORDS) & (position == 0)
+    )
+    # Sorting the shingles' keys puts each text's shingles together and their copies side by
+    # side; 40 bits keep a text's few hundred shingles apart (one collision in about 10^7
+    # texts, which moves that text's similarities by one shingle).
+    keys = np.sort((row[first].astype(np.uint64) << _HASH_BITS) | (shingle[first] >> _DROPPED))
+    distinct = np.ones(keys.size, dtype=bool)
+    distinct[1:] = keys[1:] != keys[:-1]
+    keys = keys[distinct]
+    counts = np.bincount((keys >> _HASH_BITS).astype(np.int64), minlength=len(texts))
+    shingle = keys & _HASH_MASK
+    return np.split(shingle, np.cumsum(counts)[:-1])
 
 
 def article_keys(articles: pl.DataFrame) -> pl.DataFrame:

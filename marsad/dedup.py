@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from datasketch.hashfunc import sha1_hash32
 
 SHINGLE_WORDS = 4
 NUM_PERM = 64
@@ -47,15 +46,6 @@ def word_shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def shingle_hashes(words: list[str]) -> np.ndarray:
-    """The shingles of a match key's words, hashed (SHA-1, 32 bits), sorted and distinct:
-    exact Jaccard similarities are worked out on these."""
-    grams = word_shingles(words)
-    return np.unique(
-        np.fromiter((sha1_hash32(gram.encode("utf-8")) for gram in grams), np.uint64, len(grams))
-    )
-
-
 def band_buckets(key: str) -> list[int]:
     """One 64-bit bucket per LSH band of the MinHash signature of a match key's shingles;
     none for a text without words."""
@@ -82,7 +72,8 @@ def buckets_of_shingles(grams: set[str]) -> list[int]:
 
 
 def jaccard_of_hashes(a: np.ndarray, b: np.ndarray) -> float:
-    """``jaccard`` of two shingle sets given as their sorted, distinct shingle hashes."""
+    """``jaccard`` of two shingle sets given as their distinct shingle hashes
+    (``article_keys.shingle_sets``)."""
     if not a.size and not b.size:
         return 0.0
     common = np.intersect1d(a, b, assume_unique=True).size

@@ -97,7 +97,11 @@ def join_parsed(records: pl.DataFrame, parsed: pl.DataFrame) -> pl.DataFrame:
         language.alias("language"),
     ).with_columns(
         # Marsad observes Arabic news: readable pages in other languages are set aside.
-        pl.when(pl.col("skip_reason").is_null() & rejection.is_null() & (language != "ar"))
+        pl.when(
+            pl.col("skip_reason").is_null()
+            & pl.col("rejection").is_null()
+            & (pl.col("language") != "ar")
+        )
         .then(pl.lit("not Arabic text"))
         .otherwise("skip_reason")
         .alias("skip_reason"),
