@@ -48,6 +48,8 @@ def shingle_sets(texts: list[str]) -> list[np.ndarray]:
     Python was most of its time: here each word is hashed once (Polars) and a shingle's hash
     combines its words' hashes (NumPy). The hashes are Polars' own, so they are compared only
     within one process (both texts of a pair are always hashed in the same call)."""
+    if not texts:
+        return []
     if len(texts) >= MAX_TEXTS:
         raise ValueError(f"shingle_sets takes fewer than {MAX_TEXTS} texts a call")
     frame = pl.DataFrame({"text": texts}, schema={"text": pl.String})

@@ -50,3 +50,4 @@ def test_a_text_hashes_alike_whatever_else_is_in_the_call():
     among = shingle_sets(TEXTS)[2]
     assert alone.tolist() == among.tolist()
     assert shingle_sets([None])[0].size == 0
+    assert shingle_sets([]) == []
