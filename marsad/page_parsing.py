@@ -67,12 +67,17 @@ def parse_records(records: pl.DataFrame, today: dt.date | None = None) -> pl.Dat
     today = today or dt.datetime.now(dt.UTC).date()
     readable = records.filter(pl.col("text").is_not_null() & pl.col("skip_reason").is_null())
     byline = parse_pages(readable.select("page_id", "text"), today=today)
-    plain = parse_plain_pages(readable.select("page_id", "text", "title_hint"))
     meta = readable.select("page_id", "input_format", "url", "outlet_hint", "published_hint")
-    joined = byline.join(meta, on="page_id").join(plain, on="page_id", suffix="_plain")
+    joined = byline.join(meta, on="page_id")
     # Text pages are aggregator pages: without a byline they are broken. Crawls and exports
-    # hold ordinary article pages, which have none.
+    # hold ordinary article pages, which have none: only those are read as plain articles.
     use_plain = (pl.col("parse_error") == "no_byline") & (pl.col("input_format") != "txt")
+    plain = parse_plain_pages(
+        readable.join(joined.filter(use_plain).select("page_id"), on="page_id").select(
+            "page_id", "text", "title_hint"
+        )
+    )
+    joined = joined.join(plain, on="page_id", how="left", suffix="_plain")
     chosen = joined.with_columns(
         pl.when(use_plain).then(pl.col("title_plain")).otherwise("title").alias("title"),
         pl.when(use_plain).then(pl.col("body_plain")).otherwise("body").alias("body"),
