@@ -8,7 +8,7 @@
 - dashboard: latency of every page's queries on a generated warehouse of 1,000,000 articles;
 - scale (only when named): `marsad run` over 2,000 and 12,000 aggregator pages as JSONL
   exports, then 1,000 pages added: pages/s, ms/page, peak RSS of the process tree;
-- million (only when named, hours): SaudiNewsNet rendered 32 times (about 1,000,000 pages)
+- million (only when named, hours): SaudiNewsNet rendered 34 times (1,013,370 pages)
   built in parts of four copies through `marsad run`'s add path; resumes where it stopped;
 - topics: documents per second of the topic classifier (in-process, one core, steady state)
   on SaudiNewsNet articles and ASND posts, and `marsad classify` as a process pinned to one

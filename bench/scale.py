@@ -233,7 +233,7 @@ def bench_scale(sizes: list[int], added: int) -> None:
             print(f"scale: time per page at {largest:,} is {ratio:.2f}x that at {small:,}")
 
 
-def bench_million(folder: Path, copies: int = 32, per_part: int = 4) -> None:
+def bench_million(folder: Path, copies: int = 34, per_part: int = 4) -> None:
     """SaudiNewsNet rendered ``copies`` times (about 31,000 pages a copy; each copy's titles
     and URLs marked, so its pages are new articles), built in parts of ``per_part`` copies,
     each added with `marsad run` to the warehouse the parts before it built. ``folder`` is
