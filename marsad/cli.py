@@ -51,6 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         files = [str(f) for f in discover_input_files(raw)]
         storage = _storage(args)
+        _check_stage(storage)
     except (FileNotFoundError, ValueError) as error:
         print(f"marsad run: {error}", file=sys.stderr)
         return 2
@@ -69,12 +70,23 @@ def _run(args: argparse.Namespace) -> int:
 def _storage(args: argparse.Namespace):
     from pipelines.resources import MarsadStorage
 
+    stage = args.stage or ""
     storage = MarsadStorage(
         warehouse_path=str(Path(args.warehouse).resolve()),
+        # A local stage folder is resolved like the warehouse; a URL is kept as given.
+        stage_path=stage if not stage or "://" in stage else str(Path(stage).resolve()),
         export_columns=_column_overrides(getattr(args, "column", None)),
     )
     storage.columns  # noqa: B018 - validates the column roles before any work
     return storage
+
+
+def _check_stage(storage) -> None:
+    """The stage can be listed (an object store reachable, its credentials good)."""
+    try:
+        storage.stage.manifests()
+    except OSError as error:
+        raise ValueError(f"the stage at {storage.stage.root} cannot be read: {error}") from error
 
 
 def _summary(results, warehouse: str) -> int:
@@ -104,6 +116,11 @@ def _reannotate(args: argparse.Namespace) -> int:
     from pipelines.runner import reannotate
 
     storage = _storage(args)
+    try:
+        _check_stage(storage)
+    except ValueError as error:
+        print(f"marsad reannotate: {error}", file=sys.stderr)
+        return 2
     if not storage.stage.staged_batches():
         print(f"marsad reannotate: nothing staged for {args.warehouse}", file=sys.stderr)
         return 2
@@ -436,6 +453,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"DuckDB file to publish (default {DEFAULT_WAREHOUSE})",
     )
     run.add_argument(
+        "--stage",
+        default=os.environ.get("MARSAD_STAGE"),
+        metavar="PATH|URL",
+        help="where the staged batches live: a shared folder or an object-store URL such as "
+        "s3://bucket/marsad (default: .staging/ beside the warehouse)",
+    )
+    run.add_argument(
         "--column",
         action="append",
         metavar="ROLE=NAME",
@@ -456,6 +480,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     again.add_argument(
         "--warehouse", default=os.environ.get("MARSAD_WAREHOUSE", DEFAULT_WAREHOUSE), metavar="FILE"
+    )
+    again.add_argument(
+        "--stage",
+        default=os.environ.get("MARSAD_STAGE"),
+        metavar="PATH|URL",
+        help="where the staged batches live: a shared folder or an object-store URL such as "
+        "s3://bucket/marsad (default: .staging/ beside the warehouse)",
     )
     again.set_defaults(handler=_reannotate)
 

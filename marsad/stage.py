@@ -13,12 +13,18 @@ ingested, one Parquet part per staged table::
 
 Batches are only ever added: a file whose content was staged before (under any name) is not
 staged again, and nothing here is deleted by a run. Every part is written to a temporary
-name and renamed into place, so a killed run leaves whole parts or none. The root may be a
-shared folder that every worker of a cluster reads.
+name and renamed into place, so a killed run leaves whole parts or none.
+
+The root may be a shared folder that every worker of a cluster reads, or an object-store URL
+(``s3://bucket/prefix``, ``gs://…``; see ``docs/operations``): files are then read and written
+through Arrow's file systems and Polars' cloud readers, with credentials and endpoint from
+the usual environment (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``…). An object appears only
+once its upload completes, so there a part is written in place rather than renamed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -27,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from marsad.ids import stable_id
@@ -86,11 +93,37 @@ def group_into_batches(files: list[InputFile]) -> list[list[InputFile]]:
     return batches
 
 
+def is_url(location: str | Path) -> bool:
+    """Whether a stage location is an object-store URL rather than a local path."""
+    return "://" in str(location)
+
+
+def storage_options(url: str) -> dict[str, str] | None:
+    """Polars' options for an object-store URL, from the same environment Arrow reads (Polars
+    does not allow plain HTTP unless told, and a local S3 endpoint is plain HTTP)."""
+    if not url.startswith("s3://"):
+        return None
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    options = {}
+    if endpoint:
+        options["aws_endpoint_url"] = endpoint
+        if endpoint.startswith("http://"):
+            options["aws_allow_http"] = "true"
+    return options or None
+
+
 class Stage:
-    """The staged batches of one warehouse."""
+    """The staged batches of one warehouse, in a local folder or under an object-store URL."""
 
     def __init__(self, root: Path | str):
-        self.root = Path(root)
+        if is_url(root):
+            self.root = str(root).rstrip("/")
+            self.fs, base = pafs.FileSystem.from_uri(self.root)
+            self._base = base.rstrip("/")
+        else:
+            self.root = Path(root)
+            self.fs, self._base = pafs.LocalFileSystem(), str(Path(root).resolve())
+        self.remote = is_url(root)
 
     @classmethod
     def beside(cls, warehouse: Path | str) -> Stage:
@@ -98,19 +131,43 @@ class Stage:
         warehouse = Path(warehouse)
         return cls(warehouse.parent / ".staging" / warehouse.stem)
 
+    def _location(self, *parts: str) -> str:
+        """A file's path for Arrow's file system."""
+        return "/".join([self._base, *parts])
+
+    def _url(self, *parts: str) -> str:
+        """A file's path or URL for Polars."""
+        return "/".join([str(self.root) if self.remote else self._base, *parts])
+
+    def _exists(self, location: str) -> bool:
+        return self.fs.get_file_info(location).type == pafs.FileType.File
+
+    def _read(self, location: str) -> pl.DataFrame:
+        with self.fs.open_input_file(location) as stream:
+            return pl.from_arrow(pq.read_table(stream))
+
     # -- manifests ------------------------------------------------------------------------
 
-    def manifest_path(self, batch_id: str) -> Path:
-        return self.root / "batches" / f"{batch_id}.parquet"
+    def manifest_path(self, batch_id: str) -> str:
+        return self._location("batches", f"{batch_id}.parquet")
 
     def manifests(self) -> pl.DataFrame:
         """Every planned batch's files, batches in the order they were planned."""
-        paths = sorted((self.root / "batches").glob("*.parquet"))
-        if not paths:
+        listed = self.fs.get_file_info(
+            pafs.FileSelector(self._location("batches"), allow_not_found=True)
+        )
+        names = sorted(
+            info.base_name
+            for info in listed
+            if info.type == pafs.FileType.File
+            and info.base_name.endswith(".parquet")
+            and not info.base_name.startswith(".")
+        )
+        if not names:
             return pl.DataFrame(schema=MANIFEST_SCHEMA)
         return (
-            pl.scan_parquet([str(p) for p in paths])
-            .collect()
+            pl.concat([self._read(self._location("batches", n)) for n in names])
+            .cast(MANIFEST_SCHEMA)
             .sort("planned_at", "batch_id", maintain_order=True)
         )
 
@@ -155,18 +212,18 @@ class Stage:
 
     def batch_files(self, batch_id: str) -> pl.DataFrame:
         path = self.manifest_path(batch_id)
-        if not path.is_file():
+        if not self._exists(path):
             raise FileNotFoundError(f"ingest batch {batch_id} has no manifest at {path}")
-        return pl.read_parquet(path)
+        return self._read(path)
 
     # -- parts ----------------------------------------------------------------------------
 
-    def part_path(self, table: str, batch_id: str) -> Path:
-        return self.root / table / f"{batch_id}.parquet"
+    def part_path(self, table: str, batch_id: str) -> str:
+        return self._location(table, f"{batch_id}.parquet")
 
     def is_staged(self, batch_id: str) -> bool:
         """Whether every table of the batch is staged (its last part written)."""
-        return self.part_path("annotated_pages", batch_id).is_file()
+        return self._exists(self.part_path("annotated_pages", batch_id))
 
     def staged_batches(self) -> list[str]:
         """Fully staged batches, in the order they were planned."""
@@ -175,38 +232,53 @@ class Stage:
 
     def write_part(
         self, table: str, batch_id: str, frames: Iterable[pl.DataFrame], empty: pl.DataFrame
-    ) -> Path:
+    ) -> str:
         """Write one batch's part frame by frame (a large batch never sits in memory whole);
-        it appears, renamed into place, only once complete."""
+        it appears only once complete."""
         path = self.part_path(table, batch_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        writer = None
-        try:
-            for frame in frames:
-                arrow = frame.to_arrow()
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, arrow.schema)
-                writer.write_table(arrow)
-        finally:
-            if writer is not None:
-                writer.close()
-        if writer is None:  # a batch without rows still gets its (empty) part
-            empty.write_parquet(tmp)
-        os.replace(tmp, path)
+        with self._writing(path) as tmp:
+            writer = None
+            try:
+                for frame in frames:
+                    arrow = frame.to_arrow()
+                    if writer is None:
+                        writer = pq.ParquetWriter(tmp, arrow.schema, filesystem=self.fs)
+                    writer.write_table(arrow)
+            finally:
+                if writer is not None:
+                    writer.close()
+            if writer is None:  # a batch without rows still gets its (empty) part
+                pq.write_table(empty.to_arrow(), tmp, filesystem=self.fs)
         return path
 
     def scan(self, table: str, batch_ids: list[str]) -> pl.LazyFrame:
-        paths = [str(self.part_path(table, b)) for b in batch_ids]
-        return pl.scan_parquet(paths) if paths else pl.LazyFrame()
+        urls = [self._url(table, f"{b}.parquet") for b in batch_ids]
+        if not urls:
+            return pl.LazyFrame()
+        return pl.scan_parquet(urls, storage_options=storage_options(urls[0]))
 
     def rows(self, table: str, batch_ids: list[str]) -> int:
         """Rows of the batches' parts, from the Parquet footers alone."""
-        return sum(pq.ParquetFile(self.part_path(table, b)).metadata.num_rows for b in batch_ids)
+        total = 0
+        for b in batch_ids:
+            with self.fs.open_input_file(self.part_path(table, b)) as stream:
+                total += pq.ParquetFile(stream).metadata.num_rows
+        return total
 
-    @staticmethod
-    def _write(path: Path, frame: pl.DataFrame) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        frame.write_parquet(tmp)
+    def _write(self, path: str, frame: pl.DataFrame) -> None:
+        with self._writing(path) as tmp:
+            pq.write_table(frame.to_arrow(), tmp, filesystem=self.fs)
+
+    @contextlib.contextmanager
+    def _writing(self, path: str):
+        """Where to write a file that must appear whole: a local file is written beside and
+        renamed into place; an object appears when its upload completes, so it is written
+        in place."""
+        if self.remote:
+            yield path
+            return
+        folder, name = path.rsplit("/", 1)
+        self.fs.create_dir(folder, recursive=True)
+        tmp = f"{folder}/.{name}.tmp"
+        yield tmp
         os.replace(tmp, path)

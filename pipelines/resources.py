@@ -31,10 +31,12 @@ DEFAULT_TRAINING_DATA = "../shared/data"
 
 class MarsadStorage(dg.ConfigurableResource):
     """Where new input files arrive (the inbox), where the DuckDB warehouse is published, and
-    so where its stage is (beside it). Relative paths are taken from the working directory."""
+    where its stage is (beside it unless ``stage_path`` names a shared folder or an
+    object-store URL). Relative paths are taken from the working directory."""
 
     warehouse_path: str = DEFAULT_WAREHOUSE
     inbox_path: str = DEFAULT_INBOX
+    stage_path: str = ""
     # Column names of JSONL/Parquet exports, by role (text, url, fetched_at, published, title,
     # outlet), where they differ from the usual names.
     export_columns: dict[str, str] = Field(default_factory=dict)
@@ -53,8 +55,8 @@ class MarsadStorage(dg.ConfigurableResource):
 
     @property
     def stage(self) -> Stage:
-        """The staged ingest batches this warehouse is published from, beside it."""
-        return Stage.beside(self.warehouse)
+        """The staged ingest batches this warehouse is published from."""
+        return Stage(self.stage_path) if self.stage_path else Stage.beside(self.warehouse)
 
 
 class ModelStore(dg.ConfigurableResource):
@@ -108,8 +110,9 @@ def models_from_env() -> ModelStore:
 
 
 def storage_from_env() -> MarsadStorage:
-    """Storage for `dagster dev`: MARSAD_WAREHOUSE and MARSAD_INBOX."""
+    """Storage for `dagster dev`: MARSAD_WAREHOUSE, MARSAD_INBOX and MARSAD_STAGE."""
     return MarsadStorage(
         warehouse_path=os.environ.get("MARSAD_WAREHOUSE", DEFAULT_WAREHOUSE),
         inbox_path=os.environ.get("MARSAD_INBOX", DEFAULT_INBOX),
+        stage_path=os.environ.get("MARSAD_STAGE", ""),
     )

@@ -138,8 +138,10 @@ def test_reannotate_rebuilds_with_the_same_models_to_the_same_tables(
 ):
     warehouse = tmp_path / "w.duckdb"
     assert main(["run", "--raw", str(deliveries), "--warehouse", str(warehouse)]) == 0
-    annotated = Stage.beside(warehouse).part_path(
-        "annotated_pages", Stage.beside(warehouse).staged_batches()[0]
+    annotated = Path(
+        Stage.beside(warehouse).part_path(
+            "annotated_pages", Stage.beside(warehouse).staged_batches()[0]
+        )
     )
     before = annotated.stat().st_mtime_ns
     assert main(["reannotate", "--warehouse", str(warehouse)]) == 0
