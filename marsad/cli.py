@@ -81,6 +81,16 @@ def _storage(args: argparse.Namespace):
     return storage
 
 
+def _stage_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stage",
+        default=os.environ.get("MARSAD_STAGE"),
+        metavar="PATH|URL",
+        help="where the staged batches live: a shared folder or an object-store URL such as "
+        "s3://bucket/marsad (default: .staging/ beside the warehouse)",
+    )
+
+
 def _check_stage(storage) -> None:
     """The stage can be listed (an object store reachable, its credentials good)."""
     try:
@@ -452,13 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"DuckDB file to publish (default {DEFAULT_WAREHOUSE})",
     )
-    run.add_argument(
-        "--stage",
-        default=os.environ.get("MARSAD_STAGE"),
-        metavar="PATH|URL",
-        help="where the staged batches live: a shared folder or an object-store URL such as "
-        "s3://bucket/marsad (default: .staging/ beside the warehouse)",
-    )
+    _stage_argument(run)
     run.add_argument(
         "--column",
         action="append",
@@ -481,13 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument(
         "--warehouse", default=os.environ.get("MARSAD_WAREHOUSE", DEFAULT_WAREHOUSE), metavar="FILE"
     )
-    again.add_argument(
-        "--stage",
-        default=os.environ.get("MARSAD_STAGE"),
-        metavar="PATH|URL",
-        help="where the staged batches live: a shared folder or an object-store URL such as "
-        "s3://bucket/marsad (default: .staging/ beside the warehouse)",
-    )
+    _stage_argument(again)
     again.set_defaults(handler=_reannotate)
 
     parse = commands.add_parser("parse", help="print one raw page, parsed, as JSON")

@@ -51,3 +51,14 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     warehouse = root / "warehouse.duckdb"
     assert main(["run", "--raw", str(root / "raw"), "--warehouse", str(warehouse)]) == 0
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def deliveries(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two deliveries of different pages: ``a`` (with re-crawls and broken pages), ``b``."""
+    root = tmp_path_factory.mktemp("deliveries")
+    write_pages(generate(30, seed=21, duplicates=2) + broken_pages(), root / "a")
+    write_pages(generate(25, seed=22, duplicates=2), root / "b")
+    for page in (root / "b").iterdir():  # the generator names pages alike: keep paths apart
+        page.rename(page.with_name("b_" + page.name))
+    return root

@@ -12,7 +12,6 @@ import pytest
 
 from marsad.cli import main
 from marsad.stage import Stage
-from marsad.synthetic import broken_pages, generate, write_pages
 from marsad.warehouse import TABLES
 
 moto_server = pytest.importorskip("moto.server", reason="moto[server] (dev group) not installed")
@@ -58,16 +57,6 @@ def s3_env(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     }.items():
         monkeypatch.setenv(name, value)
     return s3_endpoint
-
-
-@pytest.fixture(scope="module")
-def deliveries(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("deliveries")
-    write_pages(generate(24, seed=31, duplicates=2) + broken_pages(), root / "a")
-    write_pages(generate(20, seed=32, duplicates=1), root / "b")
-    for page in (root / "b").iterdir():  # the generator names pages alike: keep paths apart
-        page.rename(page.with_name("b_" + page.name))
-    return root
 
 
 def _objects(endpoint: str, prefix: str) -> list[str]:

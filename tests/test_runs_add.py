@@ -14,7 +14,7 @@ import pytest
 
 from marsad.cli import main
 from marsad.stage import Stage, content_fingerprint, group_into_batches
-from marsad.synthetic import broken_pages, generate, write_pages
+from marsad.synthetic import generate, write_pages
 from marsad.warehouse import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,17 +28,6 @@ def _tables(warehouse: Path) -> dict[str, list]:
 def _count(warehouse: Path, sql: str) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql).fetchall()[0][0]
-
-
-@pytest.fixture(scope="module")
-def deliveries(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two deliveries of different pages: ``a`` (with re-crawls and broken pages), ``b``."""
-    root = tmp_path_factory.mktemp("deliveries")
-    write_pages(generate(30, seed=21, duplicates=2) + broken_pages(), root / "a")
-    write_pages(generate(25, seed=22, duplicates=2), root / "b")
-    for page in (root / "b").iterdir():  # the generator names pages alike: keep paths apart
-        page.rename(page.with_name("b_" + page.name))
-    return root
 
 
 @pytest.fixture(scope="module")
