@@ -476,6 +476,8 @@ SPORTS_WORDS = word_keys(
     *("لاعب", "اللاعب", "لاعبي", "لاعبو", "جمهور", "جماهير", "مدرب", "فريق", "مهاجم"),
     *("حارس", "قميص", "صفوف", "مباراة"),
 )
+# Words before a city that keep it the city even in a story of clubs (وصل إلى روما).
+PLACE_PREPOSITIONS = word_keys("إلى", "الى", "في", "من", "مدينة")
 # Outlet words before a place that make it the outlet's name (بقناة القدس).
 OUTLET_WORDS = written_forms("قناة", "صحيفة", "جريدة", "إذاعة", "مجلة", "تلفزيون", "راديو")
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
@@ -702,6 +704,12 @@ class EntityTagger:
             words, settle_places(self._places(words, spans, found, named)), sentence_of
         )
         settled = {(s, e): place.country_code for s, e, place in places}
+        # Countries the text's places name: its towns first, then any (a club's own city
+        # says more than a player's nationality).
+        text_countries = (
+            Counter(p.country_code for _, _, p in places if p.kind in ("city", "region")),
+            Counter(p.country_code for _, _, p in places),
+        )
         located = located_places(words, normal, spans, places, sentence_of)
         # A surname alone is the person the text names in full: one entity.
         named_in_full = full_names(words, normal, spans)
@@ -717,7 +725,7 @@ class EntityTagger:
                 name = " ".join(span_words)
                 # A known organisation's own country first (الليكود → IL), else a place in
                 # its name (حزب الله اللبناني → LB), else the place that locates it.
-                known = organisations().country_of(name) if kind == "ORG" else None
+                known = _organisation_country(name, text_countries) if kind == "ORG" else None
                 country = (
                     known
                     or settled.get((s, e))
@@ -760,12 +768,27 @@ class EntityTagger:
         # says whose it is: الملعب التونسي). A club named just like its city (روما، برشلونة)
         # is the club only where the tagger reads an organisation or a sports word comes
         # before it (جمهور روما، اللاعب لروما).
+        # In a story of clubs (one named for sure: in several words, or read as an
+        # organisation) a club named like its city is the club: روما beside ريال مدريد and
+        # يوفنتوس is AS Roma, not news of Italy; but not where it is where one goes or is
+        # (إلى روما، في روما).
+        sure = [
+            (s, e)
+            for s, e, organisation in named
+            if organisation.kind == "club"
+            and (e - s > 1 or tagged_organisation.intersection(range(s, e)))
+        ]
         named_after = set()
         for s, e, organisation in named:
             if organisation.kind in NAMED_AFTER_PLACES and (
                 e - s > 1
                 or tagged_organisation.intersection(range(s, e))
                 or (s > 0 and word_key(words[s - 1]) in SPORTS_WORDS)
+                or (
+                    organisation.kind == "club"
+                    and any(span != (s, e) for span in sure)
+                    and not (s > 0 and word_key(words[s - 1]) in PLACE_PREPOSITIONS)
+                )
             ):
                 named_after.update(range(s, e))
         return [
@@ -790,6 +813,22 @@ class EntityTagger:
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
             and not (place.kind == "demonym" and _names_a_language(words, s))
         ]
+
+
+def _organisation_country(name: str, text_countries: tuple[Counter, ...]) -> str | None:
+    """A known organisation's country. A name several countries' clubs share (الأهلي: Cairo,
+    Jeddah, Doha…) is the club of the one country among them that the text's towns name
+    most (a match in Jeddah: Saudi Arabia), else its places of any kind, and of no known
+    country where they name none of them, or two as often."""
+    known = organisations().place_of(name)
+    if known is None or not known.elsewhere:
+        return known.country_code if known else None
+    candidates = (known.country_code, *known.elsewhere)
+    for named in text_countries:
+        ranked = sorted(((named[c], c) for c in candidates if named[c]), reverse=True)
+        if ranked:
+            return ranked[0][1] if len(ranked) == 1 or ranked[1][0] < ranked[0][0] else None
+    return None
 
 
 def settle_places(places: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:

@@ -355,10 +355,15 @@ class Gazetteer:
                     return i, i + size, place
         return None
 
+    def place_of(self, name: str) -> Place | None:
+        """What a name points to (the whole name, or its longest known part)."""
+        found = self.find(match_key(name).split())
+        return max(found, key=lambda f: f[1] - f[0])[2] if found else None
+
     def country_of(self, name: str) -> str | None:
         """Country a place name points to (the whole name, or its longest known part)."""
-        found = self.find(match_key(name).split())
-        return max(found, key=lambda f: f[1] - f[0])[2].country_code if found else None
+        place = self.place_of(name)
+        return place.country_code if place else None
 
 
 @cache
@@ -384,14 +389,19 @@ def gazetteer() -> Gazetteer:
 def organisations() -> Gazetteer:
     """Well-known organisations (parties, movements, agencies, media, clubs, companies,
     international bodies) with their country when they have one (``data/organisations.csv``),
-    matched like places: a hint for the entity tagger, which has seen few of them."""
+    matched like places: a hint for the entity tagger, which has seen few of them. A name
+    listed for several countries (الأهلي of Cairo, Jeddah, Doha…) keeps the first and the
+    others in ``elsewhere``: the text's places choose."""
+    known: dict[tuple[str, ...], Place] = {}
     with ORGANISATIONS_PATH.open(encoding="utf-8") as rows:
-        return Gazetteer(
-            {
-                name_key(r["name"]): Place(r["country_code"], r["kind"], r["name"])
-                for r in csv.DictReader(rows)
-            }
-        )
+        for r in csv.DictReader(rows):
+            key = name_key(r["name"])
+            if key in known:  # a name several countries' clubs share (الأهلي)
+                first = known[key]
+                known[key] = replace(first, elsewhere=(*first.elsewhere, r["country_code"]))
+            else:
+                known[key] = Place(r["country_code"], r["kind"], r["name"])
+    return Gazetteer(known)
 
 
 @cache

@@ -758,3 +758,24 @@ def test_a_demonym_naming_a_language_is_no_country_mention():
     assert countries("عبر قناة تليموندو المحطة الناطقة بالإسبانية") == []
     assert countries("كتب المقال باللغة الفرنسية") == []
     assert countries("اجتمع بالسفير الفرنسي في السفارة الفرنسية") == ["FR", "FR"]
+
+
+def test_a_club_name_several_countries_share_is_the_club_of_the_country_the_text_names():
+    def clubs(text: str) -> list[tuple[str, str | None]]:
+        return [(m.text, m.country_code) for m in shipped_tagger().analyse(text)[0]]
+
+    jeddah = "فاز الأهلي على الاتحاد بهدفين على ملعب الجوهرة المشعة بجدة ضمن الدوري السعودي"
+    assert ("الأهلي", "SA") in clubs(jeddah)
+    assert ("الأهلي", "EG") in clubs("تعادل الأهلي مع الزمالك في القاهرة")
+    assert ("الأهلي", None) in clubs("فاز الأهلي على الشباب")  # no place: no guess
+    assert ("الزمالك", "EG") in clubs("فاز الزمالك على الأهلي")  # a name of one club only
+
+
+def test_a_club_named_like_its_city_in_a_story_of_clubs_is_no_news_of_the_country():
+    def countries(text: str) -> list[str]:
+        return [c.country_code for c in shipped_tagger().analyse(text)[1]]
+
+    story = "فاز ريال مدريد على روما في دوري أبطال أوروبا، ويلتقي يوفنتوس في الدور المقبل"
+    assert countries(story) == []
+    assert countries("وصل وفد ريال مدريد إلى روما") == ["IT"]  # where the team went
+    assert countries("وصل الرئيس إلى روما في زيارة رسمية لإيطاليا") == ["IT", "IT"]
