@@ -685,17 +685,11 @@ def test_entities_on_2020_news_from_other_outlets():
     assert marked == 82 and f1 >= 0.72
 
 
-ENTITIES_ASND = Path(__file__).parent / "fixtures" / "entities_asnd.jsonl"
-
-
-def test_entities_on_news_outlets_social_media_posts():
-    """Out of domain: 60 posts of Al Jazeera's social-media accounts, 2017–2020 (ASND in
-    ``../shared``: tickers, hashtags, handles), their entities marked by hand with ANERcorp's
-    conventions (README: "Entities on 2020 news"). Measured: micro-F1 0.765 with both models,
-    0.759 with the CRF alone."""
+def _micro_f1_on_marked_posts(fixture: Path) -> tuple[float, int]:
+    """``_micro_f1_on_marked_texts`` over ASND posts whose entities a fixture marks."""
     import polars as pl
 
-    rows = [json.loads(line) for line in ENTITIES_ASND.read_text("utf-8").splitlines()]
+    rows = [json.loads(line) for line in fixture.read_text("utf-8").splitlines()]
     posts = dict(
         pl.read_parquet(
             shared_file(SHARED / "data" / "asnd" / "asnd_train80.parquet"),
@@ -704,7 +698,18 @@ def test_entities_on_news_outlets_social_media_posts():
         .filter(pl.col("post_id").is_in([r["post_id"] for r in rows]))
         .iter_rows()
     )
-    f1, marked = _micro_f1_on_marked_texts([posts[r["post_id"]] for r in rows], rows)
+    return _micro_f1_on_marked_texts([posts[r["post_id"]] for r in rows], rows)
+
+
+ENTITIES_ASND = Path(__file__).parent / "fixtures" / "entities_asnd.jsonl"
+
+
+def test_entities_on_news_outlets_social_media_posts():
+    """Out of domain: 60 posts of Al Jazeera's social-media accounts, 2017–2020 (ASND in
+    ``../shared``: tickers, hashtags, handles), their entities marked by hand with ANERcorp's
+    conventions (README: "Entities on 2020 news"). Measured: micro-F1 0.765 with both models,
+    0.759 with the CRF alone."""
+    f1, marked = _micro_f1_on_marked_posts(ENTITIES_ASND)
     assert marked == 122 and f1 >= 0.74
 
 
@@ -717,18 +722,7 @@ def test_entities_on_news_posts_chosen_by_topic():
     Gulf politics (the Yemen war, the Qatar rift, Khashoggi) and names in the news (Trump,
     Erdoğan, Macron, Kushner…), 103 entities marked by hand with the same conventions.
     Measured with the shipped models: micro-F1 0.838 (PER 0.769, ORG 0.833, LOC 0.897)."""
-    import polars as pl
-
-    rows = [json.loads(line) for line in ENTITIES_TOPICS.read_text("utf-8").splitlines()]
-    posts = dict(
-        pl.read_parquet(
-            shared_file(SHARED / "data" / "asnd" / "asnd_train80.parquet"),
-            columns=["post_id", "text"],
-        )
-        .filter(pl.col("post_id").is_in([r["post_id"] for r in rows]))
-        .iter_rows()
-    )
-    f1, marked = _micro_f1_on_marked_texts([posts[r["post_id"]] for r in rows], rows)
+    f1, marked = _micro_f1_on_marked_posts(ENTITIES_TOPICS)
     assert marked == 103 and f1 >= 0.80
 
 
