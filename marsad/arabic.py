@@ -97,14 +97,16 @@ def match_key(text: str) -> str:
     return _WHITESPACE_RE.sub(" ", text).strip()
 
 
+def _folded(expr: pl.Expr) -> pl.Expr:
+    """Marks and invisibles dropped, letters, digits and punctuation folded."""
+    return expr.str.replace_all(f"{_DROPPED_MARKS}|{_INVISIBLES}", "").str.replace_many(
+        list(_CHAR_FOLDS), list(_CHAR_FOLDS.values())
+    )
+
+
 def normalized(expr: pl.Expr) -> pl.Expr:
     """``normalize`` as a Polars expression."""
-    return (
-        expr.str.replace_all(f"{_DROPPED_MARKS}|{_INVISIBLES}", "")
-        .str.replace_many(list(_CHAR_FOLDS), list(_CHAR_FOLDS.values()))
-        .str.replace_all(_WHITESPACE, " ")
-        .str.strip_chars()
-    )
+    return _folded(expr).str.replace_all(_WHITESPACE, " ").str.strip_chars()
 
 
 def match_keyed(expr: pl.Expr) -> pl.Expr:
@@ -121,12 +123,7 @@ def match_keyed(expr: pl.Expr) -> pl.Expr:
 def match_key_words(expr: pl.Expr) -> pl.Expr:
     """The words of ``match_keyed`` as a list, in one pass over the folded text: the runs
     of what is neither white space nor punctuation (the same words as splitting the key)."""
-    return (
-        expr.str.replace_all(f"{_DROPPED_MARKS}|{_INVISIBLES}", "")
-        .str.replace_many(list(_CHAR_FOLDS), list(_CHAR_FOLDS.values()))
-        .str.to_lowercase()
-        .str.extract_all(r"[^\s\p{P}\p{S}]+")
-    )
+    return _folded(expr).str.to_lowercase().str.extract_all(r"[^\s\p{P}\p{S}]+")
 
 
 # Proclitics (conjunction, preposition, article) and enclitics (pronouns, plural and

@@ -32,10 +32,11 @@ def _text_words(texts: pl.Expr) -> pl.Expr:
     return match_key_words(texts).fill_null([])
 
 
-_MIX = np.uint64(0x100000001B3)
+# A shingle's hash: its words' hashes combined, each step multiplied by this odd number.
+_WORD_MIX = np.uint64(0x100000001B3)
 # A shingle's sort key: the text's number above, 40 bits of the shingle's hash below.
 _HASH_BITS = np.uint64(40)
-_DROPPED = np.uint64(64 - 40)
+_HASH_SHIFT = np.uint64(64 - 40)
 _HASH_MASK = np.uint64((1 << 40) - 1)
 MAX_TEXTS = 1 << 24
 
@@ -71,7 +72,7 @@ def shingle_sets(texts: list[str]) -> list[np.ndarray]:
             following = np.zeros(row.size, dtype=np.uint64)
             inside = position + k < lengths[row]
             following[inside] = word[np.flatnonzero(inside) + k]
-            shingle = shingle * _MIX + following
+            shingle = shingle * _WORD_MIX + following
     # A shingle starts at every word with SHINGLE_WORDS - 1 words after it in its own text;
     # a shorter text is one shingle of all its words.
     first = (position + SHINGLE_WORDS <= lengths[row]) | (
@@ -80,7 +81,7 @@ def shingle_sets(texts: list[str]) -> list[np.ndarray]:
     # Sorting the shingles' keys puts each text's shingles together and their copies side by
     # side; 40 bits keep a text's few hundred shingles apart (one collision in about 10^7
     # texts, which moves that text's similarities by one shingle).
-    keys = np.sort((row[first].astype(np.uint64) << _HASH_BITS) | (shingle[first] >> _DROPPED))
+    keys = np.sort((row[first].astype(np.uint64) << _HASH_BITS) | (shingle[first] >> _HASH_SHIFT))
     distinct = np.ones(keys.size, dtype=bool)
     distinct[1:] = keys[1:] != keys[:-1]
     keys = keys[distinct]

@@ -51,7 +51,6 @@ def _run(args: argparse.Namespace) -> int:
     try:
         files = [str(f) for f in discover_input_files(raw)]
         storage = _storage(args)
-        _check_stage(storage)
     except (FileNotFoundError, ValueError) as error:
         print(f"marsad run: {error}", file=sys.stderr)
         return 2
@@ -68,16 +67,23 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _storage(args: argparse.Namespace):
+    """The storage the arguments name, checked before any work: the column roles are
+    known and the stage can be listed (an object store reachable, its credentials good)."""
+    from marsad.stage import is_url
     from pipelines.resources import MarsadStorage
 
     stage = args.stage or ""
     storage = MarsadStorage(
         warehouse_path=str(Path(args.warehouse).resolve()),
         # A local stage folder is resolved like the warehouse; a URL is kept as given.
-        stage_path=stage if not stage or "://" in stage else str(Path(stage).resolve()),
+        stage_path=stage if not stage or is_url(stage) else str(Path(stage).resolve()),
         export_columns=_column_overrides(getattr(args, "column", None)),
     )
-    storage.columns  # noqa: B018 - validates the column roles before any work
+    storage.columns  # noqa: B018 - validates the column roles
+    try:
+        storage.stage.manifests()
+    except OSError as error:
+        raise ValueError(f"the stage at {storage.stage.root} cannot be read: {error}") from error
     return storage
 
 
@@ -89,14 +95,6 @@ def _stage_argument(parser: argparse.ArgumentParser) -> None:
         help="where the staged batches live: a shared folder or an object-store URL such as "
         "s3://bucket/marsad (default: .staging/ beside the warehouse)",
     )
-
-
-def _check_stage(storage) -> None:
-    """The stage can be listed (an object store reachable, its credentials good)."""
-    try:
-        storage.stage.manifests()
-    except OSError as error:
-        raise ValueError(f"the stage at {storage.stage.root} cannot be read: {error}") from error
 
 
 def _summary(results, warehouse: str) -> int:
@@ -125,9 +123,8 @@ def _reannotate(args: argparse.Namespace) -> int:
     from pipelines.progress import progress_logger
     from pipelines.runner import reannotate
 
-    storage = _storage(args)
     try:
-        _check_stage(storage)
+        storage = _storage(args)
     except ValueError as error:
         print(f"marsad reannotate: {error}", file=sys.stderr)
         return 2

@@ -704,12 +704,6 @@ class EntityTagger:
             words, settle_places(self._places(words, spans, found, named)), sentence_of
         )
         settled = {(s, e): place.country_code for s, e, place in places}
-        # Countries the text's places name: its towns first, then any (a club's own city
-        # says more than a player's nationality).
-        text_countries = (
-            Counter(p.country_code for _, _, p in places if p.kind in ("city", "region")),
-            Counter(p.country_code for _, _, p in places),
-        )
         located = located_places(words, normal, spans, places, sentence_of)
         # A surname alone is the person the text names in full: one entity.
         named_in_full = full_names(words, normal, spans)
@@ -725,7 +719,7 @@ class EntityTagger:
                 name = " ".join(span_words)
                 # A known organisation's own country first (الليكود → IL), else a place in
                 # its name (حزب الله اللبناني → LB), else the place that locates it.
-                known = _organisation_country(name, text_countries) if kind == "ORG" else None
+                known = _organisation_country(name, places) if kind == "ORG" else None
                 country = (
                     known
                     or settled.get((s, e))
@@ -766,12 +760,10 @@ class EntityTagger:
         # club, company, outlet or event named after one, be it a city or a country (ريال
         # مدريد، بنك أوف أمريكا، وكالة فرانس برس، كوبا أمريكا; a demonym in such a name still
         # says whose it is: الملعب التونسي). A club named just like its city (روما، برشلونة)
-        # is the club only where the tagger reads an organisation or a sports word comes
-        # before it (جمهور روما، اللاعب لروما).
-        # In a story of clubs (one named for sure: in several words, or read as an
-        # organisation) a club named like its city is the club: روما beside ريال مدريد and
-        # يوفنتوس is AS Roma, not news of Italy; but not where it is where one goes or is
-        # (إلى روما، في روما).
+        # is the club only where the tagger reads an organisation, a sports word comes
+        # before it (جمهور روما، اللاعب لروما), or the text names another club for sure (in
+        # several words, or read as an organisation): روما beside ريال مدريد and يوفنتوس is
+        # AS Roma, not news of Italy; but not where one goes or is (إلى روما، في روما).
         sure = [
             (s, e)
             for s, e, organisation in named
@@ -815,16 +807,18 @@ class EntityTagger:
         ]
 
 
-def _organisation_country(name: str, text_countries: tuple[Counter, ...]) -> str | None:
+def _organisation_country(name: str, places: list[tuple[int, int, Place]]) -> str | None:
     """A known organisation's country. A name several countries' clubs share (الأهلي: Cairo,
-    Jeddah, Doha…) is the club of the one country among them that the text's towns name
-    most (a match in Jeddah: Saudi Arabia), else its places of any kind, and of no known
-    country where they name none of them, or two as often."""
+    Jeddah, Doha…; ``elsewhere``, as for places in ``settle_places``) is the club of the one
+    country among them that the text's towns name most (a match in Jeddah: Saudi Arabia),
+    else its places of any kind (a club's own city says more than a player's nationality),
+    and of no known country where they name none of them, or two as often."""
     known = organisations().place_of(name)
     if known is None or not known.elsewhere:
         return known.country_code if known else None
     candidates = (known.country_code, *known.elsewhere)
-    for named in text_countries:
+    towns = Counter(p.country_code for _, _, p in places if p.kind in ("city", "region"))
+    for named in (towns, Counter(p.country_code for _, _, p in places)):
         ranked = sorted(((named[c], c) for c in candidates if named[c]), reverse=True)
         if ranked:
             return ranked[0][1] if len(ranked) == 1 or ranked[1][0] < ranked[0][0] else None

@@ -132,7 +132,8 @@ class Place:
     country_code: str
     kind: str  # country, institution, demonym, city or region; organisations: their kind
     name: str  # as written in the source
-    # Other countries with a city or region of the same name (طرابلس: LY, also LB).
+    # Other countries with a city or region of the same name (طرابلس: LY, also LB), or with
+    # a club of the same name (الأهلي: EG, also SA, QA…).
     elsewhere: tuple[str, ...] = ()
 
 

@@ -16,10 +16,11 @@ staged again, and nothing here is deleted by a run. Every part is written to a t
 name and renamed into place, so a killed run leaves whole parts or none.
 
 The root may be a shared folder that every worker of a cluster reads, or an object-store URL
-(``s3://bucket/prefix``, ``gs://…``; see ``docs/operations``): files are then read and written
+(``s3://bucket/prefix``; README "Running on a cluster"): files are then read and written
 through Arrow's file systems and Polars' cloud readers, with credentials and endpoint from
-the usual environment (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``…). An object appears only
-once its upload completes, so there a part is written in place rather than renamed.
+the usual environment (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``…). Other schemes Arrow
+knows (``gs://``) take the same path but are untested. An object appears only once its
+upload completes, so there a part is written in place rather than renamed.
 """
 
 from __future__ import annotations
@@ -116,14 +117,14 @@ class Stage:
     """The staged batches of one warehouse, in a local folder or under an object-store URL."""
 
     def __init__(self, root: Path | str):
-        if is_url(root):
+        self.remote = is_url(root)
+        if self.remote:
             self.root = str(root).rstrip("/")
             self.fs, base = pafs.FileSystem.from_uri(self.root)
             self._base = base.rstrip("/")
         else:
             self.root = Path(root)
             self.fs, self._base = pafs.LocalFileSystem(), str(Path(root).resolve())
-        self.remote = is_url(root)
 
     @classmethod
     def beside(cls, warehouse: Path | str) -> Stage:
@@ -135,16 +136,17 @@ class Stage:
         """A file's path for Arrow's file system."""
         return "/".join([self._base, *parts])
 
-    def _url(self, *parts: str) -> str:
+    def _url(self, name: str) -> str:
         """A file's path or URL for Polars."""
-        return "/".join([str(self.root) if self.remote else self._base, *parts])
+        return f"{self.root if self.remote else self._base}/{name}"
 
     def _exists(self, location: str) -> bool:
         return self.fs.get_file_info(location).type == pafs.FileType.File
 
-    def _read(self, location: str) -> pl.DataFrame:
-        with self.fs.open_input_file(location) as stream:
-            return pl.from_arrow(pq.read_table(stream))
+    def _scan(self, *names: str) -> pl.LazyFrame:
+        """Parquet files under the root (``table/file.parquet``), read by Polars."""
+        urls = [self._url(name) for name in names]
+        return pl.scan_parquet(urls, storage_options=storage_options(str(self.root)))
 
     # -- manifests ------------------------------------------------------------------------
 
@@ -166,8 +168,8 @@ class Stage:
         if not names:
             return pl.DataFrame(schema=MANIFEST_SCHEMA)
         return (
-            pl.concat([self._read(self._location("batches", n)) for n in names])
-            .cast(MANIFEST_SCHEMA)
+            self._scan(*(f"batches/{n}" for n in names))
+            .collect()
             .sort("planned_at", "batch_id", maintain_order=True)
         )
 
@@ -214,7 +216,7 @@ class Stage:
         path = self.manifest_path(batch_id)
         if not self._exists(path):
             raise FileNotFoundError(f"ingest batch {batch_id} has no manifest at {path}")
-        return self._read(path)
+        return self._scan(f"batches/{batch_id}.parquet").collect()
 
     # -- parts ----------------------------------------------------------------------------
 
@@ -252,10 +254,9 @@ class Stage:
         return path
 
     def scan(self, table: str, batch_ids: list[str]) -> pl.LazyFrame:
-        urls = [self._url(table, f"{b}.parquet") for b in batch_ids]
-        if not urls:
+        if not batch_ids:
             return pl.LazyFrame()
-        return pl.scan_parquet(urls, storage_options=storage_options(urls[0]))
+        return self._scan(*(f"{table}/{b}.parquet" for b in batch_ids))
 
     def rows(self, table: str, batch_ids: list[str]) -> int:
         """Rows of the batches' parts, from the Parquet footers alone."""
