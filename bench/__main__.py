@@ -8,6 +8,8 @@
 - dashboard: latency of every page's queries on a generated warehouse of 1,000,000 articles;
 - scale (only when named): `marsad run` over 2,000 and 12,000 aggregator pages as JSONL
   exports, then 1,000 pages added: pages/s, ms/page, peak RSS of the process tree;
+- entity-folds (only when named, half an hour): the entity recognizer trained and scored on
+  each contiguous fifth of ANERcorp train, its LSTM reading a news encoder (``--encoder``);
 - million (only when named, hours): SaudiNewsNet rendered 34 times (1,013,370 pages)
   built in parts of four copies through `marsad run`'s add path; resumes where it stopped;
 - topics: documents per second of the topic classifier (in-process, one core, steady state)
@@ -232,10 +234,20 @@ def main() -> None:
     parser.add_argument("--scale-pages", type=int, nargs="+", default=[2000, 12000], metavar="N")
     parser.add_argument("--scale-added", type=int, default=1000)
     parser.add_argument("--million-folder", type=Path, default=Path("bench/out/million"))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--encoder",
+        type=Path,
+        help="a news encoder (`marsad train --news-encoder` writes data/models/"
+        "entities_encoder.npz) the entity folds' LSTM reads",
+    )
     parser.add_argument(
         "only",
         nargs="*",
-        choices=["parse", "ingest", "topics", "entities", "dashboard", "scale", "million", []],
+        choices=[
+            *("parse", "ingest", "topics", "entities", "dashboard"),
+            *("scale", "million", "entity-folds", []),
+        ],
         help="benchmarks to run",
     )
     args = parser.parse_args()
@@ -260,6 +272,10 @@ def main() -> None:
         from bench.scale import bench_million
 
         bench_million(args.million_folder)
+    if "entity-folds" in chosen:  # half an hour: only when asked for
+        from bench.entity_folds import bench_entity_folds
+
+        bench_entity_folds(args.folds, args.encoder)
 
 
 if __name__ == "__main__":

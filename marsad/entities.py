@@ -25,6 +25,7 @@ import numpy as np
 import regex
 
 from marsad.arabic import light_stem, match_key, readings, strip_proclitics
+from marsad.entity_encoder import ENCODER_FILE, NewsEncoder
 from marsad.entity_lstm import LSTM_PATH, LstmTagger
 from marsad.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
 from marsad.gazetteer import (
@@ -90,6 +91,20 @@ def tokenize(text: str) -> list[Token]:
         for m in _TOKEN_RE.finditer(text)
         if (word := m.group())[0] != "@" or len(word) == 1
     ]
+
+
+SENTENCE_ENDS = frozenset((".", "؟", "!", "?"))
+
+
+def sentence_bounds(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, past last) token of each sentence: sentences end at full stops, question and
+    exclamation marks, as the models' training text does."""
+    bounds, start = [], 0
+    for i, token in enumerate(tokens):
+        if token.text in SENTENCE_ENDS or i == len(tokens) - 1:
+            bounds.append((start, i + 1))
+            start = i + 1
+    return bounds
 
 
 class WordClusters:
@@ -574,6 +589,24 @@ CRF_SHARE = 0.6
 TAG_BATCH_WORDS = 20_000
 
 
+def own_feature_sums(*models: tuple[dict[str, int], np.ndarray]) -> FeatureSums:
+    """Sums of a word's own features' rows of each model's embeddings (``index`` maps a
+    feature to its row; row 0 is the unknown feature's), the models' side by side: a word's
+    features are looked up once for all of them. A feature one model lacks adds zeros to
+    its columns, so each model's sums are those it would get alone, to the bit."""
+    features = sorted(set().union(*(index for index, _ in models)))
+    rows = {feature: row for row, feature in enumerate(features)}
+    vectors = np.zeros((len(features), sum(e.shape[1] for _, e in models)), np.float32)
+    column = 0
+    for index, embeddings in models:
+        width = embeddings.shape[1]
+        vectors[[rows[f] for f in index], column : column + width] = embeddings[
+            list(index.values())
+        ]
+        column += width
+    return FeatureSums(rows, vectors, neighbours=False)
+
+
 class EntityTagger:
     """The trained CRF with the gazetteer and word clusters its features need and, where its
     file lies beside the CRF's, the BiLSTM-CRF (``marsad.entity_lstm``): then the two
@@ -589,13 +622,25 @@ class EntityTagger:
         self.clusters = WordClusters.load(clusters_path)
         lstm_path = model_path.with_name(LSTM_PATH.name)
         self.lstm = LstmTagger.load(lstm_path) if lstm_path.is_file() else None
+        self.encoder: NewsEncoder | None = None
         if self.lstm is not None:
             # Both models are run in numpy over per-word sums of their features' vectors.
             attributes, weights, self.crf_transitions, crf_labels = _crf_tables(model_path)
             self.crf_sums = FeatureSums(attributes, weights, neighbours=True)
-            embeddings = self.lstm.weights["embeddings"][1:]
-            own = {feature: row - 1 for feature, row in self.lstm.index.items()}
-            self.lstm_sums = FeatureSums(own, embeddings, neighbours=False)
+            lstm_features = (self.lstm.index, self.lstm.weights["embeddings"])
+            self.lstm_sums = own_feature_sums(lstm_features)
+            if self.lstm.context_width:
+                # The LSTM was trained on the news encoder's states: it reads them again.
+                self.encoder = NewsEncoder.load(model_path.with_name(ENCODER_FILE))
+                if self.encoder.width != self.lstm.context_width:
+                    raise ValueError(
+                        f"{lstm_path} reads {self.lstm.context_width} encoder states a word, "
+                        f"the encoder beside it gives {self.encoder.width}"
+                    )
+                # The LSTM's and the encoder's inputs, side by side.
+                self.lstm_sums = own_feature_sums(
+                    lstm_features, (self.encoder.index, self.encoder.weights["embeddings"])
+                )
             # The CRF's label columns in the LSTM's order.
             self.crf_columns = [crf_labels.index(y) for y in self.lstm.labels]
             # One linear chain of the two models' weighed scores (CRFsuite has no start and
@@ -606,6 +651,11 @@ class EntityTagger:
                 + (1 - crf) * lstm["transitions"]
             )
             self.start, self.end = (1 - crf) * lstm["start"], (1 - crf) * lstm["end"]
+
+    def split_inputs(self, sums: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """``lstm_sums`` of sentences as the LSTM's own inputs and the encoder's."""
+        width = self.lstm.weights["embeddings"].shape[1]
+        return [x[:, :width] for x in sums], [x[:, width:] for x in sums]
 
     def tag_words(self, words: list[str]) -> list[str]:
         """IOB2 tags of a sentence's words (MISC is kept here, dropped from mentions)."""
@@ -648,7 +698,11 @@ class EntityTagger:
             return [self.tagger.tag(_rows(m)[1]) if m.words else [] for m in marks]
         given = [m for m in marks if m.words]
         crf = self.crf_sums.sentences(given)  # the CRF's label scores are the sums themselves
-        lstm = self.lstm.emissions_of_inputs(self.lstm_sums.sentences(given))
+        inputs = self.lstm_sums.sentences(given)
+        if self.encoder is not None:
+            inputs, states = self.split_inputs(inputs)
+            inputs = self.lstm.with_context(inputs, self.encoder.states_of_inputs(states))
+        lstm = self.lstm.emissions_of_inputs(inputs)
         scores = [
             CRF_SHARE * c[:, self.crf_columns] + (1 - CRF_SHARE) * e
             for c, e in zip(crf, lstm, strict=True)
@@ -666,13 +720,9 @@ class EntityTagger:
         marks, counts = [], []
         for tokens in tokenized:
             before = len(marks)
-            # Sentences end at full stops: the models were trained on sentences.
-            start = 0
-            for i, token in enumerate(tokens):
-                if token.text in (".", "؟", "!", "?") or i == len(tokens) - 1:
-                    words = [t.text for t in tokens[start : i + 1]]
-                    marks.append(sentence_marks(words, self.gazetteer, self.clusters))
-                    start = i + 1
+            for start, end in sentence_bounds(tokens):
+                words = [t.text for t in tokens[start:end]]
+                marks.append(sentence_marks(words, self.gazetteer, self.clusters))
             counts.append(len(marks) - before)
         tagged = iter(zip(marks, self._tag_marks(marks), strict=True))
         return [

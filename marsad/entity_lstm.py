@@ -41,6 +41,28 @@ class LstmTagger:
             labels = bytes(data["labels"]).decode("utf-8").split("\n")
         return cls(labels, {f: i + 1 for i, f in enumerate(vocabulary)}, weights)
 
+    @property
+    def context_width(self) -> int:
+        """Inputs per word beside its features' sum: the news encoder's states, or none."""
+        w = self.weights
+        return (
+            self.weights["fw_W"].shape[0]
+            - w["embeddings"].shape[1]
+            + (w["context_W"].shape[0] - w["context_W"].shape[1] if "context_W" in w else 0)
+        )
+
+    def with_context(self, inputs: list[np.ndarray], states: list[np.ndarray]) -> list[np.ndarray]:
+        """Each sentence's inputs [words, dimensions] with what its encoder states [words,
+        context_width] give: the states brought down for the LSTM, then their label scores.
+        Worked out once over all the sentences' words, before they are padded into batches."""
+        if not inputs:
+            return []
+        w, together = self.weights, np.concatenate(states)
+        parts = [np.concatenate(inputs), together @ w["context_W"]]
+        if "context_out_W" in w:
+            parts.append(together @ w["context_out_W"])
+        return np.split(np.hstack(parts), np.cumsum([len(x) for x in inputs])[:-1])
+
     def inputs(self, sentence: list[list[str]]) -> np.ndarray:
         """[words, dimensions]: each word's sum of its features' vectors."""
         index, embeddings = self.index, self.weights["embeddings"]
@@ -52,17 +74,13 @@ class LstmTagger:
         """Label scores [sentences, words, labels] before the CRF layer, from the inputs
         [sentences, words, dimensions] of sentences of these lengths."""
         w = self.weights
-        # The backward LSTM reads each sentence from its own last word; both directions run
-        # in one loop (half the steps' overhead).
-        steps = x.shape[1]
-        order = (lengths[:, None] - 1 - np.arange(steps)[None, :]) % steps
-        reversed_x = np.take_along_axis(x, order[..., None], axis=1)
-        gates_in = np.stack(
-            [x @ w["fw_W"] + w["fw_b"], reversed_x @ w["bw_W"] + w["bw_b"]]
-        )  # [direction, batch, steps, 4 hidden]
-        forward, backward = _lstm(gates_in, np.stack([w["fw_U"], w["bw_U"]]))
-        backward = np.take_along_axis(backward, order[..., None], axis=1)
-        return np.concatenate([forward, backward], axis=-1) @ w["out_W"] + w["out_b"]
+        # With the encoder, the LSTM reads the features' sum and the states brought down
+        # (``with_context``); the states' own label scores follow them.
+        width = w["fw_W"].shape[0]
+        scores = bidirectional_states(x[..., :width], lengths, w) @ w["out_W"] + w["out_b"]
+        if x.shape[-1] > width:
+            scores += x[..., width:]
+        return scores
 
     def marginals(self, sentences: list[list[list[str]]]) -> list[np.ndarray]:
         """Per sentence (its words' own features, ``sentence_rows``), each word's probability
@@ -122,18 +140,39 @@ def marginals_in_batches(inputs, label_scores, transitions, start, end) -> list[
     return in_batches(inputs, marginals)
 
 
+def bidirectional_states(x: np.ndarray, lengths: np.ndarray, w: dict[str, np.ndarray]):
+    """[batch, steps, 2 hidden]: the states of an LSTM reading each sentence forwards
+    (weights ``fw_W``, ``fw_U``, ``fw_b`` of ``w``) beside those of one reading it backwards
+    (``bw_*``), from the inputs [batch, steps, dimensions] of sentences of these lengths."""
+    # The backward LSTM reads each sentence from its own last word; both directions run in
+    # one loop (half the steps' overhead).
+    batch, steps, _ = x.shape
+    order = (lengths[:, None] - 1 - np.arange(steps)[None, :]) % steps
+    reversed_x = np.take_along_axis(x, order[..., None], axis=1)
+    # Steps first, so that each step's inputs are one contiguous block.
+    gates_in = np.empty((steps, 2, batch, w["fw_U"].shape[1]), np.float32)
+    np.matmul(x.transpose(1, 0, 2), w["fw_W"], out=gates_in[:, 0])
+    np.matmul(reversed_x.transpose(1, 0, 2), w["bw_W"], out=gates_in[:, 1])
+    gates_in[:, 0] += w["fw_b"]
+    gates_in[:, 1] += w["bw_b"]
+    states = _lstm(gates_in, np.stack([w["fw_U"], w["bw_U"]]))
+    forward = states[:, 0].transpose(1, 0, 2)
+    backward = np.take_along_axis(states[:, 1].transpose(1, 0, 2), order[..., None], axis=1)
+    return np.concatenate([forward, backward], axis=-1)
+
+
 def _lstm(gates_in: np.ndarray, U: np.ndarray) -> np.ndarray:
-    """Hidden states [directions, batch, steps, hidden] from each direction's input to the
-    gates [directions, batch, steps, 4 hidden] and recurrent weights [directions, hidden,
+    """Hidden states [steps, directions, batch, hidden] from each direction's input to the
+    gates [steps, directions, batch, 4 hidden] and recurrent weights [directions, hidden,
     4 hidden]. Every sentence starts at step 0, so what runs on past a sentence's end never
     reaches its words: no mask is needed."""
-    directions, batch, steps, _ = gates_in.shape
+    steps, directions, batch, _ = gates_in.shape
     hidden = U.shape[1]
     c = np.zeros((directions, batch, hidden), np.float32)
     h = np.zeros((directions, batch, hidden), np.float32)
-    out = np.empty((directions, batch, steps, hidden), np.float32)
+    out = np.empty((steps, directions, batch, hidden), np.float32)
     for t in range(steps):
-        z = gates_in[:, :, t] + np.matmul(h, U)
+        z = gates_in[t] + np.matmul(h, U)
         # Input, forget and output gates: the logistic function, by way of tanh (in place).
         gates = np.tanh(z[..., : 3 * hidden] * 0.5)
         gates *= 0.5
@@ -142,7 +181,7 @@ def _lstm(gates_in: np.ndarray, U: np.ndarray) -> np.ndarray:
             z[..., 3 * hidden :]
         )
         h = gates[..., 2 * hidden :] * np.tanh(c)
-        out[:, :, t] = h
+        out[t] = h
     return out
 
 

@@ -24,6 +24,11 @@ import numpy as np
 class LstmSettings:
     hidden: int = 96  # per direction
     dimensions: int = 64  # of the feature vectors
+    # The encoder's states (``context``) are first brought down to this many numbers: the
+    # LSTM's input weights, run for every word, stay small.
+    context_dimensions: int = 64
+    # The encoder's states also score the labels directly, beside the LSTM's.
+    context_output: bool = True
     min_count: int = 3  # features seen fewer times in training are dropped
     epochs: int = 20
     batch: int = 32
@@ -35,14 +40,68 @@ class LstmSettings:
     seed: int = 0
 
 
+def lstm_init(key, inputs: int, hidden: int) -> dict:
+    """Weights of one LSTM direction (JAX arrays)."""
+    import jax
+    import jax.numpy as jnp
+
+    k1, k2 = jax.random.split(key)
+    return {
+        "W": jax.random.normal(k1, (inputs, 4 * hidden)) / np.sqrt(inputs),
+        "U": jax.random.normal(k2, (hidden, 4 * hidden)) / np.sqrt(hidden),
+        # The forget gate starts open.
+        "b": jnp.zeros(4 * hidden).at[hidden : 2 * hidden].set(1.0),
+    }
+
+
+def run_lstm(p: dict, x, mask):
+    """Hidden states [batch, steps, hidden] of one LSTM direction (weights ``p``) over the
+    inputs [batch, steps, dimensions]; past a sentence's end (``mask`` 0) the state holds."""
+    import jax
+    import jax.numpy as jnp
+
+    batch, hidden = x.shape[0], p["U"].shape[0]
+    gates_in = jnp.einsum("bld,dg->lbg", x, p["W"]) + p["b"]
+
+    def step(state, inputs):
+        c, h = state
+        g, m = inputs
+        i, f, o, u = jnp.split(g + h @ p["U"], 4, axis=-1)
+        c_next = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(u)
+        h_next = jax.nn.sigmoid(o) * jnp.tanh(c_next)
+        m = m[:, None]
+        c, h = m * c_next + (1 - m) * c, m * h_next + (1 - m) * h
+        return (c, h), h
+
+    zeros = jnp.zeros((batch, hidden))
+    _, hs = jax.lax.scan(step, (zeros, zeros), (gates_in, mask.T))
+    return hs.transpose(1, 0, 2)
+
+
+def bidirectional_lstm(p: dict, x, mask):
+    """[batch, steps, 2 hidden]: LSTM ``p["fw"]`` reading each sentence forwards beside
+    ``p["bw"]`` reading it from its own last word (as ``entity_lstm.bidirectional_states``)."""
+    import jax.numpy as jnp
+
+    steps = x.shape[1]
+    lengths = mask.sum(1).astype(jnp.int32)
+    order = (lengths[:, None] - 1 - jnp.arange(steps)[None, :]) % steps
+    forward = run_lstm(p["fw"], x, mask)
+    backward = run_lstm(p["bw"], jnp.take_along_axis(x, order[..., None], 1), mask)
+    backward = jnp.take_along_axis(backward, order[..., None], 1)
+    return jnp.concatenate([forward, backward], -1)
+
+
 def train(
     sentences: list[tuple[list[list[str]], list[str]]],
     model_path: Path,
     settings: LstmSettings = LstmSettings(),
     log=None,
+    context: list[np.ndarray] | None = None,
 ) -> None:
     """Train on (each word's own features, IOB2 tags) sentences (``sentence_rows``) and write
-    the model to ``model_path``."""
+    the model to ``model_path``. ``context`` gives each sentence's words more inputs [words,
+    numbers] read beside their features: the news encoder's states (``entity_encoder``)."""
     import jax
     import jax.numpy as jnp
     import optax
@@ -54,74 +113,56 @@ def train(
     vocabulary = sorted(f for f, c in counts.items() if c >= settings.min_count)
     index = {f: i + 1 for i, f in enumerate(vocabulary)}
     width = max(len(row) for sentence in rows for row in sentence)
+    if context is None:
+        context = [np.zeros((len(sentence), 0), np.float32) for sentence in rows]
+    context_width = context[0].shape[1] if context else 0
     encoded = []
-    for sentence, (_, tags) in zip(rows, sentences, strict=True):
+    for sentence, (_, tags), more in zip(rows, sentences, context, strict=True):
         ids = np.zeros((len(sentence), width), np.int32)
         for t, row in enumerate(sentence):
             known = [index[f] for f in row if f in index]
             ids[t, : len(known)] = known
-        encoded.append((ids, np.array([label_index[t] for t in tags], np.int32)))
+        encoded.append((ids, np.array([label_index[t] for t in tags], np.int32), more))
 
     s = settings
     hidden, n_labels = s.hidden, len(labels)
     key = jax.random.PRNGKey(s.seed)
     keys = jax.random.split(key, 5)
-
-    def lstm_init(k, inputs):
-        k1, k2 = jax.random.split(k)
-        return {
-            "W": jax.random.normal(k1, (inputs, 4 * hidden)) / np.sqrt(inputs),
-            "U": jax.random.normal(k2, (hidden, 4 * hidden)) / np.sqrt(hidden),
-            # The forget gate starts open.
-            "b": jnp.zeros(4 * hidden).at[hidden : 2 * hidden].set(1.0),
-        }
+    context_dimensions = min(s.context_dimensions, context_width)
+    inputs = s.dimensions + context_dimensions
 
     params = {
         "embeddings": jax.random.normal(keys[0], (len(vocabulary) + 1, s.dimensions)) * 0.1,
-        "fw": lstm_init(keys[1], s.dimensions),
-        "bw": lstm_init(keys[2], s.dimensions),
+        "fw": lstm_init(keys[1], inputs, hidden),
+        "bw": lstm_init(keys[2], inputs, hidden),
         "out_W": jax.random.normal(keys[3], (2 * hidden, n_labels)) / np.sqrt(2 * hidden),
         "out_b": jnp.zeros(n_labels),
+        "context_W": jax.random.normal(keys[4], (context_width, context_dimensions))
+        / np.sqrt(max(context_width, 1)),
+        "context_out_W": jnp.zeros((context_width if s.context_output else 0, n_labels)),
         "transitions": jnp.zeros((n_labels, n_labels)),
         "start": jnp.zeros(n_labels),
         "end": jnp.zeros(n_labels),
     }
 
-    def run_lstm(p, x, mask):
-        batch = x.shape[0]
-        gates_in = jnp.einsum("bld,dg->lbg", x, p["W"]) + p["b"]
-
-        def step(state, inputs):
-            c, h = state
-            g, m = inputs
-            i, f, o, u = jnp.split(g + h @ p["U"], 4, axis=-1)
-            c_next = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(u)
-            h_next = jax.nn.sigmoid(o) * jnp.tanh(c_next)
-            m = m[:, None]
-            c, h = m * c_next + (1 - m) * c, m * h_next + (1 - m) * h
-            return (c, h), h
-
-        zeros = jnp.zeros((batch, hidden))
-        _, hs = jax.lax.scan(step, (zeros, zeros), (gates_in, mask.T))
-        return hs.transpose(1, 0, 2)
-
-    def emissions(p, ids, mask, key):
+    def emissions(p, ids, more, mask, key):
         k1, k2, k3 = jax.random.split(key, 3)
         keep = (ids > 0) & jax.random.bernoulli(k1, 1 - s.feature_dropout, ids.shape)
-        x = (p["embeddings"][ids] * keep[..., None]).sum(2)
+        x = jnp.concatenate(
+            [(p["embeddings"][ids] * keep[..., None]).sum(2), more @ p["context_W"]], -1
+        )
         x = x * jax.random.bernoulli(k2, 1 - s.dropout, x.shape) / (1 - s.dropout)
-        steps = ids.shape[1]
-        lengths = mask.sum(1).astype(jnp.int32)
-        order = (lengths[:, None] - 1 - jnp.arange(steps)[None, :]) % steps
-        forward = run_lstm(p["fw"], x, mask)
-        backward = run_lstm(p["bw"], jnp.take_along_axis(x, order[..., None], 1), mask)
-        backward = jnp.take_along_axis(backward, order[..., None], 1)
-        h = jnp.concatenate([forward, backward], -1)
+        h = bidirectional_lstm(p, x, mask)
         h = h * jax.random.bernoulli(k3, 1 - s.dropout, h.shape) / (1 - s.dropout)
-        return h @ p["out_W"] + p["out_b"]
+        scores = h @ p["out_W"] + p["out_b"]
+        if s.context_output and context_width:
+            k4 = jax.random.fold_in(k3, 1)
+            kept = more * jax.random.bernoulli(k4, 1 - s.dropout, more.shape) / (1 - s.dropout)
+            scores += kept @ p["context_out_W"]
+        return scores
 
-    def loss(p, ids, tags, mask, key):
-        scores = emissions(p, ids, mask, key)
+    def loss(p, ids, more, tags, mask, key):
+        scores = emissions(p, ids, more, mask, key)
         batch = ids.shape[0]
         rows = jnp.arange(batch)
         gold = jnp.take_along_axis(scores, tags[..., None], 2)[..., 0]
@@ -147,8 +188,8 @@ def train(
     )
 
     @jax.jit
-    def update(params, average, state, ids, tags, mask, key):
-        value, grads = jax.value_and_grad(loss)(params, ids, tags, mask, key)
+    def update(params, average, state, ids, more, tags, mask, key):
+        value, grads = jax.value_and_grad(loss)(params, ids, more, tags, mask, key)
         updates, state = optimizer.update(grads, state, params)
         params = optax.apply_updates(params, updates)
         average = jax.tree_util.tree_map(
@@ -164,7 +205,7 @@ def train(
     rng = np.random.default_rng(s.seed)
     # Sentences of like length go together; lengths are padded to a multiple of 16 so few
     # shapes are compiled.
-    order = np.argsort([len(tags) for _, tags in encoded], kind="stable")
+    order = np.argsort([len(tags) for _, tags, _ in encoded], kind="stable")
     groups = [order[i : i + s.batch] for i in range(0, len(order), s.batch)]
     for epoch in range(s.epochs):
         rng.shuffle(groups)
@@ -172,13 +213,17 @@ def train(
         for group in groups:
             steps = -(-max(len(encoded[i][1]) for i in group) // 16) * 16
             ids = np.zeros((len(group), steps, width), np.int32)
+            more = np.zeros((len(group), steps, context_width), np.float32)
             tags = np.zeros((len(group), steps), np.int32)
             mask = np.zeros((len(group), steps), np.float32)
             for b, i in enumerate(group):
-                x, y = encoded[i]
-                ids[b, : len(y)], tags[b, : len(y)], mask[b, : len(y)] = x, y, 1.0
+                x, y, m = encoded[i]
+                ids[b, : len(y)], more[b, : len(y)] = x, m
+                tags[b, : len(y)], mask[b, : len(y)] = y, 1.0
             key, subkey = jax.random.split(key)
-            params, average, state, value = update(params, average, state, ids, tags, mask, subkey)
+            params, average, state, value = update(
+                params, average, state, ids, more, tags, mask, subkey
+            )
             total += float(value)
             updates += 1
         if log:
@@ -194,6 +239,9 @@ def save(params: dict, vocabulary: list[str], labels: list[str], model_path: Pat
         **{f"{d}_{k}": params[d][k] for d in ("fw", "bw") for k in ("W", "U", "b")},
         **{k: params[k] for k in ("out_W", "out_b", "transitions", "start", "end")},
     }
+    for k in ("context_W", "context_out_W"):
+        if params[k].shape[0]:
+            arrays[k] = params[k]
     model_path.parent.mkdir(parents=True, exist_ok=True)
     with model_path.open("wb") as out:
         np.savez_compressed(

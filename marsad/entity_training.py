@@ -3,6 +3,7 @@ combined with) and of its word clusters."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,11 +19,14 @@ from marsad.entities import (
     ENTITY_TYPES,
     EntityTagger,
     WordClusters,
+    own_feature_sums,
     sentence_features,
+    sentence_marks,
     sentence_rows,
     spans_of,
     write_crf_tables,
 )
+from marsad.entity_encoder import ENCODER_FILE, NewsEncoder
 from marsad.entity_lstm import LSTM_PATH
 from marsad.gazetteer import gazetteer
 
@@ -131,22 +135,38 @@ def train_lstm(
     clusters: WordClusters,
     settings: LstmSettings | None = None,
     log=None,
+    encoder: Path | None = None,
 ) -> None:
     """Train the BiLSTM-CRF on the same features as the CRF and write it to ``model_path``
-    (beside the CRF's file, where ``EntityTagger`` looks for it)."""
+    (beside the CRF's file, where ``EntityTagger`` looks for it). With ``encoder`` (a news
+    encoder's file, which must then lie beside it too) the LSTM reads the encoder's states."""
     from marsad.entity_lstm_training import LstmSettings, train
 
     gaz = gazetteer()
     featured = [(sentence_rows(words, gaz, clusters)[0], tags) for words, tags in sentences]
-    train(featured, model_path, settings or LstmSettings(), log)
+    context = None
+    if encoder is not None:
+        news = NewsEncoder.load(encoder)
+        sums = own_feature_sums((news.index, news.weights["embeddings"]))
+        marks = [sentence_marks(words, gaz, clusters) for words, _ in sentences]
+        context = news.states_of_inputs(sums.sentences(marks))
+    train(featured, model_path, settings or LstmSettings(), log, context)
 
 
 def train_models(
-    sentences: list[Sentence], crf_path: Path, clusters: WordClusters, log=None
+    sentences: list[Sentence],
+    crf_path: Path,
+    clusters: WordClusters,
+    log=None,
+    encoder: Path | None = None,
 ) -> None:
-    """Train the CRF and the BiLSTM-CRF the tagger combines, into ``crf_path``'s folder."""
+    """Train the CRF and the BiLSTM-CRF the tagger combines, into ``crf_path``'s folder; with
+    ``encoder`` the LSTM reads the news encoder's states, and a copy of the encoder goes
+    beside it, where the tagger looks for it."""
     train(sentences, crf_path, clusters)
-    train_lstm(sentences, crf_path.with_name(LSTM_PATH.name), clusters, log=log)
+    if encoder is not None and encoder.resolve() != crf_path.with_name(ENCODER_FILE).resolve():
+        shutil.copy(encoder, crf_path.with_name(ENCODER_FILE))
+    train_lstm(sentences, crf_path.with_name(LSTM_PATH.name), clusters, log=log, encoder=encoder)
 
 
 @dataclass

@@ -5,7 +5,13 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.jobs import ingest_job, publish_job, reannotate_job, train_models_job
-from pipelines.models.assets import entity_model, topic_model, word_clusters, word_vectors
+from pipelines.models.assets import (
+    entity_model,
+    news_encoder,
+    topic_model,
+    word_clusters,
+    word_vectors,
+)
 from pipelines.pages.assets import annotated_pages, parsed_pages, raw_pages
 from pipelines.pages.sensors import inbox_sensor, publish_after_ingest
 from pipelines.resources import MarsadStorage, ModelStore, models_from_env, storage_from_env
@@ -24,6 +30,7 @@ def build_definitions(
             word_vectors,
             topic_model,
             word_clusters,
+            news_encoder,
             entity_model,
             raw_pages,
             parsed_pages,

@@ -24,6 +24,7 @@ def test_definitions_load_with_the_expected_graph():
         "word_vectors",
         "word_clusters",
         "topic_model",
+        "news_encoder",
         "entity_model",
         "raw_pages",
         "parsed_pages",
@@ -35,7 +36,8 @@ def test_definitions_load_with_the_expected_graph():
     assert groups["raw_pages"] == "ingest"
     assert groups["parsed_pages"] == groups["annotated_pages"] == "parse"
     assert {
-        groups[k] for k in ("word_vectors", "topic_model", "word_clusters", "entity_model")
+        groups[k]
+        for k in ("word_vectors", "topic_model", "word_clusters", "news_encoder", "entity_model")
     } == {"models"}
     assert {groups[t] for t in TABLE_ASSETS | {"warehouse"}} == {"warehouse"}
     for key in graph.get_all_asset_keys():

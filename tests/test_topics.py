@@ -387,11 +387,19 @@ def test_warehouse_holds_topics_for_articles_and_headlines(built_warehouse: Path
         assert sport is not None and sport >= 0.9
 
 
-def _train_assets(models) -> dg.ExecuteInProcessResult:
-    from pipelines.models.assets import entity_model, topic_model, word_clusters, word_vectors
+def _train_assets(models, read_encoder: bool = False) -> dg.ExecuteInProcessResult:
+    from pipelines.models.assets import (
+        entity_model,
+        news_encoder,
+        topic_model,
+        word_clusters,
+        word_vectors,
+    )
 
     return dg.materialize(
-        [word_vectors, topic_model, word_clusters, entity_model], resources={"models": models}
+        [word_vectors, topic_model, word_clusters, news_encoder, entity_model],
+        run_config={"ops": {"entity_model": {"config": {"news_encoder": read_encoder}}}},
+        resources={"models": models},
     )
 
 
@@ -428,7 +436,8 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
     sentence = "قال\tO\nمحمد\tB-PER\nفي\tO\nتونس\tB-LOC\n.\tO\n\n"
     conll.write_text(sentence * 20, encoding="utf-8")
     models = ModelStore(models_path=str(tmp_path / "m"), training_data_path=str(tmp_path / "data"))
-    assert _train_assets(models).success
+    # The entity LSTM reads the news encoder, as `marsad train --news-encoder` trains it.
+    assert _train_assets(models, read_encoder=True).success
     assert (tmp_path / "m" / "entities.crfsuite").is_file()
     tagger = models.entity_tagger()
     assert tagger.tag_words(["قال", "محمد", "في", "تونس", "."])[1] == "B-PER"
@@ -436,6 +445,9 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
     assert trained == tmp_path / "m" / "topics.npz" and trained.is_file()
     assert (tmp_path / "m" / "word_vectors.kv").is_file()
     assert (tmp_path / "m" / "word_clusters.npz").is_file()
+    # The encoder learnt from the news; the tagger's LSTM reads its states.
+    assert (tmp_path / "m" / "entities_encoder.npz").is_file()
+    assert tagger.encoder is not None
     model = models.topic_model()
     assert model.word_vocabulary  # the word vectors went into the topic model
     assert model.classify(None, "المهاجم يسجل هدفا في المباراة")[0] == SPORT

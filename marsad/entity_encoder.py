@@ -1,0 +1,56 @@
+"""A contextual encoder of sentences learnt from unlabelled news: two LSTM language models,
+one reading a sentence forwards and one backwards, each trained to guess the next word (the
+word before, for the backward one) from what it has read.
+
+ANERcorp labels 125,000 words; the encoder reads millions of words of news, so its states say
+what a word's context expects (a name after قال, a place after في) for words the labelled
+text never showed. The entity tagger's BiLSTM reads those states beside its own features.
+Each word comes in as the sum of learnt vectors of its own features (the tagger's: normalized
+form, affixes, clusters, gazetteer marks). It runs here in numpy; training is in
+``marsad.entity_encoder_training`` (JAX).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from marsad.entity_lstm import bidirectional_states, in_batches
+
+# Its file's name: it lies beside the entity models whose LSTM reads it. None is shipped: the
+# shipped tagger runs without it (README, "A news encoder under the LSTM").
+ENCODER_FILE = "entities_encoder.npz"
+
+
+@dataclass
+class NewsEncoder:
+    index: dict[str, int]  # feature → row of ``embeddings`` (0 is the unknown feature's)
+    weights: dict[str, np.ndarray]
+
+    @classmethod
+    def load(cls, path: Path) -> NewsEncoder:
+        with np.load(path) as data:
+            weights = {
+                k: data[k].astype(np.float32)
+                for k in data.files
+                if k not in ("vocabulary", "about")
+            }
+            vocabulary = bytes(data["vocabulary"]).decode("utf-8").split("\n")
+        weights["embeddings"][0] = 0.0
+        return cls({f: i + 1 for i, f in enumerate(vocabulary)}, weights)
+
+    @property
+    def width(self) -> int:
+        """Numbers per word of ``states``: both directions' hidden states."""
+        return 2 * self.weights["fw_U"].shape[0]
+
+    def states(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """[batch, steps, width] from the inputs [batch, steps, dimensions]."""
+        return bidirectional_states(x, lengths, self.weights)
+
+    def states_of_inputs(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
+        """Each sentence's states [words, width] from its inputs [words, dimensions] (the
+        sums of its words' feature vectors, ``FeatureSums`` over ``embeddings``)."""
+        return in_batches(inputs, self.states)

@@ -1,0 +1,120 @@
+"""The news encoder: its pre-training, its numpy states against the JAX model it was
+trained as, and the tagger that reads them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsad.entities import (
+    CLUSTERS_PATH,
+    MODEL_PATH,
+    EntityTagger,
+    WordClusters,
+    own_feature_sums,
+    sentence_marks,
+)
+from marsad.entity_encoder import ENCODER_FILE, NewsEncoder
+from marsad.entity_encoder_training import (
+    EncoderSettings,
+    news_documents,
+    read_report,
+    text_sentences,
+    train,
+)
+from marsad.entity_lstm import LSTM_PATH, LstmTagger
+from marsad.entity_lstm_training import LstmSettings
+from marsad.entity_training import train_lstm
+from marsad.gazetteer import gazetteer
+
+# Two kinds of sentence a language model can learn to expect: who said what, and where.
+TEXTS = [
+    "قال الرئيس محمد إن الوزير سافر إلى تونس . وصل الوفد إلى القاهرة أمس .",
+    "قال الوزير أحمد إن الرئيس عاد إلى الرياض . وصل الرئيس إلى دمشق أمس .",
+    "قال الأمير خالد إن الوفد وصل إلى عمان . وصل الوزير إلى بغداد أمس .",
+] * 30
+TINY = EncoderSettings(
+    hidden=8, dimensions=8, min_count=1, batch=8, held_out_words=500, epochs=20, learning_rate=0.02
+)
+
+
+@pytest.fixture(scope="module")
+def tiny_encoder(tmp_path_factory) -> tuple[Path, dict]:
+    path = tmp_path_factory.mktemp("encoder") / ENCODER_FILE
+    report = train(TEXTS[:-6], TEXTS[-6:], WordClusters.load(CLUSTERS_PATH), path, TINY)
+    return path, report
+
+
+def test_pretraining_learns_what_comes_next_and_reports_held_out_perplexity(tiny_encoder):
+    path, report = tiny_encoder
+    assert report.words == sum(len(s) for s in text_sentences(TEXTS[:-6], 48, 10**9))
+    assert report.held_out_words == sum(len(s) for s in text_sentences(TEXTS[-6:], 48, 10**9))
+    # 514 classes: an encoder that learnt nothing would be near that; these texts repeat.
+    for perplexity in (report.class_perplexity_forward, report.class_perplexity_backward):
+        assert 1 < perplexity < 20
+    assert report.perplexity_forward >= report.class_perplexity_forward
+    assert read_report(path)["report"]["perplexity_forward"] == report.perplexity_forward
+    assert read_report(path)["settings"]["hidden"] == 8
+
+
+def test_numpy_states_equal_the_trained_jax_model(tiny_encoder):
+    import jax.numpy as jnp
+
+    from marsad.entity_lstm_training import bidirectional_lstm
+
+    path, _ = tiny_encoder
+    encoder = NewsEncoder.load(path)
+    sums = own_feature_sums((encoder.index, encoder.weights["embeddings"]))
+    clusters = WordClusters.load(CLUSTERS_PATH)
+    sentences = [["قال", "الرئيس", "محمد", "."], ["وصل", "الوفد", "إلى", "تونس", "أمس", "."]]
+    marks = [sentence_marks(words, gazetteer(), clusters) for words in sentences]
+    inputs = sums.sentences(marks)
+    found = encoder.states_of_inputs(inputs)
+    assert [f.shape for f in found] == [(4, encoder.width), (6, encoder.width)]
+    w = encoder.weights
+    params = {d: {k: jnp.asarray(w[f"{d}_{k}"]) for k in ("W", "U", "b")} for d in ("fw", "bw")}
+    for x, states in zip(inputs, found, strict=True):
+        expected = bidirectional_lstm(params, jnp.asarray(x)[None], jnp.ones((1, len(x))))[0]
+        assert np.allclose(states, np.asarray(expected), atol=1e-5)
+
+
+def test_held_out_documents_are_each_sources_last(tmp_path: Path):
+    import polars as pl
+
+    folder = tmp_path / "asnd"
+    folder.mkdir()
+    texts = [f"نص رقم {i} ." for i in range(100)]
+    pl.DataFrame({"text": texts}).write_parquet(folder / "asnd_train80.parquet")
+    training, held_out = news_documents(tmp_path, 0.02)
+    assert training == texts[:98] and held_out == texts[98:]
+    assert news_documents(tmp_path / "nothing", 0.02) == ([], [])
+
+
+def test_the_tagger_reads_the_encoder_its_lstm_was_trained_with(tiny_encoder, tmp_path: Path):
+    path, _ = tiny_encoder
+    shutil.copy(path, tmp_path / ENCODER_FILE)
+    for name in (MODEL_PATH.name, "entities_crf_tables.npz"):
+        shutil.copy(MODEL_PATH.with_name(name), tmp_path / name)
+    sentences = [(["قال", "محمد", "في", "تونس", "."], ["O", "B-PER", "O", "B-LOC", "O"])] * 20
+    lstm_path = tmp_path / LSTM_PATH.name
+    clusters = WordClusters.load(CLUSTERS_PATH)
+    train_lstm(sentences, lstm_path, clusters, LstmSettings(hidden=8), encoder=path)
+    lstm = LstmTagger.load(lstm_path)
+    assert lstm.context_width == NewsEncoder.load(path).width == 16
+    tagger = EntityTagger(tmp_path / MODEL_PATH.name, CLUSTERS_PATH)
+    assert tagger.encoder is not None
+    assert tagger.tag_words(["قال", "محمد", "في", "تونس", "."])[1] == "B-PER"
+    # The LSTM's and the encoder's feature sums are looked up together: each model's are
+    # those it gets alone, to the bit.
+    marks = [sentence_marks(words, gazetteer(), clusters) for words, _ in sentences[:2]]
+    own, states = tagger.split_inputs(tagger.lstm_sums.sentences(marks))
+    for model, found in ((tagger.lstm, own), (tagger.encoder, states)):
+        alone = own_feature_sums((model.index, model.weights["embeddings"])).sentences(marks)
+        assert all(np.array_equal(a, b) for a, b in zip(found, alone, strict=True))
+    # Without its encoder, or with another one, the LSTM cannot run: a clear error.
+    (tmp_path / ENCODER_FILE).unlink()
+    with pytest.raises(FileNotFoundError):
+        EntityTagger(tmp_path / MODEL_PATH.name, CLUSTERS_PATH)
