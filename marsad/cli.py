@@ -431,11 +431,9 @@ def _train(args: argparse.Namespace) -> int:
 
     models = ModelStore(models_path=args.models, training_data_path=args.data)
     # The news encoder is trained (14 minutes) only when the entity model is to read it.
-    assets = [word_vectors, topic_model, word_clusters, entity_model]
-    if args.news_encoder:
-        assets.insert(3, news_encoder)
+    encoder = [news_encoder] if args.news_encoder else []
     result = dg.materialize(
-        assets,
+        [word_vectors, topic_model, word_clusters, *encoder, entity_model],
         run_config={"ops": {"entity_model": {"config": {"news_encoder": args.news_encoder}}}},
         resources={"models": models},
         raise_on_error=False,
@@ -545,8 +543,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     training = commands.add_parser(
         "train",
-        help="train the word vectors, topic model, news encoder and entity models (the Dagster "
-        "model assets)",
+        help="train the word vectors, topic and entity models, and with --news-encoder the news "
+        "encoder (the Dagster model assets)",
     )
     training.add_argument("--data", default="../shared/data", help="training data folder")
     training.add_argument("--models", default="data/models", help="where models are written")

@@ -140,13 +140,14 @@ class _Encoding:
                 rows[i, 0] = row
             rows[:, 1], rows[:, 2] = marks.place_ids, marks.organisation_ids
             self.sentences.append(rows)
+        # How often each word occurs.
+        self.uses = np.bincount(
+            np.concatenate([r[:, 0] for r in self.sentences]), minlength=len(features)
+        )
         if index is None:
             # A feature's count is the count of the words that have it; every mark is kept.
-            uses = np.bincount(
-                np.concatenate([r[:, 0] for r in self.sentences]), minlength=len(features)
-            )
             counts: Counter[str] = Counter()
-            for own, used in zip(features, uses.tolist(), strict=True):
+            for own, used in zip(features, self.uses.tolist(), strict=True):
                 for f in own:
                     counts[f] += used
             kept = sorted(f for f, c in counts.items() if c >= min_count)
@@ -185,34 +186,31 @@ class _Encoding:
             mask[b, :n] = 1.0
         return ids, following, preceding, mask
 
+    def steps(self, members: list[int]) -> int:
+        """The longest of these sentences, padded to a multiple of 8 (few shapes compiled)."""
+        return -(-max(len(self.sentences[i]) for i in members) // 8) * 8
+
     def groups(self, batch: int) -> list[list[int]]:
         """Sentences of like length, ``batch`` at a time."""
         order = np.argsort([len(s) for s in self.sentences], kind="stable")
         return [order[i : i + batch].tolist() for i in range(0, len(order), batch)]
 
 
-def _word_given_class(encoding: _Encoding, clusters: WordClusters):
-    """log P(word | its class) per normalized word: its share of its class's words in the
-    training text, add-one over the words the clusters put in that class."""
+def _word_shares(training: _Encoding, held_out: _Encoding, clusters: WordClusters):
+    """-log P(word | its class) of each of ``held_out``'s words (by row): its share of its
+    class's words in the training text, add-one over the words the clusters put in that
+    class; 0 for a word without a cluster (its class is the word)."""
     counts: Counter[str] = Counter()
-    for rows in encoding.sentences:
-        counts.update(encoding.norms[r] for r in rows[:, 0])
-    classes = word_classes(clusters)
-    members = np.bincount(classes, minlength=CLASS_LEVEL) if len(classes) else np.zeros(1)
-    totals: Counter[int] = Counter()
-    for norm, count in counts.items():
-        at = clusters.index.get(norm)
-        if at is not None:
-            totals[int(classes[at])] += count
-
-    def log_share(norm: str) -> float:
-        at = clusters.index.get(norm)
-        if at is None:
-            return 0.0  # the unknown word: its class is the word
-        c = int(classes[at])
-        return math.log((counts[norm] + 1) / (totals[c] + members[c]))
-
-    return log_share
+    for norm, used in zip(training.norms, training.uses.tolist(), strict=True):
+        counts[norm] += used
+    classes = CLASS_LEVEL + 2
+    totals = np.bincount(training.word_class, weights=training.uses, minlength=classes)
+    members = np.bincount(word_classes(clusters), minlength=classes)
+    shares = np.zeros(len(held_out.norms))
+    for row, (norm, c) in enumerate(zip(held_out.norms, held_out.word_class, strict=True)):
+        if c != held_out.unknown:
+            shares[row] = -math.log((counts[norm] + 1) / (totals[c] + members[c]))
+    return shares
 
 
 def train(
@@ -297,25 +295,24 @@ def train(
     total, seen = 0.0, 0
     passes = [g for _ in range(s.epochs) for g in rng.permutation(len(groups))]
     for number, group in enumerate((groups[i] for i in passes), start=1):
-        steps = -(-max(len(training.sentences[i]) for i in group) // 8) * 8
         key, subkey = jax.random.split(key)
-        params, state, value = update(params, state, *training.batch(group, steps), subkey)
+        batch = training.batch(group, training.steps(group))
+        params, state, value = update(params, state, *batch, subkey)
         total, seen = total + float(value), seen + 1
         if log and (number % 500 == 0 or number == len(passes)):
             log(f"encoder: batch {number:,}/{len(passes):,}, loss {total / seen:.3f}")
             total, seen = 0.0, 0
 
-    log_share = _word_given_class(training, clusters)
+    shares = _word_shares(training, held_out, clusters)
     sums = np.zeros(4)  # next class, previous class, next word, previous word
     count = 0
     for group in held_out.groups(s.batch):
-        steps = -(-max(len(held_out.sentences[i]) for i in group) // 8) * 8
-        ids, following, preceding, mask = held_out.batch(group, steps)
+        ids, following, preceding, mask = held_out.batch(group, held_out.steps(group))
         a, b = (np.asarray(v) for v in measure(params, ids, following, preceding, mask))
         words = np.zeros_like(a)
         for r, i in enumerate(group):
-            shares = [-log_share(held_out.norms[w]) for w in held_out.sentences[i][:, 0]]
-            words[r, : len(shares)] = shares
+            rows = held_out.sentences[i][:, 0]
+            words[r, : len(rows)] = shares[rows]
         # The next word of a word is the word after it; its share is that word's.
         next_words = np.zeros_like(words)
         next_words[:, :-1] = words[:, 1:] * mask[:, 1:]

@@ -44,12 +44,8 @@ class LstmTagger:
     @property
     def context_width(self) -> int:
         """Inputs per word beside its features' sum: the news encoder's states, or none."""
-        w = self.weights
-        return (
-            self.weights["fw_W"].shape[0]
-            - w["embeddings"].shape[1]
-            + (w["context_W"].shape[0] - w["context_W"].shape[1] if "context_W" in w else 0)
-        )
+        context = self.weights.get("context_W")  # saved only for an LSTM that reads them
+        return 0 if context is None else context.shape[0]
 
     def with_context(self, inputs: list[np.ndarray], states: list[np.ndarray]) -> list[np.ndarray]:
         """Each sentence's inputs [words, dimensions] with what its encoder states [words,

@@ -114,7 +114,7 @@ def test_the_tagger_reads_the_encoder_its_lstm_was_trained_with(tiny_encoder, tm
     for model, found in ((tagger.lstm, own), (tagger.encoder, states)):
         alone = own_feature_sums((model.index, model.weights["embeddings"])).sentences(marks)
         assert all(np.array_equal(a, b) for a, b in zip(found, alone, strict=True))
-    # Without its encoder, or with another one, the LSTM cannot run: a clear error.
+    # Without its encoder beside it, the LSTM cannot run: a clear error.
     (tmp_path / ENCODER_FILE).unlink()
     with pytest.raises(FileNotFoundError):
         EntityTagger(tmp_path / MODEL_PATH.name, CLUSTERS_PATH)
