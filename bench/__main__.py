@@ -35,10 +35,10 @@ import polars as pl
 
 from bench.commands import marsad_command, run_marsad
 from bench.corpora import SAUDINEWSNET, duplicate_scores, saudinewsnet_mixed
-from marsad.inputs import discover_input_files, read_inputs, records_frame
-from marsad.page_parsing import parse_records
+from marsad.enrich.topics import shipped_model
+from marsad.ingest.page_parsing import parse_records
+from marsad.ingest.readers import discover_input_files, read_inputs, records_frame
 from marsad.synthetic import generate, write_pages
-from marsad.topics import shipped_model
 
 ASND = SAUDINEWSNET.parents[1] / "asnd" / "asnd_train80.parquet"
 ANERCORP = SAUDINEWSNET.parents[1] / "anercorp_train" / "anercorp_train.jsonl"
@@ -178,7 +178,7 @@ def bench_entities(tokens: int) -> None:
     if not SAUDINEWSNET.exists():
         print(f"entities: skipped, {SAUDINEWSNET} not found")
         return
-    from marsad.entities import tokenize
+    from marsad.enrich.entities import tokenize
 
     texts, counted = [], 0
     for text in pl.read_parquet(SAUDINEWSNET, columns=["content"])["content"].drop_nulls():

@@ -18,8 +18,8 @@ import polars as pl
 from warcio.warcwriter import WARCWriter
 
 from marsad.arabic import match_key
-from marsad.dedup import STORY_SIMILARITY, similar_pairs
-from marsad.warehouse_assembly import language_of
+from marsad.ingest.dedup import STORY_SIMILARITY, similar_pairs
+from marsad.warehouse.assembly import language_of
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "saudinewsnet.parquet"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from marsad.warehouse import TABLES, create_table
+from marsad.warehouse.schema import TABLES, create_table
 
 
 def build(path: Path, articles: int) -> None:

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 
 from bench.corpora import SAUDINEWSNET
-from marsad.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, WordClusters
-from marsad.entity_training import evaluate, read_conll, train_models
+from marsad.enrich.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, WordClusters
+from marsad.training.entities import evaluate, read_conll, train_models
 
 ANERCORP_CONLL = SAUDINEWSNET.parents[1] / "anercorp_train" / "anercorp_train.conll"
 SENTENCES_A_TEXT = 10

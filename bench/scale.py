@@ -105,8 +105,8 @@ def _line(what: str, pages: int, wall: float, peak: int, steps: dict[str, float]
 def single_core_annotation(raw: Path, articles: int = 1000) -> float:
     """Articles per second of `marsad tag` plus `marsad classify`, each pinned to one core,
     over the first articles of the exports (title and body parsed as the pipeline does)."""
-    from marsad.inputs import read_input, records_frame
-    from marsad.page_parsing import parse_records
+    from marsad.ingest.page_parsing import parse_records
+    from marsad.ingest.readers import read_input, records_frame
 
     first = sorted(raw.glob("*.jsonl"))[0]
     records = records_frame(list(itertools.islice(read_input(first), articles)))

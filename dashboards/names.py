@@ -1,6 +1,6 @@
 """What the dashboard shows instead of codes: country names in English and Arabic (ISO 3166
 from pycountry and its Arabic translation, shortened to the names newsrooms use) and ISO
-alpha-3 codes for the map. Topic labels come from `marsad.topics.topic_label`."""
+alpha-3 codes for the map. Topic labels come from `marsad.enrich.topics.topic_label`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pycountry
 
 from dashboards import queries
 from dashboards.i18n import language, t
-from marsad.topics import topic_label
+from marsad.enrich.topics import topic_label
 
 # Where pycountry's names are formal ("Iran, Islamic Republic of"), missing, or not what an
 # Arabic newsroom writes: the names used instead, as (English, Arabic).

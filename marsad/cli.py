@@ -43,7 +43,7 @@ def _report(result) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     # Dagster is imported here so that `marsad parse` starts fast.
-    from marsad.inputs import discover_input_files
+    from marsad.ingest.readers import discover_input_files
     from pipelines.progress import progress_logger
     from pipelines.runner import run_once
 
@@ -69,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
 def _storage(args: argparse.Namespace):
     """The storage the arguments name, checked before any work: the column roles are
     known and the stage can be listed (an object store reachable, its credentials good)."""
-    from marsad.stage import is_url
+    from marsad.warehouse.stage import is_url
     from pipelines.resources import MarsadStorage
 
     stage = args.stage or ""
@@ -98,7 +98,7 @@ def _stage_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _summary(results, warehouse: str) -> int:
-    from marsad.warehouse import connect_read_only
+    from marsad.warehouse.schema import connect_read_only
 
     for result in results:
         _report(result)
@@ -136,8 +136,8 @@ def _reannotate(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from marsad.inputs import read_input, records_frame
-    from marsad.page_parsing import parse_records
+    from marsad.ingest.page_parsing import parse_records
+    from marsad.ingest.readers import read_input, records_frame
 
     path = Path(args.file)
     if not path.is_file():
@@ -321,7 +321,7 @@ def _strings(*names: str):
 def _classify(args: argparse.Namespace) -> int:
     """Topic of each line; the lines that arrive together are classified as one batch
     (``TopicModel.classify_many``: the same answers, faster)."""
-    from marsad.topics import MODEL_PATH, TopicModel
+    from marsad.enrich.topics import MODEL_PATH, TopicModel
 
     model = TopicModel.load(args.model or MODEL_PATH)
     status = 0
@@ -343,7 +343,7 @@ def _classify(args: argparse.Namespace) -> int:
 def _tag(args: argparse.Namespace) -> int:
     """Entities (and countries) of each line; the lines that arrive together are tagged as
     one batch (``EntityTagger.analyse_many``)."""
-    from marsad.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, article_countries
+    from marsad.enrich.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, article_countries
 
     model = Path(args.model) if args.model else MODEL_PATH
     tagger = EntityTagger(model, model.parent / CLUSTERS_PATH.name)
@@ -362,8 +362,8 @@ def _tag(args: argparse.Namespace) -> int:
 
 
 def _eval_ner(args: argparse.Namespace) -> int:
-    from marsad.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger
-    from marsad.entity_training import evaluate_documents, read_conll_documents
+    from marsad.enrich.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger
+    from marsad.training.entities import evaluate_documents, read_conll_documents
 
     try:
         documents = read_conll_documents(Path(args.conll))
@@ -390,8 +390,8 @@ def _eval_topics(args: argparse.Namespace) -> int:
 
     import polars as pl
 
-    from marsad.topic_training import evaluate, read_labelled_file
-    from marsad.topics import MODEL_PATH, TopicModel, topic_label
+    from marsad.enrich.topics import MODEL_PATH, TopicModel, topic_label
+    from marsad.training.topics import evaluate, read_labelled_file
 
     try:
         documents = read_labelled_file(Path(args.file), args.source)

@@ -8,14 +8,14 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from marsad.annotation import AnnotationModels
-from marsad.entities import CLUSTERS_PATH, EntityTagger
-from marsad.entities import MODEL_PATH as ENTITY_MODEL_PATH
-from marsad.entity_lstm import LSTM_PATH
-from marsad.inputs import ColumnMap
-from marsad.stage import Stage
-from marsad.topics import MODEL_PATH as SHIPPED_TOPIC_MODEL
-from marsad.topics import TopicModel
+from marsad.enrich.annotation import AnnotationModels
+from marsad.enrich.entities import CLUSTERS_PATH, EntityTagger
+from marsad.enrich.entities import MODEL_PATH as ENTITY_MODEL_PATH
+from marsad.enrich.entity_lstm import LSTM_PATH
+from marsad.enrich.topics import MODEL_PATH as SHIPPED_TOPIC_MODEL
+from marsad.enrich.topics import TopicModel
+from marsad.ingest.readers import ColumnMap
+from marsad.warehouse.stage import Stage
 
 SHIPPED_MODELS = SHIPPED_TOPIC_MODEL.parent
 TOPIC_MODEL_FILE = SHIPPED_TOPIC_MODEL.name

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from marsad.gazetteer import CITIES_PATH, city_rows
+from marsad.enrich.gazetteer import CITIES_PATH, city_rows
 
 
 def main() -> None:

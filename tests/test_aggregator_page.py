@@ -6,9 +6,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from marsad.aggregator_page import parse_page_text, parse_pages
-from marsad.inputs import read_inputs, records_frame
-from marsad.inputs.records import decode_page
+from marsad.ingest.aggregator_page import parse_page_text, parse_pages
+from marsad.ingest.readers import read_inputs, records_frame
+from marsad.ingest.readers.records import decode_page
 from marsad.synthetic import broken_pages, generate, write_pages
 
 NBSP4 = "\u00a0" * 4

@@ -6,9 +6,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from marsad.annotation import ANNOTATION_SCHEMA, AnnotationModels, annotate_parts
-from marsad.inputs import read_inputs, records_frame
-from marsad.page_parsing import parse_records
+from marsad.enrich.annotation import ANNOTATION_SCHEMA, AnnotationModels, annotate_parts
+from marsad.ingest.page_parsing import parse_records
+from marsad.ingest.readers import read_inputs, records_frame
 from marsad.synthetic import broken_pages, generate, write_pages
 
 SHIPPED = Path(__file__).resolve().parents[1] / "marsad" / "models"
@@ -56,7 +56,7 @@ def test_every_part_gets_its_own_articles_in_order(parts):
 
 def test_worker_pool_gives_the_same_annotations(parts, monkeypatch):
     # Small chunks so that several are in flight at once.
-    monkeypatch.setattr("marsad.annotation.CHUNK_ARTICLES", 7)
+    monkeypatch.setattr("marsad.enrich.annotation.CHUNK_ARTICLES", 7)
     here = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
     pooled = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=10**6, workers=2)])
     assert pooled.height == here.height > 0
@@ -68,7 +68,7 @@ def test_a_ray_cluster_of_two_nodes_gives_the_same_annotations(parts, monkeypatc
     address as a user's cluster would be."""
     from ray.cluster_utils import Cluster
 
-    monkeypatch.setattr("marsad.annotation.CHUNK_ARTICLES", 7)
+    monkeypatch.setattr("marsad.enrich.annotation.CHUNK_ARTICLES", 7)
     here = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     try:

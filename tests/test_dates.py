@@ -3,7 +3,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from marsad.dates import MONTH_NAMES, date_flag, parse_date
+from marsad.ingest.dates import MONTH_NAMES, date_flag, parse_date
 from marsad.synthetic import REGIONAL_MONTHS
 
 

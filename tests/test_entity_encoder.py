@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from marsad.entities import (
+from marsad.enrich.entities import (
     CLUSTERS_PATH,
     MODEL_PATH,
     EntityTagger,
@@ -17,18 +17,18 @@ from marsad.entities import (
     own_feature_sums,
     sentence_marks,
 )
-from marsad.entity_encoder import ENCODER_FILE, NewsEncoder
-from marsad.entity_encoder_training import (
+from marsad.enrich.entity_encoder import ENCODER_FILE, NewsEncoder
+from marsad.enrich.entity_lstm import LSTM_PATH, LstmTagger
+from marsad.enrich.gazetteer import gazetteer
+from marsad.training.entities import train_lstm
+from marsad.training.entity_encoder import (
     EncoderSettings,
     news_documents,
     read_report,
     text_sentences,
     train,
 )
-from marsad.entity_lstm import LSTM_PATH, LstmTagger
-from marsad.entity_lstm_training import LstmSettings
-from marsad.entity_training import train_lstm
-from marsad.gazetteer import gazetteer
+from marsad.training.entity_lstm import LstmSettings
 
 # Two kinds of sentence a language model can learn to expect: who said what, and where.
 TEXTS = [
@@ -63,7 +63,7 @@ def test_pretraining_learns_what_comes_next_and_reports_held_out_perplexity(tiny
 def test_numpy_states_equal_the_trained_jax_model(tiny_encoder):
     import jax.numpy as jnp
 
-    from marsad.entity_lstm_training import bidirectional_lstm
+    from marsad.training.entity_lstm import bidirectional_lstm
 
     path, _ = tiny_encoder
     encoder = NewsEncoder.load(path)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.entities import CLUSTERS_PATH, EntityTagger, WordClusters, best_paths, best_tags
-from marsad.entity_lstm import LSTM_PATH, LstmTagger, _forward_backward
-from marsad.entity_lstm_training import LstmSettings
-from marsad.entity_training import evaluate_tagger, read_conll, train_lstm, train_models
+from marsad.enrich.entities import CLUSTERS_PATH, EntityTagger, WordClusters, best_paths, best_tags
+from marsad.enrich.entity_lstm import LSTM_PATH, LstmTagger, _forward_backward
+from marsad.training.entities import evaluate_tagger, read_conll, train_lstm, train_models
+from marsad.training.entity_lstm import LstmSettings
 from tests.conftest import SHARED, shared_file
 
 ANERCORP = SHARED / "data" / "anercorp_train" / "anercorp_train.conll"
@@ -73,7 +73,7 @@ def _tiny_lstm(tmp_path: Path) -> LstmTagger:
     rows = [["w=محمد", "gz=O"], ["w=في", "gz=O"], ["w=تونس", "gz=B-country"], ["w=.", "gz=O"]]
     sentences = [(rows, ["B-PER", "O", "B-LOC", "O"])] * 40
     path = tmp_path / "entities_lstm.npz"
-    from marsad.entity_lstm_training import train
+    from marsad.training.entity_lstm import train
 
     settings = LstmSettings(hidden=8, dimensions=8, epochs=30, min_count=1, learning_rate=0.02)
     train(sentences, path, settings)
@@ -127,8 +127,8 @@ def test_lstm_training_takes_the_crf_features_of_words(tmp_path: Path):
 def test_feature_sums_give_the_models_what_their_feature_strings_give():
     """The tagging path (per-word sums, numpy CRF) against CRFsuite's own marginals and the
     LSTM over written-out feature strings."""
-    from marsad.entities import sentence_features, sentence_marks, sentence_rows
-    from marsad.entity_lstm import marginals_in_batches
+    from marsad.enrich.entities import sentence_features, sentence_marks, sentence_rows
+    from marsad.enrich.entity_lstm import marginals_in_batches
 
     tagger = EntityTagger()
     sentences = [

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from marsad.inputs import discover_input_files
-from marsad.inputs.records import UnreadablePage, decode_page, site_of
-from marsad.inputs.text_pages import read_text_page
+from marsad.ingest.readers import discover_input_files
+from marsad.ingest.readers.records import UnreadablePage, decode_page, site_of
+from marsad.ingest.readers.text_pages import read_text_page
 
 ARABIC = "نشر في هسبريس يوم 31 - 05 - 2020\n"
 

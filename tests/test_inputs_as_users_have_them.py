@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from warcio.warcwriter import WARCWriter
 
 from marsad.cli import main
-from marsad.inputs import read_input, records_frame
-from marsad.page_parsing import parse_records
-from marsad.warehouse_tables import accounting_errors, build_tables
+from marsad.ingest.page_parsing import parse_records
+from marsad.ingest.readers import read_input, records_frame
+from marsad.warehouse.tables import accounting_errors, build_tables
 
 NBSP4 = "\u00a0" * 4
 

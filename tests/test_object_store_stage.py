@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from marsad.cli import main
-from marsad.stage import Stage
-from marsad.warehouse import TABLES
+from marsad.warehouse.schema import TABLES
+from marsad.warehouse.stage import Stage
 
 moto_server = pytest.importorskip("moto.server", reason="moto[server] (dev group) not installed")
 boto3 = pytest.importorskip("boto3")

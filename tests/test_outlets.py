@@ -1,6 +1,6 @@
 import polars as pl
 
-from marsad.outlets import registry, resolve_outlets
+from marsad.ingest.outlets import registry, resolve_outlets
 
 
 def resolve(written, hint=None, url=None) -> dict:

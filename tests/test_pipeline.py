@@ -6,8 +6,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from marsad.inputs import discover_input_files
-from marsad.warehouse import TABLES
+from marsad.ingest.readers import discover_input_files
+from marsad.warehouse.schema import TABLES
 from pipelines.definitions import defs
 from pipelines.resources import MarsadStorage
 from pipelines.runner import run_once
@@ -154,7 +154,7 @@ def test_large_inputs_are_staged_and_parsed_in_batches(
     import pipelines.pages.assets as page_assets
 
     monkeypatch.setattr(page_assets, "BATCH_RECORDS", 7)  # a batch read in slices
-    monkeypatch.setattr("marsad.publish.SLICE_PAGES", 7)  # and added in slices
+    monkeypatch.setattr("marsad.warehouse.publish.SLICE_PAGES", 7)  # and added in slices
     rows = [
         {
             "text": f"خبر رقم {n} عن الاقتصاد والتجارة في المنطقة العربية.",

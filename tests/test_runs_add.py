@@ -13,9 +13,9 @@ import duckdb
 import pytest
 
 from marsad.cli import main
-from marsad.stage import Stage, content_fingerprint, group_into_batches
 from marsad.synthetic import generate, write_pages
-from marsad.warehouse import TABLES
+from marsad.warehouse.schema import TABLES
+from marsad.warehouse.stage import Stage, content_fingerprint, group_into_batches
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -82,7 +82,7 @@ def test_a_file_rewritten_in_place_keeps_both_versions(tmp_path: Path):
 
 
 def test_small_files_share_a_batch_and_a_large_one_is_its_own(tmp_path: Path):
-    from marsad.stage import OWN_BATCH_BYTES, InputFile
+    from marsad.warehouse.stage import OWN_BATCH_BYTES, InputFile
 
     files = [InputFile(f"/in/{n}.txt", str(n), 5000) for n in range(2500)]
     files.insert(7, InputFile("/in/crawl.warc.gz", "w", OWN_BATCH_BYTES))
@@ -147,7 +147,7 @@ def test_publishes_of_one_warehouse_take_turns(deliveries: Path, tmp_path: Path)
     import fcntl
     import threading
 
-    from marsad.publish import publish_batches
+    from marsad.warehouse.publish import publish_batches
 
     warehouse = tmp_path / "w.duckdb"
     assert main(["run", "--raw", str(deliveries / "a"), "--warehouse", str(warehouse)]) == 0
@@ -170,7 +170,7 @@ def test_publishes_of_one_warehouse_take_turns(deliveries: Path, tmp_path: Path)
 
 
 def test_a_warehouse_built_before_incremental_publishing_is_rebuilt(tmp_path: Path):
-    from marsad.warehouse import publish
+    from marsad.warehouse.schema import publish
 
     raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
     write_pages(generate(3, seed=41), raw)

@@ -12,18 +12,7 @@ import polars as pl
 import pytest
 
 from bench.commands import marsad_command
-from marsad import topic_training
-from marsad.synthetic import generate
-from marsad.topic_training import (
-    evaluate,
-    evaluate_model,
-    gold_topics,
-    held_out_split,
-    labelled_documents,
-    read_labelled_file,
-    train,
-)
-from marsad.topics import (
+from marsad.enrich.topics import (
     MODEL_PATH,
     SOURCE_LABELS,
     TOPIC_CODES,
@@ -35,6 +24,17 @@ from marsad.topics import (
     shipped_model,
     topic_label,
     topics_frame,
+)
+from marsad.synthetic import generate
+from marsad.training import topics as topic_training
+from marsad.training.topics import (
+    evaluate,
+    evaluate_model,
+    gold_topics,
+    held_out_split,
+    labelled_documents,
+    read_labelled_file,
+    train,
 )
 from tests.conftest import SHARED, shared_file
 
@@ -139,7 +139,7 @@ def _assert_batch_matches_one_by_one(model: TopicModel, pairs: list[tuple]) -> N
 def test_batches_give_the_answers_of_one_by_one(monkeypatch):
     """The pipeline classifies batches (Polars and NumPy); ``marsad classify`` one document
     at a time. Same topics, same scores: seeds, short texts, empty and unknown texts too."""
-    import marsad.topic_batch
+    import marsad.enrich.topic_batch
 
     pages = generate(60, seed=11)
     pairs = [(p.title, p.body) for p in pages] + [(p.title, None) for p in pages[:20]]
@@ -154,7 +154,7 @@ def test_batches_give_the_answers_of_one_by_one(monkeypatch):
     model = shipped_model()
     assert model.classify_many([], []) == []
     _assert_batch_matches_one_by_one(model, pairs)
-    monkeypatch.setattr(marsad.topic_batch, "BATCH_DOCUMENTS", 7)  # many small batches
+    monkeypatch.setattr(marsad.enrich.topic_batch, "BATCH_DOCUMENTS", 7)  # many small batches
     _assert_batch_matches_one_by_one(model, pairs)
 
 

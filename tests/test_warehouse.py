@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from marsad.warehouse import TABLES, connect_read_only, publish
+from marsad.warehouse.schema import TABLES, connect_read_only, publish
 
 
 def frames(pages: int) -> dict[str, pl.DataFrame]:

@@ -2,9 +2,9 @@ import datetime as dt
 
 import polars as pl
 
-from marsad.inputs.records import RECORD_SCHEMA
-from marsad.page_parsing import parse_records
-from marsad.warehouse_tables import accounting_errors, build_tables
+from marsad.ingest.page_parsing import parse_records
+from marsad.ingest.readers.records import RECORD_SCHEMA
+from marsad.warehouse.tables import accounting_errors, build_tables
 
 NBSP4 = "\u00a0" * 4
 ARTICLE = "خبر أ{s}خبر ب{s}\n\nعنوان المقالة\nنشر في هسبريس يوم 31 - 05 - 2020\n\nفقرة.\n"
@@ -86,7 +86,7 @@ def _mention(entity_id: str, text: str) -> dict:
 
 
 def test_an_entity_is_named_by_its_fullest_spelling():
-    from marsad.annotation import COUNTRY_MENTIONS, ENTITY_MENTIONS, TOPIC_SCORES
+    from marsad.enrich.annotation import COUNTRY_MENTIONS, ENTITY_MENTIONS, TOPIC_SCORES
 
     texts = [ARTICLE.format(s=NBSP4), ARTICLE.format(s=NBSP4).replace("فقرة.", "فقرة أخرى تماما.")]
     recs = records(texts, [1, 2])

@@ -11,14 +11,14 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from marsad.entity_encoder import ENCODER_FILE
-from marsad.topic_training import (
+from marsad.enrich.entity_encoder import ENCODER_FILE
+from marsad.training.topics import (
     evaluate_model,
     held_out_split,
     labelled_documents,
     train,
 )
-from marsad.word_vectors import news_texts, train_word_vectors
+from marsad.training.word_vectors import news_texts, train_word_vectors
 from pipelines.metadata import markdown_preview
 from pipelines.resources import (
     CLUSTERS_FILE,
@@ -129,7 +129,7 @@ def topic_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Mat
     "skip-gram word2vec vectors learnt from every news text of the training data.",
 )
 def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
-    from marsad.entity_training import train_word_clusters
+    from marsad.training.entities import train_word_clusters
 
     def learn(texts: list[str], path: Path) -> dict:
         clusters = train_word_clusters(texts)
@@ -148,8 +148,8 @@ def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.M
     "ASND), whose states the BiLSTM-CRF reads; perplexity on held-out whole documents.",
 )
 def news_encoder(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
-    from marsad.entities import WordClusters
-    from marsad.entity_encoder_training import news_documents, train
+    from marsad.enrich.entities import WordClusters
+    from marsad.training.entity_encoder import news_documents, train
 
     training, held_out = news_documents(models.training_data, held_out=0.02)
     if not training:
@@ -198,9 +198,9 @@ def entity_model(
 ) -> dg.MaterializeResult:
     import tempfile
 
-    from marsad.entities import EntityTagger, WordClusters
-    from marsad.entity_encoder_training import read_report
-    from marsad.entity_training import evaluate_tagger, read_conll, train_models
+    from marsad.enrich.entities import EntityTagger, WordClusters
+    from marsad.training.entities import evaluate_tagger, read_conll, train_models
+    from marsad.training.entity_encoder import read_report
 
     conll = models.training_file(ANERCORP)
     if conll is None:

@@ -1,5 +1,5 @@
 """Ingest batches to page records, page records to article parts and their annotations,
-one ingest batch (a partition) at a time, each staged as Parquet (``marsad.stage``)."""
+one ingest batch (a partition) at a time, each staged as Parquet (``marsad.warehouse.stage``)."""
 
 import itertools
 from collections.abc import Iterator
@@ -9,12 +9,12 @@ import dagster as dg
 import polars as pl
 from tqdm import tqdm
 
-from marsad.annotation import ANNOTATION_SCHEMA, annotate_parts
+from marsad.enrich.annotation import ANNOTATION_SCHEMA, annotate_parts
 from marsad.failpoints import failpoint
 from marsad.ids import stable_id_expr
-from marsad.inputs import read_input, records_frame
-from marsad.page_parsing import parse_records
-from marsad.stage import Stage
+from marsad.ingest.page_parsing import parse_records
+from marsad.ingest.readers import read_input, records_frame
+from marsad.warehouse.stage import Stage
 from pipelines.metadata import counts_by, markdown_preview, share
 from pipelines.models.assets import entity_model, topic_model
 from pipelines.pages.partitions import ingest_batches

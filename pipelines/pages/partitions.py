@@ -1,4 +1,4 @@
-"""One partition per ingest batch (``marsad.stage``): small files that arrived together, or
+"""One partition per ingest batch (``warehouse.stage``): small files that arrived together, or
 one large crawl or export file; keyed by the batch id."""
 
 import dagster as dg

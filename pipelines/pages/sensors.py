@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from marsad.inputs import discover_input_files
+from marsad.ingest.readers import discover_input_files
 from pipelines.jobs import ingest_job, publish_job
 from pipelines.pages.partitions import ingest_batches
 from pipelines.resources import MarsadStorage

@@ -1,16 +1,16 @@
 """The warehouse: the staged batches it does not hold yet, added in DuckDB and published
-atomically (``marsad.publish``); one asset per documented table and one for the file."""
+atomically (``marsad.warehouse.publish``); one asset per documented table and one for the file."""
 
 import dagster as dg
 import duckdb
 
-from marsad.publish import PublishError, publish_batches
-from marsad.warehouse import TABLES, connect_read_only
+from marsad.warehouse.publish import PublishError, publish_batches
+from marsad.warehouse.schema import TABLES, connect_read_only
 from pipelines.metadata import markdown_preview, share
 from pipelines.pages.assets import annotated_pages, parsed_pages, raw_pages
 from pipelines.resources import MarsadStorage, ModelStore
 
-# One table asset per table of the documented schema (marsad.warehouse.TABLES).
+# One table asset per table of the documented schema (marsad.warehouse.schema.TABLES).
 WAREHOUSE_TABLES = tuple(TABLES)
 
 TABLE_SPECS = [

@@ -4,9 +4,9 @@ before every publish), trusted dates, titles, the schema contract."""
 import dagster as dg
 import duckdb
 
-from marsad.warehouse import TABLES, connect_read_only
-from marsad.warehouse_assembly import published_batches
-from marsad.warehouse_tables import warehouse_accounting_errors
+from marsad.warehouse.assembly import published_batches
+from marsad.warehouse.schema import TABLES, connect_read_only
+from marsad.warehouse.tables import warehouse_accounting_errors
 from pipelines.resources import MarsadStorage
 
 MAX_IDS = 20  # failing ids shown in the UI; enough to start looking

@@ -15,8 +15,7 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import light_stem, word_lists
-from marsad.limits import WORD_CACHE
-from marsad.topics import (
+from marsad.enrich.topics import (
     CHAR_GRAM_SIZES,
     LEAD_FOR_SEEDS,
     LEAD_WORDS,
@@ -29,9 +28,10 @@ from marsad.topics import (
     _with_seed,
     seed_lexicons,
 )
+from marsad.limits import WORD_CACHE
 
 if TYPE_CHECKING:
-    from marsad.topics import TopicModel
+    from marsad.enrich.topics import TopicModel
 
 # Documents classified together at most: larger batches gain little speed and hold a row
 # per word of every document.

@@ -7,7 +7,7 @@ what a word's context expects (a name after قال, a place after في) for word
 text never showed. The entity tagger's BiLSTM reads those states beside its own features.
 Each word comes in as the sum of learnt vectors of its own features (the tagger's: normalized
 form, affixes, clusters, gazetteer marks). It runs here in numpy; training is in
-``marsad.entity_encoder_training`` (JAX).
+``marsad.training.entity_encoder`` (JAX).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.entity_lstm import bidirectional_states, in_batches
+from marsad.enrich.entity_lstm import bidirectional_states, in_batches
 
 # Its file's name: it lies beside the entity models whose LSTM reads it. None is shipped: the
 # shipped tagger runs without it (README, "A news encoder under the LSTM").

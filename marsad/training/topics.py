@@ -1,8 +1,8 @@
 """Training and evaluation of the topic classifier (scikit-learn is needed here only).
 
 Labelled data: ANT Corpus articles and ASND posts, their labels mapped to IPTC codes by
-``marsad.topics.SOURCE_LABELS`` (labels that are not topics are left out). Topics the data
-lacks come from seed lexicons at classification time (``marsad.topics.SeedLexicons``).
+``marsad.enrich.topics.SOURCE_LABELS`` (labels that are not topics are left out). Topics the data
+lacks come from seed lexicons at classification time (``marsad.enrich.topics.SeedLexicons``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from marsad.topics import SOURCE_LABELS, TOPIC_CODES, Document, TopicModel
-from marsad.word_vectors import unit_vectors
+from marsad.enrich.topics import SOURCE_LABELS, TOPIC_CODES, Document, TopicModel
+from marsad.training.word_vectors import unit_vectors
 
 
 def labelled_documents(antcorpus: Path | None, asnd: Path | None) -> pl.DataFrame:

@@ -20,12 +20,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from marsad.inputs.exports import ColumnMap, read_jsonl, read_parquet
-from marsad.inputs.html_pages import looks_like_html, read_html_file
-from marsad.inputs.records import PageRecord, records_frame
-from marsad.inputs.sources import SIDECAR_SUFFIX, BrokenArchive, Source, sources_of
-from marsad.inputs.text_pages import read_text_page
-from marsad.inputs.warc import read_warc
+from marsad.ingest.readers.exports import ColumnMap, read_jsonl, read_parquet
+from marsad.ingest.readers.html_pages import looks_like_html, read_html_file
+from marsad.ingest.readers.records import PageRecord, records_frame
+from marsad.ingest.readers.sources import SIDECAR_SUFFIX, BrokenArchive, Source, sources_of
+from marsad.ingest.readers.text_pages import read_text_page
+from marsad.ingest.readers.warc import read_warc
 
 __all__ = ["ColumnMap", "PageRecord", "discover_input_files", "read_input", "records_frame"]
 

@@ -27,16 +27,18 @@ from pathlib import Path
 
 import regex
 
+from marsad import arabic
 from marsad.arabic import bare, match_key, readings, strip_proclitics
 from marsad.limits import WORD_CACHE
+from marsad.shipped import DATA
 
-PLACES_PATH = Path(__file__).parent / "data" / "places.csv"
+PLACES_PATH = DATA / "places.csv"
 # GeoNames cities above the floors below (scripts/cities.py).
-CITIES_PATH = Path(__file__).parent / "data" / "cities.csv"
-ORGANISATIONS_PATH = Path(__file__).parent / "data" / "organisations.csv"
+CITIES_PATH = DATA / "cities.csv"
+ORGANISATIONS_PATH = DATA / "organisations.csv"
 # Arabic-script given names and surnames, with how many people of Wikidata bear each
 # (scripts/person_names.py).
-PERSON_NAMES_PATH = Path(__file__).parent / "data" / "person_names.csv"
+PERSON_NAMES_PATH = DATA / "person_names.csv"
 # The longest place name in words.
 MAX_NAME_WORDS = 4
 
@@ -372,7 +374,8 @@ def gazetteer() -> Gazetteer:
     """The gazetteer, from the user's cache when its sources are unchanged: building it is
     most of a short `marsad tag` run's start."""
     path = _cache_path()
-    unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError)
+    # ImportError: a cache pickled before its classes' module moved.
+    unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError)
     with contextlib.suppress(*unreadable), path.open("rb") as cached:
         return Gazetteer(pickle.load(cached))
     built = Gazetteer.build()
@@ -423,10 +426,11 @@ def _cache_path() -> Path:
         PLACES_PATH,
         CITIES_PATH,
         Path(__file__),
-        Path(__file__).with_name("arabic.py"),
+        Path(arabic.__file__),
     ):
         digest.update(source.read_bytes())
     digest.update(babel.__version__.encode())
+    digest.update(__name__.encode())  # the pickle names its classes by module
     return cache_folder() / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 

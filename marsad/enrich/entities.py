@@ -2,9 +2,9 @@
 
 The recognizer is a linear-chain CRF (CRFsuite) over features built for Arabic: the
 normalized word, its light stem and clitic-free key, its proclitics, prefixes and suffixes,
-gazetteer membership (``marsad.gazetteer``), trigger words (titles, organisation heads,
+gazetteer membership (``marsad.enrich.gazetteer``), trigger words (titles, organisation heads,
 place words), and word clusters learnt from unlabelled news, each in a window of two words
-either side. Training is in ``marsad.entity_training``.
+either side. Training is in ``marsad.training.entities``.
 
 Countries per text come from the gazetteer (names, demonyms, cities, institutions), with
 the entity tags to tell a city from a person of the same spelling.
@@ -25,10 +25,10 @@ import numpy as np
 import regex
 
 from marsad.arabic import light_stem, match_key, readings, strip_proclitics
-from marsad.entity_encoder import ENCODER_FILE, NewsEncoder
-from marsad.entity_lstm import LSTM_PATH, LstmTagger
-from marsad.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
-from marsad.gazetteer import (
+from marsad.enrich.entity_encoder import ENCODER_FILE, NewsEncoder
+from marsad.enrich.entity_lstm import LSTM_PATH, LstmTagger
+from marsad.enrich.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
+from marsad.enrich.gazetteer import (
     AMBIGUOUS_NAMES,
     EVERYDAY_WORD_PLACES,
     SUPRANATIONAL,
@@ -45,9 +45,10 @@ from marsad.gazetteer import (
 )
 from marsad.ids import stable_id
 from marsad.limits import FEATURE_STRINGS_CACHE, WORD_CACHE
+from marsad.shipped import DATA, MODELS
 
-MODEL_PATH = Path(__file__).parent / "models" / "entities.crfsuite"
-CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.npz"
+MODEL_PATH = MODELS / "entities.crfsuite"
+CLUSTERS_PATH = MODELS / "word_clusters.npz"
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 # Granularities of the word clusters, and those also given for the neighbouring words.
 CLUSTER_SIZES = (16, 64, 128, 512, 2048)
@@ -67,7 +68,7 @@ _LATIN_RE = regex.compile(r"[A-Za-z]")
 
 # Words just before or inside names (marsad/data/entity_triggers.csv): titles before people,
 # heads of organisations, place words.
-TRIGGERS_PATH = Path(__file__).parent / "data" / "entity_triggers.csv"
+TRIGGERS_PATH = DATA / "entity_triggers.csv"
 
 
 @cache
@@ -609,7 +610,7 @@ def own_feature_sums(*models: tuple[dict[str, int], np.ndarray]) -> FeatureSums:
 
 class EntityTagger:
     """The trained CRF with the gazetteer and word clusters its features need and, where its
-    file lies beside the CRF's, the BiLSTM-CRF (``marsad.entity_lstm``): then the two
+    file lies beside the CRF's, the BiLSTM-CRF (``marsad.enrich.entity_lstm``): then the two
     models' label and transition scores are weighed into one linear chain and its best
     valid IOB2 sequence taken."""
 

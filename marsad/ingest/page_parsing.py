@@ -8,10 +8,10 @@ import datetime as dt
 
 import polars as pl
 
-from marsad.aggregator_page import BOILERPLATE_KEYS, page_lines, parse_pages
 from marsad.arabic import match_keyed
-from marsad.dates import date_flag
-from marsad.outlets import resolve_outlets
+from marsad.ingest.aggregator_page import BOILERPLATE_KEYS, page_lines, parse_pages
+from marsad.ingest.dates import date_flag
+from marsad.ingest.outlets import resolve_outlets
 
 PARSED_COLUMNS = [
     "page_id",

@@ -3,7 +3,7 @@
 The classifier is a linear model over TF-IDF features of Arabic-normalized words, light
 stems and stem bigrams (title and the first ``LEAD_WORDS`` words of the body), plus, for
 short texts, the most topical character n-grams of their words and their word vectors. Training is
-in ``marsad.topic_training``; this module only loads the shipped weights (a NumPy archive)
+in ``marsad.training.topics``; this module only loads the shipped weights (a NumPy archive)
 and scores text, so ``marsad classify`` starts without scikit-learn.
 """
 
@@ -21,8 +21,9 @@ import polars as pl
 
 from marsad.arabic import light_stem, words
 from marsad.limits import WORD_CACHE
+from marsad.shipped import DATA, MODELS
 
-MODEL_PATH = Path(__file__).parent / "models" / "topics.npz"
+MODEL_PATH = MODELS / "topics.npz"
 
 # Words of the body that count: the lead carries the topic, and a cap keeps speed even.
 LEAD_WORDS = 150
@@ -32,7 +33,7 @@ SHORT_WORDS = 60
 # Character n-grams of the words of short texts (padded with < and >): they join spellings,
 # derivations and clitic forms that the light stems keep apart, where a text has too few
 # words to repeat its topic. Training keeps the most topical ones
-# (``marsad.topic_training.CHAR_FEATURES``).
+# (``marsad.training.topics.CHAR_FEATURES``).
 CHAR_GRAM_SIZES = (3, 4, 5)
 
 
@@ -101,7 +102,7 @@ SOURCE_LABELS: dict[str, dict[str, str | None]] = {
 # Seed words per topic, written naturally (marsad/data/topic_seeds.csv); matched on light
 # stems of title and lead. Not الرياح or سحب alone for weather: their stems are also a
 # surname (الرياحي) and "withdrawal".
-SEEDS_PATH = Path(__file__).parent / "data" / "topic_seeds.csv"
+SEEDS_PATH = DATA / "topic_seeds.csv"
 
 # A seed topic needs this many seed hits (title hits count twice) and this margin over
 # the next topic, and takes the lead only from a model less sure than SEED_OVERRIDE.
@@ -436,7 +437,7 @@ class TopicModel:
         """``classify`` of each (title, text), the same answers, for a batch: Polars finds
         the words, features and seed phrases of all documents at once, and NumPy scores
         them, instead of a Python loop over every word (the pipeline's path)."""
-        from marsad.topic_batch import BATCH_DOCUMENTS, classify_batch
+        from marsad.enrich.topic_batch import BATCH_DOCUMENTS, classify_batch
 
         return [
             answer

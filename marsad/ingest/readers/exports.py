@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 import pyarrow.parquet as pq
 
-from marsad.dates import parse_date
-from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
-from marsad.inputs.sources import Source
+from marsad.ingest.dates import parse_date
+from marsad.ingest.readers.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
+from marsad.ingest.readers.sources import Source
 
 
 @dataclass(frozen=True)

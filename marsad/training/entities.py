@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import match_key
-from marsad.entities import (
+from marsad.enrich.entities import (
     CLUSTER_SIZES,
     ENTITY_TYPES,
     EntityTagger,
@@ -26,15 +26,15 @@ from marsad.entities import (
     spans_of,
     write_crf_tables,
 )
-from marsad.entity_encoder import ENCODER_FILE, NewsEncoder
-from marsad.entity_lstm import LSTM_PATH
-from marsad.gazetteer import gazetteer
+from marsad.enrich.entity_encoder import ENCODER_FILE, NewsEncoder
+from marsad.enrich.entity_lstm import LSTM_PATH
+from marsad.enrich.gazetteer import gazetteer
 
 if TYPE_CHECKING:
-    from marsad.entity_lstm_training import LstmSettings
+    from marsad.training.entity_lstm import LstmSettings
 
 CLUSTER_WORDS = 100_000
-# Word2vec settings of the vectors clustered (see marsad.word_vectors): skip-gram over three
+# Word2vec settings of the vectors clustered (training.word_vectors): skip-gram over three
 # words scored 0.769 micro-F1 in 5-fold cross-validation, the topics' CBOW over five 0.764.
 CLUSTER_VECTORS = {"skip_gram": True, "window": 3}
 
@@ -84,7 +84,7 @@ def read_conll_documents(path: Path) -> list[list[Sentence]]:
 
 def train_word_clusters(texts: Iterable[str]) -> WordClusters:
     """Clusters of word vectors learnt from ``texts`` with the settings names need."""
-    from marsad.word_vectors import train_word_vectors
+    from marsad.training.word_vectors import train_word_vectors
 
     return word_clusters(train_word_vectors(texts, **CLUSTER_VECTORS))
 
@@ -93,7 +93,7 @@ def word_clusters(vectors) -> WordClusters:
     """k-means clusters of the most frequent words' unit vectors, at each granularity."""
     from sklearn.cluster import MiniBatchKMeans
 
-    from marsad.word_vectors import unit_vectors
+    from marsad.training.word_vectors import unit_vectors
 
     vocabulary, unit = unit_vectors(vectors, CLUSTER_WORDS)
     levels = {
@@ -140,7 +140,7 @@ def train_lstm(
     """Train the BiLSTM-CRF on the same features as the CRF and write it to ``model_path``
     (beside the CRF's file, where ``EntityTagger`` looks for it). With ``encoder`` (a news
     encoder's file, which must then lie beside it too) the LSTM reads the encoder's states."""
-    from marsad.entity_lstm_training import LstmSettings, train
+    from marsad.training.entity_lstm import LstmSettings, train
 
     gaz = gazetteer()
     featured = [(sentence_rows(words, gaz, clusters)[0], tags) for words, tags in sentences]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from marsad.gazetteer import KINDS
+from marsad.enrich.gazetteer import KINDS
 from marsad.limits import WORD_CACHE
 
 OFFSETS = (-2, -1, 1, 2)

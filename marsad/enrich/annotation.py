@@ -10,9 +10,9 @@ from pathlib import Path
 
 import polars as pl
 
-from marsad.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
-from marsad.entities import EntityTagger
-from marsad.topics import TopicModel
+from marsad.enrich.entities import EntityTagger
+from marsad.enrich.topics import TopicModel
+from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
 
 # Articles sent to a worker at once: enough to outweigh the trip between processes.
 CHUNK_ARTICLES = 400
@@ -191,7 +191,7 @@ def annotate_parts(
         results = ((keys, annotator.annotate(chunk)) for keys, chunk in _chunks(parts))
         yield from _split(results, empty)
         return
-    from marsad.ray_pool import ray_map_in_order
+    from marsad.enrich.ray_pool import ray_map_in_order
 
     yield from _split(ray_map_in_order(Annotator, models, _chunks(parts), workers, address), empty)
 

@@ -13,8 +13,8 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import match_key_words, match_keyed, readings, word_lists
-from marsad.dedup import SHINGLE_WORDS, buckets_of_shingles, word_shingles
 from marsad.ids import stable_id_expr
+from marsad.ingest.dedup import SHINGLE_WORDS, buckets_of_shingles, word_shingles
 
 ARTICLE_KEYS_SCHEMA = {
     "exact_key": pl.String,

@@ -26,16 +26,16 @@ from collections.abc import Iterable
 import duckdb
 import polars as pl
 
-from marsad.annotation import ANNOTATION_SCHEMA, COUNTRY_MENTIONS, classify_texts, tag_texts
 from marsad.arabic import match_keyed
-from marsad.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets
-from marsad.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard_of_hashes
-from marsad.entities import CountryMention, EntityTagger, article_countries
-from marsad.entity_merge import entity_merges
+from marsad.enrich.annotation import ANNOTATION_SCHEMA, COUNTRY_MENTIONS, classify_texts, tag_texts
+from marsad.enrich.entities import CountryMention, EntityTagger, article_countries
+from marsad.enrich.entity_merge import entity_merges
+from marsad.enrich.topics import TopicModel, topics_frame
 from marsad.ids import stable_id_expr
-from marsad.outlets import registry
-from marsad.topics import TopicModel, topics_frame
-from marsad.warehouse import TABLES, create_table, quoted
+from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets
+from marsad.ingest.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard_of_hashes
+from marsad.ingest.outlets import registry
+from marsad.warehouse.schema import TABLES, create_table, quoted
 
 STATE_SCHEMA = "marsad_state"
 

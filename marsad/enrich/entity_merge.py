@@ -37,7 +37,7 @@ from collections import defaultdict
 import polars as pl
 
 from marsad.arabic import match_key
-from marsad.gazetteer import country_names, person_names
+from marsad.enrich.gazetteer import country_names, person_names
 
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3

@@ -18,9 +18,9 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from marsad.inputs.html_pages import html_record, looks_like_html
-from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
-from marsad.inputs.sources import Source
+from marsad.ingest.readers.html_pages import html_record, looks_like_html
+from marsad.ingest.readers.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
+from marsad.ingest.readers.sources import Source
 
 PAGE_RECORD_TYPES = {"response", "resource", "conversion"}
 

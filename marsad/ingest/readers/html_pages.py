@@ -17,8 +17,8 @@ from typing import BinaryIO
 import trafilatura
 from htmldate import find_date
 
-from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord
-from marsad.inputs.sources import Source, sources_of
+from marsad.ingest.readers.records import MAX_PAGE_BYTES, PageRecord
+from marsad.ingest.readers.sources import Source, sources_of
 
 # trafilatura and htmldate log every page they find little in; the record says it instead.
 for _noisy in ("trafilatura", "htmldate"):

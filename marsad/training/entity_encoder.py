@@ -1,4 +1,4 @@
-"""Pre-training of the news encoder (``marsad.entity_encoder``) with JAX on the CPU.
+"""Pre-training of the news encoder (``marsad.enrich.entity_encoder``) with JAX on the CPU.
 
 The forward LSTM guesses, after each word, the word class of the next one; the backward LSTM
 the class of the one before. A class is the word's k-means cluster (``word_clusters``, 512
@@ -25,15 +25,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from marsad.entities import (
+from marsad.enrich.entities import (
     WordClusters,
     sentence_bounds,
     sentence_marks,
     tokenize,
 )
-from marsad.entity_lstm_training import bidirectional_lstm, lstm_init
-from marsad.feature_sums import ORGANISATION_MARKS, PLACE_MARKS
-from marsad.gazetteer import gazetteer
+from marsad.enrich.feature_sums import ORGANISATION_MARKS, PLACE_MARKS
+from marsad.enrich.gazetteer import gazetteer
+from marsad.training.entity_lstm import bidirectional_lstm, lstm_init
 
 # The unlabelled news, by file under the training data folder, and its text column.
 NEWS = {

@@ -5,7 +5,7 @@ itself: normalized form, stem, affixes, clusters, gazetteer and trigger marks; i
 are left to the LSTM), and the LSTM
 reads the sentence both ways, so context reaches further than the CRF's two-word window. It
 runs here in plain numpy, many sentences at once; training is in
-``marsad.entity_lstm_training`` (JAX). ``EntityTagger`` weighs its label and transition
+``marsad.training.entity_lstm`` (JAX). ``EntityTagger`` weighs its label and transition
 scores with the CRF's.
 """
 
@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-LSTM_PATH = Path(__file__).parent / "models" / "entities_lstm.npz"
+from marsad.shipped import MODELS
+
+LSTM_PATH = MODELS / "entities_lstm.npz"
 
 # Padded word slots per batch the LSTM runs at once.
 BATCH_WORDS = 4096

@@ -16,10 +16,10 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from marsad.entities import EntityTagger
-from marsad.topics import TopicModel
-from marsad.warehouse import TABLES
-from marsad.warehouse_assembly import WarehouseAssembly, create_warehouse
+from marsad.enrich.entities import EntityTagger
+from marsad.enrich.topics import TopicModel
+from marsad.warehouse.assembly import WarehouseAssembly, create_warehouse
+from marsad.warehouse.schema import TABLES
 
 PAGE_STATUSES = ("article", "duplicate", "quarantined", "skipped")
 

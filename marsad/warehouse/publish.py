@@ -22,18 +22,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from marsad.entities import EntityTagger
+from marsad.enrich.entities import EntityTagger
+from marsad.enrich.topics import TopicModel
 from marsad.failpoints import failpoint
-from marsad.stage import Stage
-from marsad.topics import TopicModel
-from marsad.warehouse import fsync_dir
-from marsad.warehouse_assembly import (
+from marsad.warehouse.assembly import (
     STATE_SCHEMA,
     WarehouseAssembly,
     create_warehouse,
     published_batches,
 )
-from marsad.warehouse_tables import warehouse_accounting_errors
+from marsad.warehouse.schema import fsync_dir
+from marsad.warehouse.stage import Stage
+from marsad.warehouse.tables import warehouse_accounting_errors
 
 # Pages added to the warehouse at once: memory is bounded by this, not by a batch's size.
 SLICE_PAGES = 5000

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from marsad.inputs.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
-from marsad.inputs.sources import SIDECAR_SUFFIX, Source, sources_of
+from marsad.ingest.readers.records import MAX_PAGE_BYTES, PageRecord, parse_timestamp
+from marsad.ingest.readers.sources import SIDECAR_SUFFIX, Source, sources_of
 
 __all__ = ["SIDECAR_SUFFIX", "read_text_page"]
 

@@ -16,7 +16,7 @@ import datetime as dt
 import polars as pl
 
 from marsad.arabic import match_key, match_keyed
-from marsad.dates import date_flag, parsed_date
+from marsad.ingest.dates import date_flag, parsed_date
 
 # The image-report notice and the footer, compared by match key so that punctuation,
 # hamza and spacing differences do not let them leak into titles or bodies.
