@@ -178,7 +178,7 @@ def bench_entities(tokens: int) -> None:
     if not SAUDINEWSNET.exists():
         print(f"entities: skipped, {SAUDINEWSNET} not found")
         return
-    from marsad.enrich.entities import tokenize
+    from marsad.enrich.entities.tokens import tokenize
 
     texts, counted = [], 0
     for text in pl.read_parquet(SAUDINEWSNET, columns=["content"])["content"].drop_nulls():

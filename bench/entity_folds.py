@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from bench.corpora import SAUDINEWSNET
-from marsad.enrich.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, WordClusters
+from marsad.enrich.entities.features import CLUSTERS_PATH, WordClusters
+from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
 from marsad.training.entities import evaluate, read_conll, train_models
 
 ANERCORP_CONLL = SAUDINEWSNET.parents[1] / "anercorp_train" / "anercorp_train.conll"

@@ -343,7 +343,9 @@ def _classify(args: argparse.Namespace) -> int:
 def _tag(args: argparse.Namespace) -> int:
     """Entities (and countries) of each line; the lines that arrive together are tagged as
     one batch (``EntityTagger.analyse_many``)."""
-    from marsad.enrich.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger, article_countries
+    from marsad.enrich.entities.countries import article_countries
+    from marsad.enrich.entities.features import CLUSTERS_PATH
+    from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
 
     model = Path(args.model) if args.model else MODEL_PATH
     tagger = EntityTagger(model, model.parent / CLUSTERS_PATH.name)
@@ -362,7 +364,8 @@ def _tag(args: argparse.Namespace) -> int:
 
 
 def _eval_ner(args: argparse.Namespace) -> int:
-    from marsad.enrich.entities import CLUSTERS_PATH, MODEL_PATH, EntityTagger
+    from marsad.enrich.entities.features import CLUSTERS_PATH
+    from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
     from marsad.training.entities import evaluate_documents, read_conll_documents
 
     try:

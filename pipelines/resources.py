@@ -9,9 +9,10 @@ import dagster as dg
 from pydantic import Field
 
 from marsad.enrich.annotation import AnnotationModels
-from marsad.enrich.entities import CLUSTERS_PATH, EntityTagger
-from marsad.enrich.entities import MODEL_PATH as ENTITY_MODEL_PATH
-from marsad.enrich.entity_lstm import LSTM_PATH
+from marsad.enrich.entities.features import CLUSTERS_PATH
+from marsad.enrich.entities.lstm import LSTM_PATH
+from marsad.enrich.entities.tagger import MODEL_PATH as ENTITY_MODEL_PATH
+from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics import MODEL_PATH as SHIPPED_TOPIC_MODEL
 from marsad.enrich.topics import TopicModel
 from marsad.ingest.readers import ColumnMap

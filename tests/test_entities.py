@@ -13,18 +13,12 @@ import pytest
 
 from bench.commands import marsad_command
 from marsad.arabic import match_key
-from marsad.enrich.entities import (
-    CountryMention,
-    EntityTagger,
-    WordClusters,
-    _word_features,
-    article_countries,
-    consistent_tags,
-    entity_id,
-    shipped_tagger,
-    spans_of,
-    tokenize,
-)
+from marsad.enrich.entities.countries import article_countries
+from marsad.enrich.entities.decoding import spans_of
+from marsad.enrich.entities.features import WordClusters, word_features
+from marsad.enrich.entities.linking import CountryMention, consistent_tags, entity_id
+from marsad.enrich.entities.tagger import EntityTagger, shipped_tagger
+from marsad.enrich.entities.tokens import tokenize
 from marsad.enrich.gazetteer import gazetteer, organisations, person_names
 from marsad.synthetic import generate
 from marsad.training.entities import (
@@ -110,7 +104,7 @@ def test_gazetteer_finds_multiword_names_and_skips_ambiguous_ones():
 def located_spans(sentence: str, loc_spans: list[tuple[int, int]]) -> dict:
     """``located_places`` of a sentence whose words the tagger read as places at
     ``loc_spans``: (start, end) word span → country."""
-    from marsad.enrich.entities import located_places
+    from marsad.enrich.entities.countries import located_places
 
     words = sentence.split(" ")
     normal = [match_key(w) for w in words]
@@ -158,7 +152,7 @@ def test_a_place_after_a_place_word_is_located_by_its_sentence_and_its_list():
 
 
 def test_country_mentions_skip_tournaments_and_read_clubs_named_like_cities_by_context():
-    from marsad.enrich.entities import shipped_tagger
+    from marsad.enrich.entities.tagger import shipped_tagger
 
     def countries(text: str) -> list[tuple[str, str]]:
         return [(text[c.start : c.end], c.country_code) for c in shipped_tagger().analyse(text)[1]]
@@ -169,7 +163,7 @@ def test_country_mentions_skip_tournaments_and_read_clubs_named_like_cities_by_c
 
 
 def test_country_mentions_in_maghreb_news_and_social_posts():
-    from marsad.enrich.entities import shipped_tagger
+    from marsad.enrich.entities.tagger import shipped_tagger
 
     def countries(text: str) -> list[tuple[str, str]]:
         return [(text[c.start : c.end], c.country_code) for c in shipped_tagger().analyse(text)[1]]
@@ -396,10 +390,10 @@ def test_person_names_band_given_names_and_surnames_by_how_common_they_are():
     for word in ("قال", "مصر", "الحكومة", "الاقتصاد"):
         assert match_key(word) not in names, word
     no_clusters = WordClusters([], {})
-    assert {"fn=0", "ln=0"} <= set(_word_features("وأحمد", no_clusters)[2])  # behind و
-    assert {"fn=-", "ln=1"} <= set(_word_features("الزعبي", no_clusters)[2])
-    assert {"fn=-", "ln=-"} <= set(_word_features("الحكومة", no_clusters)[2])
-    assert "1fn=0" in _word_features("محمد", no_clusters)[3][1]  # seen by the word before
+    assert {"fn=0", "ln=0"} <= set(word_features("وأحمد", no_clusters)[2])  # behind و
+    assert {"fn=-", "ln=1"} <= set(word_features("الزعبي", no_clusters)[2])
+    assert {"fn=-", "ln=-"} <= set(word_features("الحكومة", no_clusters)[2])
+    assert "1fn=0" in word_features("محمد", no_clusters)[3][1]  # seen by the word before
 
 
 def test_country_attribution_on_generated_articles():
@@ -536,21 +530,22 @@ def test_crf_tables_are_shipped_beside_the_model_and_read_from_the_cache_otherwi
 ):
     import shutil
 
-    from marsad.enrich.entities import MODEL_PATH, _crf_tables, _save_crf_tables, crf_tables_path
+    from marsad.enrich.entities.decoding import crf_tables, crf_tables_path, save_crf_tables
+    from marsad.enrich.entities.tagger import MODEL_PATH
 
     monkeypatch.setenv("MARSAD_CACHE", str(tmp_path / "cache"))
-    index, weights, transitions, labels = _crf_tables(MODEL_PATH)
+    index, weights, transitions, labels = crf_tables(MODEL_PATH)
     assert not (tmp_path / "cache").exists()  # the shipped tables fit the shipped model
     model = tmp_path / "entities.crfsuite"
     shutil.copy(MODEL_PATH, model)
     # Tables beside a model that name another model's digest are not trusted.
     zeros = (index, np.zeros_like(weights), np.zeros_like(transitions), labels)
-    _save_crf_tables(zeros, "0" * 16, crf_tables_path(model))
-    read = _crf_tables(model)  # from CRFsuite, then kept in the cache
+    save_crf_tables(zeros, "0" * 16, crf_tables_path(model))
+    read = crf_tables(model)  # from CRFsuite, then kept in the cache
     assert read[0] == index and read[3] == labels
     assert np.array_equal(read[1], weights) and np.array_equal(read[2], transitions)
     assert len(list((tmp_path / "cache").glob("crf-*.npz"))) == 1
-    assert np.array_equal(_crf_tables(model)[1], weights)  # read back from the cache
+    assert np.array_equal(crf_tables(model)[1], weights)  # read back from the cache
 
 
 def test_cache_keeps_the_newest_files_of_a_kind(tmp_path, monkeypatch):
@@ -622,7 +617,7 @@ def test_country_mentions_on_hand_marked_sentences(part, precision, recall):
     seventh to thirteenth from all three."""
     import polars as pl
 
-    from marsad.enrich.entities import shipped_tagger
+    from marsad.enrich.entities.tagger import shipped_tagger
     from marsad.training.entities import evaluate_country_mentions
 
     rows = [json.loads(line) for line in COUNTRY_MENTIONS.read_text("utf-8").splitlines()]
@@ -727,7 +722,7 @@ def test_entities_on_news_posts_chosen_by_topic():
 
 
 def test_social_media_handles_are_no_words_of_the_text():
-    from marsad.enrich.entities import tokenize
+    from marsad.enrich.entities.tokens import tokenize
 
     text = "@The_Persona @KSRelief مقترح جميل يا نورة، راسلونا على info@marsad.org"
     assert [t.text for t in tokenize(text)][:3] == ["مقترح", "جميل", "يا"]

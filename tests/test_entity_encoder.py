@@ -9,16 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from marsad.enrich.entities import (
+from marsad.enrich.entities.features import (
     CLUSTERS_PATH,
-    MODEL_PATH,
-    EntityTagger,
     WordClusters,
     own_feature_sums,
     sentence_marks,
 )
-from marsad.enrich.entity_encoder import ENCODER_FILE, NewsEncoder
-from marsad.enrich.entity_lstm import LSTM_PATH, LstmTagger
+from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger
+from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
+from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
 from marsad.enrich.gazetteer import gazetteer
 from marsad.training.entities import train_lstm
 from marsad.training.entity_encoder import (

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.enrich.entities import CLUSTERS_PATH, EntityTagger, WordClusters, best_paths, best_tags
-from marsad.enrich.entity_lstm import LSTM_PATH, LstmTagger, _forward_backward
+from marsad.enrich.entities.decoding import best_paths, best_tags
+from marsad.enrich.entities.features import CLUSTERS_PATH, WordClusters
+from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, _forward_backward
+from marsad.enrich.entities.tagger import EntityTagger
 from marsad.training.entities import evaluate_tagger, read_conll, train_lstm, train_models
 from marsad.training.entity_lstm import LstmSettings
 from tests.conftest import SHARED, shared_file
@@ -127,8 +129,8 @@ def test_lstm_training_takes_the_crf_features_of_words(tmp_path: Path):
 def test_feature_sums_give_the_models_what_their_feature_strings_give():
     """The tagging path (per-word sums, numpy CRF) against CRFsuite's own marginals and the
     LSTM over written-out feature strings."""
-    from marsad.enrich.entities import sentence_features, sentence_marks, sentence_rows
-    from marsad.enrich.entity_lstm import marginals_in_batches
+    from marsad.enrich.entities.features import sentence_features, sentence_marks, sentence_rows
+    from marsad.enrich.entities.lstm import marginals_in_batches
 
     tagger = EntityTagger()
     sentences = [

@@ -1,11 +1,11 @@
-"""One entity per person across articles (marsad/enrich/entity_merge.py, entities.merged_into)."""
+"""One entity per person across articles (marsad/enrich/entities/merge.py, entities.merged_into)."""
 
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from marsad.enrich.entity_merge import entity_merges
+from marsad.enrich.entities.merge import entity_merges
 
 
 def _entities(rows: list[tuple[str, str, int]]) -> pl.DataFrame:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from marsad.enrich.entities import EntityTagger
+from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics import TopicModel
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
 

@@ -14,20 +14,18 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import match_key
-from marsad.enrich.entities import (
+from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of, write_crf_tables
+from marsad.enrich.entities.features import (
     CLUSTER_SIZES,
-    ENTITY_TYPES,
-    EntityTagger,
     WordClusters,
     own_feature_sums,
     sentence_features,
     sentence_marks,
     sentence_rows,
-    spans_of,
-    write_crf_tables,
 )
-from marsad.enrich.entity_encoder import ENCODER_FILE, NewsEncoder
-from marsad.enrich.entity_lstm import LSTM_PATH
+from marsad.enrich.entities.lstm import LSTM_PATH
+from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
+from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.gazetteer import gazetteer
 
 if TYPE_CHECKING:

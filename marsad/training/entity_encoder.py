@@ -1,4 +1,4 @@
-"""Pre-training of the news encoder (``marsad.enrich.entity_encoder``) with JAX on the CPU.
+"""Pre-training of the news encoder (``marsad.enrich.entities.news_encoder``) with JAX on the CPU.
 
 The forward LSTM guesses, after each word, the word class of the next one; the backward LSTM
 the class of the one before. A class is the word's k-means cluster (``word_clusters``, 512
@@ -25,13 +25,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from marsad.enrich.entities import (
-    WordClusters,
-    sentence_bounds,
-    sentence_marks,
-    tokenize,
-)
-from marsad.enrich.feature_sums import ORGANISATION_MARKS, PLACE_MARKS
+from marsad.enrich.entities.feature_sums import ORGANISATION_MARKS, PLACE_MARKS
+from marsad.enrich.entities.features import WordClusters, sentence_marks
+from marsad.enrich.entities.tokens import sentence_bounds, tokenize
 from marsad.enrich.gazetteer import gazetteer
 from marsad.training.entity_lstm import bidirectional_lstm, lstm_init
 

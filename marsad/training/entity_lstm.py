@@ -1,4 +1,4 @@
-"""Training of the BiLSTM-CRF entity tagger (``marsad.enrich.entity_lstm``) with JAX on the CPU.
+"""Training of the BiLSTM-CRF entity tagger (``marsad.enrich.entities.lstm``) with JAX on the CPU.
 
 The model is small (one LSTM layer each way over summed feature vectors), so twenty passes
 over ANERcorp's 4,000 training sentences take a few minutes on two cores. It overfits fast,

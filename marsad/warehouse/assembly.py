@@ -28,8 +28,10 @@ import polars as pl
 
 from marsad.arabic import match_keyed
 from marsad.enrich.annotation import ANNOTATION_SCHEMA, COUNTRY_MENTIONS, classify_texts, tag_texts
-from marsad.enrich.entities import CountryMention, EntityTagger, article_countries
-from marsad.enrich.entity_merge import entity_merges
+from marsad.enrich.entities.countries import article_countries
+from marsad.enrich.entities.linking import CountryMention
+from marsad.enrich.entities.merge import entity_merges
+from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics import TopicModel, topics_frame
 from marsad.ids import stable_id_expr
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from marsad.enrich.entities import EntityTagger
+from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics import TopicModel
 from marsad.failpoints import failpoint
 from marsad.warehouse.assembly import (

@@ -277,7 +277,7 @@ TABLES: dict[str, Table] = {
                     "VARCHAR",
                     "Why it was merged: same key, lineage cut short, surname alone, "
                     "organisation with its kind or one country, several names "
-                    "(marsad/enrich/entity_merge.py); 'given name alone' "
+                    "(marsad/enrich/entities/merge.py); 'given name alone' "
                     "for a bare given name (فهد), which is nobody in particular.",
                 ),
             ),

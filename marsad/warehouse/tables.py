@@ -16,7 +16,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from marsad.enrich.entities import EntityTagger
+from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics import TopicModel
 from marsad.warehouse.assembly import WarehouseAssembly, create_warehouse
 from marsad.warehouse.schema import TABLES

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from marsad.enrich.entity_encoder import ENCODER_FILE
+from marsad.enrich.entities.news_encoder import ENCODER_FILE
 from marsad.training.topics import (
     evaluate_model,
     held_out_split,
@@ -148,7 +148,7 @@ def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.M
     "ASND), whose states the BiLSTM-CRF reads; perplexity on held-out whole documents.",
 )
 def news_encoder(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
-    from marsad.enrich.entities import WordClusters
+    from marsad.enrich.entities.features import WordClusters
     from marsad.training.entity_encoder import news_documents, train
 
     training, held_out = news_documents(models.training_data, held_out=0.02)
@@ -198,7 +198,8 @@ def entity_model(
 ) -> dg.MaterializeResult:
     import tempfile
 
-    from marsad.enrich.entities import EntityTagger, WordClusters
+    from marsad.enrich.entities.features import WordClusters
+    from marsad.enrich.entities.tagger import EntityTagger
     from marsad.training.entities import evaluate_tagger, read_conll, train_models
     from marsad.training.entity_encoder import read_report
 

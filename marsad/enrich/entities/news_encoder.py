@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.enrich.entity_lstm import bidirectional_states, in_batches
+from marsad.enrich.entities.lstm import bidirectional_states, in_batches
 
 # Its file's name: it lies beside the entity models whose LSTM reads it. None is shipped: the
 # shipped tagger runs without it (README, "A news encoder under the LSTM").
