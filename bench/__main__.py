@@ -35,7 +35,7 @@ import polars as pl
 
 from bench.commands import marsad_command, run_marsad
 from bench.corpora import SAUDINEWSNET, duplicate_scores, saudinewsnet_mixed
-from marsad.enrich.topics import shipped_model
+from marsad.enrich.topics.model import shipped_model
 from marsad.ingest.page_parsing import parse_records
 from marsad.ingest.readers import discover_input_files, read_inputs, records_frame
 from marsad.synthetic import generate, write_pages

@@ -13,7 +13,7 @@ import pycountry
 
 from dashboards import queries
 from dashboards.i18n import language, t
-from marsad.enrich.topics import topic_label
+from marsad.enrich.topics.taxonomy import topic_label
 
 # Where pycountry's names are formal ("Iran, Islamic Republic of"), missing, or not what an
 # Arabic newsroom writes: the names used instead, as (English, Arabic).

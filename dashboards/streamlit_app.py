@@ -9,7 +9,7 @@ from dashboards import queries
 from dashboards.i18n import arabic, language, t
 from dashboards.names import country_name
 from dashboards.style import ARABIC_CSS, BASE_CSS
-from marsad.enrich.topics import topic_label
+from marsad.enrich.topics.taxonomy import topic_label
 
 st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/travel_explore:", layout="wide")
 st.html(BASE_CSS)

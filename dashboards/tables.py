@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards.i18n import language, t
 from dashboards.names import country_name
-from marsad.enrich.topics import topic_label
+from marsad.enrich.topics.taxonomy import topic_label
 
 
 def _named(column: str, name, skip_nulls: bool = True) -> pl.Expr:

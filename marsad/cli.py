@@ -321,7 +321,7 @@ def _strings(*names: str):
 def _classify(args: argparse.Namespace) -> int:
     """Topic of each line; the lines that arrive together are classified as one batch
     (``TopicModel.classify_many``: the same answers, faster)."""
-    from marsad.enrich.topics import MODEL_PATH, TopicModel
+    from marsad.enrich.topics.model import MODEL_PATH, TopicModel
 
     model = TopicModel.load(args.model or MODEL_PATH)
     status = 0
@@ -393,7 +393,8 @@ def _eval_topics(args: argparse.Namespace) -> int:
 
     import polars as pl
 
-    from marsad.enrich.topics import MODEL_PATH, TopicModel, topic_label
+    from marsad.enrich.topics.model import MODEL_PATH, TopicModel
+    from marsad.enrich.topics.taxonomy import topic_label
     from marsad.training.topics import evaluate, read_labelled_file
 
     try:

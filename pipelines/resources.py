@@ -13,8 +13,8 @@ from marsad.enrich.entities.features import CLUSTERS_PATH
 from marsad.enrich.entities.lstm import LSTM_PATH
 from marsad.enrich.entities.tagger import MODEL_PATH as ENTITY_MODEL_PATH
 from marsad.enrich.entities.tagger import EntityTagger
-from marsad.enrich.topics import MODEL_PATH as SHIPPED_TOPIC_MODEL
-from marsad.enrich.topics import TopicModel
+from marsad.enrich.topics.model import MODEL_PATH as SHIPPED_TOPIC_MODEL
+from marsad.enrich.topics.model import TopicModel
 from marsad.ingest.readers import ColumnMap
 from marsad.warehouse.stage import Stage
 

@@ -12,16 +12,13 @@ import polars as pl
 import pytest
 
 from bench.commands import marsad_command
-from marsad.enrich.topics import (
-    MODEL_PATH,
+from marsad.enrich.topics.features import Document, char_grams
+from marsad.enrich.topics.model import MODEL_PATH, TopicModel, shipped_model
+from marsad.enrich.topics.seeds import SeedLexicons
+from marsad.enrich.topics.taxonomy import (
     SOURCE_LABELS,
     TOPIC_CODES,
     TOPICS,
-    Document,
-    SeedLexicons,
-    TopicModel,
-    char_grams,
-    shipped_model,
     topic_label,
     topics_frame,
 )
@@ -139,7 +136,7 @@ def _assert_batch_matches_one_by_one(model: TopicModel, pairs: list[tuple]) -> N
 def test_batches_give_the_answers_of_one_by_one(monkeypatch):
     """The pipeline classifies batches (Polars and NumPy); ``marsad classify`` one document
     at a time. Same topics, same scores: seeds, short texts, empty and unknown texts too."""
-    import marsad.enrich.topic_batch
+    import marsad.enrich.topics.batch
 
     pages = generate(60, seed=11)
     pairs = [(p.title, p.body) for p in pages] + [(p.title, None) for p in pages[:20]]
@@ -154,7 +151,7 @@ def test_batches_give_the_answers_of_one_by_one(monkeypatch):
     model = shipped_model()
     assert model.classify_many([], []) == []
     _assert_batch_matches_one_by_one(model, pairs)
-    monkeypatch.setattr(marsad.enrich.topic_batch, "BATCH_DOCUMENTS", 7)  # many small batches
+    monkeypatch.setattr(marsad.enrich.topics.batch, "BATCH_DOCUMENTS", 7)  # many small batches
     _assert_batch_matches_one_by_one(model, pairs)
 
 

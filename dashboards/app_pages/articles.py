@@ -6,7 +6,7 @@ from dashboards import queries
 from dashboards.i18n import arabic, day, language, t
 from dashboards.safe_text import escape, highlighted
 from dashboards.tables import article_columns
-from marsad.enrich.topics import topic_label
+from marsad.enrich.topics.taxonomy import topic_label
 
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("articles"))

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboards import charts, queries
 from dashboards.i18n import arabic, day, language, plotly_config, t
 from dashboards.tables import article_columns
-from marsad.enrich.topics import topic_label
+from marsad.enrich.topics.taxonomy import topic_label
 
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("headlines"))

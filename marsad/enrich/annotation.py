@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from marsad.enrich.entities.tagger import EntityTagger
-from marsad.enrich.topics import TopicModel
+from marsad.enrich.topics.model import TopicModel
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
 
 # Articles sent to a worker at once: enough to outweigh the trip between processes.

@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from marsad.enrich.topics import SOURCE_LABELS, TOPIC_CODES, Document, TopicModel
+from marsad.enrich.topics.features import Document
+from marsad.enrich.topics.model import TopicModel
+from marsad.enrich.topics.taxonomy import SOURCE_LABELS, TOPIC_CODES
 from marsad.training.word_vectors import unit_vectors
 
 

@@ -32,7 +32,8 @@ from marsad.enrich.entities.countries import article_countries
 from marsad.enrich.entities.linking import CountryMention
 from marsad.enrich.entities.merge import entity_merges
 from marsad.enrich.entities.tagger import EntityTagger
-from marsad.enrich.topics import TopicModel, topics_frame
+from marsad.enrich.topics.model import TopicModel
+from marsad.enrich.topics.taxonomy import topics_frame
 from marsad.ids import stable_id_expr
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets
 from marsad.ingest.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard_of_hashes

@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from marsad.enrich.entities.tagger import EntityTagger
-from marsad.enrich.topics import TopicModel
+from marsad.enrich.topics.model import TopicModel
 from marsad.failpoints import failpoint
 from marsad.warehouse.assembly import (
     STATE_SCHEMA,

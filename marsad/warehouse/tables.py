@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from marsad.enrich.entities.tagger import EntityTagger
-from marsad.enrich.topics import TopicModel
+from marsad.enrich.topics.model import TopicModel
 from marsad.warehouse.assembly import WarehouseAssembly, create_warehouse
 from marsad.warehouse.schema import TABLES
 

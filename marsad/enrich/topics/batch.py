@@ -15,23 +15,21 @@ import numpy as np
 import polars as pl
 
 from marsad.arabic import light_stem, word_lists
-from marsad.enrich.topics import (
-    CHAR_GRAM_SIZES,
+from marsad.enrich.topics.features import CHAR_GRAM_SIZES, LEAD_WORDS, SHORT_WORDS
+from marsad.enrich.topics.seeds import (
     LEAD_FOR_SEEDS,
-    LEAD_WORDS,
     SEED_LEADS,
     SEED_MARGIN,
     SEED_MIN_HITS,
     SEED_TOPICS,
-    SHORT_WORDS,
-    TOPIC_CODES,
-    _with_seed,
     seed_lexicons,
+    with_seed,
 )
+from marsad.enrich.topics.taxonomy import TOPIC_CODES
 from marsad.limits import WORD_CACHE
 
 if TYPE_CHECKING:
-    from marsad.enrich.topics import TopicModel
+    from marsad.enrich.topics.model import TopicModel
 
 # Documents classified together at most: larger batches gain little speed and hold a row
 # per word of every document.
@@ -224,7 +222,7 @@ def classify_batch(
             exp = np.exp(row - row.max())
             scores = dict.fromkeys(TOPIC_CODES, 0.0)
             scores.update(zip(model.classes, (exp / exp.sum()).tolist(), strict=True))
-        results.append(_with_seed(scores, seed, title_hits, weight))
+        results.append(with_seed(scores, seed, title_hits, weight))
     return results
 
 
