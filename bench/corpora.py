@@ -19,7 +19,7 @@ from warcio.warcwriter import WARCWriter
 
 from marsad.arabic import match_key
 from marsad.ingest.dedup import STORY_SIMILARITY, similar_pairs
-from marsad.warehouse.assembly import language_of
+from marsad.warehouse.rows import language_of
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "saudinewsnet.parquet"

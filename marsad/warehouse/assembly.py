@@ -28,109 +28,18 @@ import polars as pl
 
 from marsad.arabic import match_keyed
 from marsad.enrich.annotation import ANNOTATION_SCHEMA, COUNTRY_MENTIONS, classify_texts, tag_texts
-from marsad.enrich.entities.countries import article_countries
-from marsad.enrich.entities.linking import CountryMention
-from marsad.enrich.entities.merge import entity_merges
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
-from marsad.enrich.topics.taxonomy import topics_frame
 from marsad.ids import stable_id_expr
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets
 from marsad.ingest.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard_of_hashes
-from marsad.ingest.outlets import registry
-from marsad.warehouse.schema import TABLES, create_table, quoted
-
-STATE_SCHEMA = "marsad_state"
-
-STATE_TABLES = {
-    "batches": (
-        "Ingest batches this warehouse holds, in the order they were added.",
-        "batch_id VARCHAR, seq BIGINT, pages BIGINT, added_at TIMESTAMPTZ",
-    ),
-    "text_keys": (
-        "Every distinct article text seen (exact key of normalized title and body), the "
-        "article it belongs to and its order of arrival.",
-        "exact_key VARCHAR, article_id VARCHAR, seq BIGINT",
-    ),
-    "article_bands": (
-        "MinHash LSH bands of each article's word shingles: near-copy candidates share one.",
-        "band SMALLINT, bucket UBIGINT, article_id VARCHAR",
-    ),
-    "entity_spellings": (
-        "Mentions of each entity by spelling and country, summed over all articles.",
-        "entity_id VARCHAR, type VARCHAR, text VARCHAR, country_code VARCHAR, mentions BIGINT",
-    ),
-}
+from marsad.warehouse import aggregates
+from marsad.warehouse.rows import country_rows, join_parsed, topic_rows
+from marsad.warehouse.schema import TABLES
+from marsad.warehouse.state import STATE_SCHEMA
 
 PAGE_COLUMNS = TABLES["pages"].column_names
 ARTICLE_COLUMNS = [c for c in TABLES["articles"].column_names if c != "topic"]
-
-QUARANTINE_DETAILS = {
-    "empty": "the page holds no text",
-    "no_byline": "no byline line ('نشر في OUTLET يوم DATE') found",
-    "no_title": "a byline but no title line before it",
-}
-
-_ARABIC_LETTER = r"[\x{0621}-\x{064A}\x{066E}-\x{06D3}]"
-
-
-def language_of(text: pl.Expr) -> pl.Expr:
-    """``ar`` when most letters are Arabic, else ``und`` (undetermined)."""
-    letters = text.str.count_matches(r"\p{L}")
-    arabic = text.str.count_matches(_ARABIC_LETTER)
-    return pl.when(arabic > 0.5 * letters).then(pl.lit("ar")).otherwise(pl.lit("und"))
-
-
-def join_parsed(records: pl.DataFrame, parsed: pl.DataFrame) -> pl.DataFrame:
-    """Page records with their article parts and the first reason a page has no article."""
-    joined = records.drop("text", strict=False).join(parsed, on="page_id", how="left")
-    # The title and the start of the body tell the language as well as the whole text.
-    language = language_of(
-        pl.col("title").fill_null("")
-        + pl.lit(" ")
-        + pl.col("body").fill_null("").str.slice(0, 2000)
-    )
-    rejection = pl.coalesce("read_error", "parse_error")
-    return joined.with_columns(
-        rejection.alias("rejection"),
-        pl.coalesce(
-            "read_error_detail",
-            pl.col("parse_error").replace_strict(QUARANTINE_DETAILS, default=None),
-        ).alias("rejection_detail"),
-        language.alias("language"),
-    ).with_columns(
-        # Marsad observes Arabic news: readable pages in other languages are set aside.
-        pl.when(
-            pl.col("skip_reason").is_null()
-            & pl.col("rejection").is_null()
-            & (pl.col("language") != "ar")
-        )
-        .then(pl.lit("not Arabic text"))
-        .otherwise("skip_reason")
-        .alias("skip_reason"),
-    )
-
-
-def create_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    """The documented tables (empty but for ``topics``) and the assembly state."""
-    for table in TABLES.values():
-        create_table(con, table)
-    con.register("incoming", topics_frame())
-    con.execute("INSERT INTO topics SELECT * FROM incoming")
-    con.unregister("incoming")
-    con.execute(f"CREATE SCHEMA {STATE_SCHEMA}")
-    for name, (comment, columns) in STATE_TABLES.items():
-        con.execute(f"CREATE TABLE {STATE_SCHEMA}.{name} ({columns})")
-        con.execute(f"COMMENT ON TABLE {STATE_SCHEMA}.{name} IS {quoted(comment)}")
-
-
-def published_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        row[0]
-        for row in con.execute(
-            f"SELECT batch_id FROM {STATE_SCHEMA}.batches ORDER BY seq"
-        ).fetchall()
-    ]
 
 
 class _Groups:
@@ -160,39 +69,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
         con.register("incoming", frame)
         con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
         con.unregister("incoming")
-
-
-def _topic_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
-    """Long table (key, topic, score, is_primary) from ``topic`` and ``topic_scores``."""
-    return (
-        frame.select(key, pl.col("topic").alias("primary"), "topic_scores")
-        .explode("topic_scores")
-        .unnest("topic_scores")
-        .filter(pl.col("topic").is_not_null())
-        .with_columns((pl.col("topic") == pl.col("primary")).alias("is_primary"))
-        .select(key, "topic", "score", "is_primary")
-        .sort(key, "topic")
-    )
-
-
-def _country_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
-    """(key, country_code, mentions, is_about) from ``countries`` mention lists."""
-    rows = []
-    for item, mentions in frame.select(key, "countries").iter_rows():
-        title, body = [], []
-        for m in mentions or []:
-            mention = CountryMention(m["country_code"], m["start"], m["end"], m["kind"])
-            (title if m["field"] == "title" else body).append(mention)
-        rows += [{key: item, **c} for c in article_countries(title, body)]
-    return pl.DataFrame(
-        rows,
-        schema={
-            key: pl.String,
-            "country_code": pl.String,
-            "mentions": pl.Int64,
-            "is_about": pl.Boolean,
-        },
-    ).sort(key, "country_code")
 
 
 class WarehouseAssembly:
@@ -459,8 +335,8 @@ class WarehouseAssembly:
             .drop_nulls("search_words")
             .select(pl.col("search_words").alias("word"), "article_id"),
         )
-        _insert(con, "article_topics", _topic_rows(annotated, "article_id"))
-        _insert(con, "article_countries", _country_rows(annotated, "article_id"))
+        _insert(con, "article_topics", topic_rows(annotated, "article_id"))
+        _insert(con, "article_countries", country_rows(annotated, "article_id"))
         mentions = (
             annotated.select("article_id", "entities")
             .explode("entities")
@@ -560,7 +436,7 @@ class WarehouseAssembly:
                 [new, classify_texts(self.topic_model, texts, [None] * len(texts))],
                 how="horizontal",
             )
-            _insert(con, "headline_topics", _topic_rows(new, "headline_id"))
+            _insert(con, "headline_topics", topic_rows(new, "headline_id"))
         else:
             new = new.with_columns(pl.lit(None, dtype=pl.String).alias("topic"))
         if self.tagger is not None:
@@ -573,111 +449,15 @@ class WarehouseAssembly:
         _insert(
             con,
             "headline_countries",
-            _country_rows(countries, "headline_id").drop("is_about"),
+            country_rows(countries, "headline_id").drop("is_about"),
         )
         _insert(con, "headlines", new.select(TABLES["headlines"].column_names))
 
     # -- aggregates, once per publish -----------------------------------------------------------
 
     def finish(self) -> None:
-        """Recompute the aggregates the new slices touched: entities (only those mentioned
-        anew) and outlets (a small table, from all articles, in SQL)."""
-        self._entities()
-        self._outlets()
-
-    def _entities(self) -> None:
-        con = self.con
-        if not self.touched_entities:
-            return
-        con.register(
-            "touched",
-            pl.DataFrame(
-                {"entity_id": sorted(self.touched_entities)}, schema={"entity_id": pl.String}
-            ),
-        )
-        con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM touched)")
-        # The name shown is the fullest spelling (a surname alone links to the full name), the
-        # one seen most often among those (ties: the shortest, then first in order).
-        con.execute(
-            f"""
-            INSERT INTO entities
-            WITH spelled AS (
-                SELECT entity_id, any_value(type) AS type, text, sum(mentions) AS mentions
-                FROM {STATE_SCHEMA}.entity_spellings JOIN touched USING (entity_id)
-                GROUP BY entity_id, text
-            ),
-            named AS (
-                SELECT entity_id, any_value(type) AS type,
-                       list(text ORDER BY length(regexp_split_to_array(trim(text), '\\s+')) DESC,
-                            mentions DESC, length(text), text) AS spellings,
-                       sum(mentions)::BIGINT AS mentions
-                FROM spelled GROUP BY entity_id
-            ),
-            placed AS (
-                SELECT entity_id,
-                       first(country_code ORDER BY mentions DESC, country_code) AS country_code
-                FROM (
-                    SELECT entity_id, country_code, sum(mentions) AS mentions
-                    FROM {STATE_SCHEMA}.entity_spellings JOIN touched USING (entity_id)
-                    WHERE country_code IS NOT NULL GROUP BY ALL
-                ) GROUP BY entity_id
-            ),
-            counted AS (
-                SELECT entity_id, count(DISTINCT article_id)::BIGINT AS articles
-                FROM article_entities JOIN touched USING (entity_id) GROUP BY entity_id
-            )
-            SELECT n.entity_id, n.type, n.spellings[1], p.country_code, c.articles,
-                   n.mentions, n.spellings, NULL, NULL
-            FROM named n JOIN counted c USING (entity_id) LEFT JOIN placed p USING (entity_id)
-            """
-        )
-        con.unregister("touched")
-        self.touched_entities.clear()
-        self._merge_entities()
-
-    def _merge_entities(self) -> None:
-        """Which entities are other names of another, decided anew over the whole entities
-        table (its size follows the names, not the articles): a new article can make a
-        surname's full name dominant, or no longer so."""
-        con = self.con
-        merges = entity_merges(con.sql("SELECT entity_id, type, name, mentions FROM entities").pl())
-        con.execute(
-            "UPDATE entities SET merged_into = NULL, merge_rule = NULL WHERE merge_rule IS NOT NULL"
-        )
-        if merges.height:
-            con.register("merges", merges)
-            con.execute(
-                """
-                UPDATE entities e SET merged_into = m.merged_into, merge_rule = m.rule
-                FROM merges m WHERE e.entity_id = m.entity_id
-                """
-            )
-            con.unregister("merges")
-
-    def _outlets(self) -> None:
-        con = self.con
-        con.execute("DELETE FROM outlets")
-        con.register("registry", registry().select("outlet_id", "name", "name_en", "country"))
-        con.execute(
-            """
-            INSERT INTO outlets
-            WITH seen AS (
-                SELECT outlet_id, outlet_name, count(*)::BIGINT AS articles,
-                       list_sort(list_distinct(list(outlet))) AS spellings,
-                       min(published_date) AS first_published,
-                       max(published_date) AS last_published
-                FROM articles GROUP BY outlet_id, outlet_name
-            )
-            SELECT r.outlet_id, r.name, r.name_en, r.country, coalesce(s.articles, 0),
-                   s.spellings, s.first_published, s.last_published, true
-            FROM registry r LEFT JOIN seen s ON s.outlet_id = r.outlet_id
-            UNION ALL
-            SELECT NULL, outlet_name, NULL, NULL, articles, spellings, first_published,
-                   last_published, false
-            FROM seen WHERE outlet_id IS NULL
-            """
-        )
-        con.unregister("registry")
+        """Recompute the aggregates the new slices touched (``aggregates.finish``)."""
+        aggregates.finish(self.con, self.touched_entities)
 
     def record_batch(self, batch_id: str, pages: int) -> None:
         self.con.execute(

@@ -25,14 +25,10 @@ import polars as pl
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.failpoints import failpoint
-from marsad.warehouse.assembly import (
-    STATE_SCHEMA,
-    WarehouseAssembly,
-    create_warehouse,
-    published_batches,
-)
+from marsad.warehouse.assembly import WarehouseAssembly
 from marsad.warehouse.schema import fsync_dir
 from marsad.warehouse.stage import Stage
+from marsad.warehouse.state import STATE_SCHEMA, create_warehouse, published_batches
 from marsad.warehouse.tables import warehouse_accounting_errors
 
 # Pages added to the warehouse at once: memory is bounded by this, not by a batch's size.

@@ -18,8 +18,9 @@ import polars as pl
 
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
-from marsad.warehouse.assembly import WarehouseAssembly, create_warehouse
+from marsad.warehouse.assembly import WarehouseAssembly
 from marsad.warehouse.schema import TABLES
+from marsad.warehouse.state import create_warehouse
 
 PAGE_STATUSES = ("article", "duplicate", "quarantined", "skipped")
 

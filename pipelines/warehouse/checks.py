@@ -4,8 +4,8 @@ before every publish), trusted dates, titles, the schema contract."""
 import dagster as dg
 import duckdb
 
-from marsad.warehouse.assembly import published_batches
 from marsad.warehouse.schema import TABLES, connect_read_only
+from marsad.warehouse.state import published_batches
 from marsad.warehouse.tables import warehouse_accounting_errors
 from pipelines.resources import MarsadStorage
 
