@@ -9,26 +9,35 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test lint dashboard ui bench sample models screenshots clean
+.PHONY: install install-all run test lint dashboard ui bench sample models screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet uv==0.13.8
 
-$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	# Bytecode compiled once here: commands start faster, even where Python may not write it.
-	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+# Bytecode is compiled once at install: commands start faster, even where Python may not write it.
+# What `make run`, the dashboard and the CLI need: the shipped models run in NumPy. --inexact
+# keeps what `install-all` added, so running after testing removes nothing.
+$(VENV)/.runtime: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev --inexact --compile-bytecode --python $(PYTHON)
 	touch $@
 
-install: $(VENV)/.synced
+# Tests, training and benchmarks: also the dev group and the `train` extra (JAX, gensim...).
+$(VENV)/.complete: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra train --compile-bytecode --python $(PYTHON)
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+
+install-all: $(VENV)/.complete
 
 run: install
 	$(BIN)/marsad run
 
-lint: install
+lint: install-all
 	$(BIN)/ruff check .
 
-test: install lint
+test: install-all lint
 	$(BIN)/pytest
 
 dashboard: install
@@ -40,16 +49,16 @@ ui: install
 	mkdir -p data/inbox
 	$(BIN)/marsad ui
 
-bench: install
+bench: install-all
 	$(BIN)/python -m bench
 
 # Train the models from ../shared/data (the Dagster model assets) and ship the results.
-models: install
+models: install-all
 	$(BIN)/marsad train --models data/models
 	cp data/models/topics.npz data/models/entities.crfsuite data/models/entities_crf_tables.npz \
 	  data/models/entities_lstm.npz data/models/word_clusters.npz marsad/models/
 
-screenshots: install
+screenshots: install-all
 	$(BIN)/python -m bench.screenshots
 
 sample: install

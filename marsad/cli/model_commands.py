@@ -194,6 +194,11 @@ def eval_topics(args: argparse.Namespace) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
+    from marsad.training import INSTALL_HINT, missing_packages
+
+    if missing := missing_packages():
+        print(f"marsad train needs {', '.join(missing)}: {INSTALL_HINT}", file=sys.stderr)
+        return 2
     import dagster as dg
 
     from pipelines.models.assets import (

@@ -12,6 +12,7 @@ import dagster as dg
 import polars as pl
 
 from marsad.enrich.entities.news_encoder import ENCODER_FILE
+from marsad.training import INSTALL_HINT, missing_packages
 from marsad.training.topics import (
     evaluate_model,
     held_out_split,
@@ -68,6 +69,13 @@ def _learn_from_news(
     )
 
 
+def _require_training_packages() -> None:
+    """Training needs the ``train`` extra; the run fails with what to install, not an
+    ImportError deep in a library."""
+    if missing := missing_packages():
+        raise dg.Failure(description=f"training needs {', '.join(missing)}: {INSTALL_HINT}")
+
+
 def _trained_path(models: ModelStore, name: str) -> Path:
     path = models.trained_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +89,8 @@ def _trained_path(models: ModelStore, name: str) -> Path:
     "(SaudiNewsNet, ANT, ASND, ANERcorp train), read by the topic model.",
 )
 def word_vectors(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    _require_training_packages()
+
     def learn(texts: list[str], path: Path) -> dict:
         vectors = train_word_vectors(texts)
         vectors.save(str(path))
@@ -97,6 +107,7 @@ def word_vectors(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Ma
     "codes), with scores on a held-out tenth; the shipped model is used without training data.",
 )
 def topic_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    _require_training_packages()
     antcorpus, asnd = models.training_file(ANTCORPUS), models.training_file(ASND)
     if antcorpus is None and asnd is None:
         context.log.warning("no labelled topic data: the shipped topic model stays in use")
@@ -129,6 +140,7 @@ def topic_model(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Mat
     "skip-gram word2vec vectors learnt from every news text of the training data.",
 )
 def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    _require_training_packages()
     from marsad.training.entities import train_word_clusters
 
     def learn(texts: list[str], path: Path) -> dict:
@@ -148,6 +160,7 @@ def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.M
     "ASND), whose states the BiLSTM-CRF reads; perplexity on held-out whole documents.",
 )
 def news_encoder(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    _require_training_packages()
     from marsad.enrich.entities.features import WordClusters
     from marsad.training.entity_encoder import news_documents, train
 
@@ -196,6 +209,7 @@ class EntityModelConfig(dg.Config):
 def entity_model(
     context: dg.AssetExecutionContext, config: EntityModelConfig, models: ModelStore
 ) -> dg.MaterializeResult:
+    _require_training_packages()
     import tempfile
 
     from marsad.enrich.entities.features import WordClusters
