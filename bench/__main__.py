@@ -12,6 +12,8 @@
   each contiguous fifth of ANERcorp train, its LSTM reading a news encoder (``--encoder``);
 - million (only when named, hours): SaudiNewsNet rendered 34 times (1,013,370 pages)
   built in parts of four copies through `marsad run`'s add path; resumes where it stopped;
+- install (only when named, minutes): `make install` and `make run` on a fresh clone of each
+  of ``--revisions``, with an empty uv cache and then a full one; size of the environment;
 - topics: documents per second of the topic classifier (in-process, one core, steady state)
   on SaudiNewsNet articles and ASND posts, and `marsad classify` as a process pinned to one
   core: time to its first answer and wall time over the whole input.
@@ -242,11 +244,14 @@ def main() -> None:
         "entities_encoder.npz) the entity folds' LSTM reads",
     )
     parser.add_argument(
+        "--revisions", nargs="+", default=["HEAD"], help="revisions the install benchmark clones"
+    )
+    parser.add_argument(
         "only",
         nargs="*",
         choices=[
             *("parse", "ingest", "topics", "entities", "dashboard"),
-            *("scale", "million", "entity-folds", []),
+            *("scale", "million", "entity-folds", "install"),
         ],
         help="benchmarks to run",
     )
@@ -276,6 +281,10 @@ def main() -> None:
         from bench.entity_folds import bench_entity_folds
 
         bench_entity_folds(args.folds, args.encoder)
+    if "install" in chosen:  # minutes, downloads every wheel: only when asked for
+        from bench.install import bench_install
+
+        bench_install(args.revisions)
 
 
 if __name__ == "__main__":
