@@ -611,7 +611,7 @@ COUNTRY_MENTION_SOURCES = {
 )
 def test_country_mentions_on_hand_marked_sentences(part, precision, recall):
     """1,630 news sentences and posts drawn at random, their country mentions marked by hand
-    (README: "Country mentions, measured by hand"), in thirteen sets marked one after the
+    (docs/entities.md: "Country mentions, measured by hand"), in thirteen sets marked one after the
     other, each before the fixes it led to: five from SaudiNewsNet, the sixth from
     Tunisian radio news (ANT Corpus) and Al Jazeera's social-media posts (ASND), the
     seventh to thirteenth from all three."""
@@ -665,7 +665,7 @@ def _micro_f1_on_marked_texts(texts: list[str], rows: list[dict]) -> tuple[float
 def test_entities_on_2020_news_from_other_outlets():
     """Out of domain: the first 100–200 words of the eight 2020 news pages in ``../shared``
     (Egyptian, Jordanian, Emirati, Saudi and Lebanese outlets and Sputnik Arabic), their
-    entities marked by hand with ANERcorp's conventions (README: "Entities on 2020 news").
+    entities marked by hand with ANERcorp's conventions (docs/entities.md: "Entities on 2020 news").
     Measured: micro-F1 0.747 with both models, 0.768 with the CRF alone (0.685 and 0.735
     before a name tagged once was read alike throughout its text)."""
     from marsad.ingest.readers.html_pages import read_html_file
@@ -702,8 +702,8 @@ ENTITIES_ASND = Path(__file__).parent / "fixtures" / "entities_asnd.jsonl"
 def test_entities_on_news_outlets_social_media_posts():
     """Out of domain: 60 posts of Al Jazeera's social-media accounts, 2017–2020 (ASND in
     ``../shared``: tickers, hashtags, handles), their entities marked by hand with ANERcorp's
-    conventions (README: "Entities on 2020 news"). Measured: micro-F1 0.765 with both models,
-    0.759 with the CRF alone."""
+    conventions (docs/entities.md: "Entities on 2020 news"). Measured: micro-F1 0.765 with both
+    models, 0.759 with the CRF alone."""
     f1, marked = _micro_f1_on_marked_posts(ENTITIES_ASND)
     assert marked == 122 and f1 >= 0.74
 

@@ -152,3 +152,21 @@ def test_marsad_train_without_the_training_packages_says_what_to_install(monkeyp
     assert marsad.training.missing_packages() == ["absent"]
     assert main(["train", "--models", "unused"]) == 2
     assert "marsad train needs absent: install the training packages" in capsys.readouterr().err
+
+
+def test_warehouse_docs_are_generated_from_the_schema():
+    """docs/warehouse.md is what scripts/warehouse_docs.py writes from the schema's comments."""
+    out = subprocess.run(
+        [sys.executable, "scripts/warehouse_docs.py", "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+
+
+def test_the_readme_fits_on_a_screen_and_links_to_every_docs_page():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250
+    for page in sorted((REPO / "docs").glob("*.md")):
+        assert f"docs/{page.name}" in readme, f"README does not link docs/{page.name}"

@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--news-encoder",
         action="store_true",
         help="also pre-train the news encoder and train the entity LSTM to read it "
-        "(more accurate, slower tagging: see the README)",
+        "(more accurate, slower tagging: see docs/entities.md)",
     )
     training.set_defaults(handler=model_commands.train)
 

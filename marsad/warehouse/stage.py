@@ -16,9 +16,9 @@ staged again, and nothing here is deleted by a run. Every part is written to a t
 name and renamed into place, so a killed run leaves whole parts or none.
 
 The root may be a shared folder that every worker of a cluster reads, or an object-store URL
-(``s3://bucket/prefix``; README "Running on a cluster"): files are then read and written
-through Arrow's file systems and Polars' cloud readers, with credentials and endpoint from
-the usual environment (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``…). Other schemes Arrow
+(``s3://bucket/prefix``; docs/operations.md, "Running on a cluster"): files are then read and
+written through Arrow's file systems and Polars' cloud readers, with credentials and endpoint
+from the usual environment (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``…). Other schemes Arrow
 knows (``gs://``) take the same path but are untested. An object appears only once its
 upload completes, so there a part is written in place rather than renamed.
 """

@@ -192,7 +192,7 @@ def news_encoder(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Ma
 class EntityModelConfig(dg.Config):
     # Whether the BiLSTM-CRF reads the news encoder's states (the trained ``news_encoder``):
     # 0.7 points of micro-F1 in cross-validation for about 0.7 of the tagging speed and
-    # 170 MB more per tagging process (README, "A news encoder under the LSTM").
+    # 170 MB more per tagging process (docs/entities.md, "A news encoder under the LSTM").
     news_encoder: bool = False
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from marsad.enrich.entities.lstm import bidirectional_states, in_batches
 
 # Its file's name: it lies beside the entity models whose LSTM reads it. None is shipped: the
-# shipped tagger runs without it (README, "A news encoder under the LSTM").
+# shipped tagger runs without it (docs/entities.md, "A news encoder under the LSTM").
 ENCODER_FILE = "entities_encoder.npz"
 
 
