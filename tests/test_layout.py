@@ -22,7 +22,7 @@ MAY_IMPORT = {
     "training": {"ingest", "enrich"},
     "cli": {"ingest", "enrich", "warehouse", "training"},
 }
-TRAINING_PACKAGES = ("jax", "jaxlib", "optax", "gensim")
+TRAINING_PACKAGES = ("jax", "jaxlib", "optax", "gensim", "sklearn")
 LONGEST_MODULE = 500
 
 
