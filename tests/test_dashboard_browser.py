@@ -111,8 +111,24 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def _metric(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    """The value of the number card labelled exactly ``label`` ("Articles", not "Undated
+    articles")."""
+    name = page.locator('[data-testid="stMetricLabel"]').filter(
+        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+    )
+    metric = page.locator('[data-testid="stMetric"]').filter(has=name).first
     return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def _metric_settles_on(page, label: str, expected: str, seconds: float = 20) -> str:
+    """The card's value once it shows ``expected``, or what it shows after ``seconds``: a
+    page still drawing is waited for, a wrong figure still fails."""
+    deadline = time.monotonic() + seconds
+    shown = _metric(page, label)
+    while shown != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        shown = _metric(page, label)
+    return shown
 
 
 def _open(page, url: str) -> None:
@@ -179,7 +195,8 @@ def test_dashboard_keeps_serving_while_the_warehouse_is_republished(browser, das
     assert reloads >= 1
     after = _dated_articles(warehouse)
     _open(page, url)
-    assert _metric(page, "Articles") == after != before
+    assert after != before
+    assert _metric_settles_on(page, "Articles", after) == after
     page.close()
 
 
