@@ -16,9 +16,10 @@ from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import MODEL_PATH as SHIPPED_TOPIC_MODEL
 from marsad.enrich.topics.model import TopicModel
 from marsad.ingest.readers import ColumnMap
+from marsad.shipped import MODELS
 from marsad.warehouse.stage import Stage
 
-SHIPPED_MODELS = SHIPPED_TOPIC_MODEL.parent
+SHIPPED_MODELS = MODELS
 TOPIC_MODEL_FILE = SHIPPED_TOPIC_MODEL.name
 ENTITY_MODEL_FILE = ENTITY_MODEL_PATH.name
 CLUSTERS_FILE = CLUSTERS_PATH.name

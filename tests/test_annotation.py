@@ -1,17 +1,15 @@
 """Annotation as ingestion runs it: in this process for a few articles, over a pool of worker
 processes for many; both must give the same rows for the same parts."""
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
 from marsad.enrich.annotation import ANNOTATION_SCHEMA, AnnotationModels, annotate_parts
 from marsad.ingest.page_parsing import parse_records
 from marsad.ingest.readers import read_inputs, records_frame
+from marsad.shipped import MODELS as SHIPPED
 from marsad.synthetic import broken_pages, generate, write_pages
 
-SHIPPED = Path(__file__).resolve().parents[1] / "marsad" / "models"
 MODELS = AnnotationModels(
     SHIPPED / "topics.npz", SHIPPED / "entities.crfsuite", SHIPPED / "word_clusters.npz"
 )

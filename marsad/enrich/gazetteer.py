@@ -374,8 +374,7 @@ def gazetteer() -> Gazetteer:
     """The gazetteer, from the user's cache when its sources are unchanged: building it is
     most of a short `marsad tag` run's start."""
     path = _cache_path()
-    # ImportError: a cache pickled before its classes' module moved.
-    unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError)
+    unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError)
     with contextlib.suppress(*unreadable), path.open("rb") as cached:
         return Gazetteer(pickle.load(cached))
     built = Gazetteer.build()

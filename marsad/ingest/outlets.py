@@ -10,11 +10,11 @@ null ``outlet_id``, and listed in the ``outlets`` table for review.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import polars as pl
 
 from marsad.arabic import match_key, match_keyed
+from marsad.shipped import DATA
 
 # Aggregators republish other outlets; their URLs carry the outlet's slug: /<slug>/<id>.
 AGGREGATOR_COUNTRIES = {
@@ -31,7 +31,7 @@ AGGREGATOR_COUNTRIES = {
 @cache
 def registry() -> pl.DataFrame:
     """The registry as shipped: ``outlet_id``, ``name``, ``name_en``, ``country``, …"""
-    with resources.files("marsad.data").joinpath("outlets.csv").open("rb") as stream:
+    with (DATA / "outlets.csv").open("rb") as stream:
         return pl.read_csv(stream, infer_schema=False)
 
 

@@ -1,6 +1,6 @@
 """Training: everything that fits a model, and only that: the entity CRF and BiLSTM-CRF, the
 news encoder, word vectors and clusters, the topic classifier. It needs the optional
-``train`` dependency group (JAX, Optax, gensim, scikit-learn).
+``train`` extra (JAX, Optax, gensim, scikit-learn).
 
 May import ``enrich`` (to write what it reads), ``ingest`` and the foundations; nothing
 outside ``training``, the CLI's ``train`` command and the Dagster model assets imports it.
