@@ -178,3 +178,43 @@ def test_a_warehouse_built_before_incremental_publishing_is_rebuilt(tmp_path: Pa
     assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
     assert _count(warehouse, "SELECT count(*) FROM pages") == 3
     assert _count(warehouse, "SELECT count(*) FROM marsad_state.batches") == 1
+
+
+def test_a_warehouse_an_earlier_release_built_is_rebuilt(tmp_path: Path):
+    """A documented table with other columns (here ``entities`` before its merge columns):
+    new columns would hold nothing for the articles already published, so the next run
+    rebuilds the file from the stage and says so."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    write_pages(generate(20, seed=43), raw / "a")
+    assert main(["run", "--raw", str(raw / "a"), "--warehouse", str(warehouse)]) == 0
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("ALTER TABLE entities DROP COLUMN merge_rule")
+        con.execute("ALTER TABLE entities DROP COLUMN merged_into")
+    write_pages(generate(5, seed=44), raw / "b")
+    for page in (raw / "b").iterdir():
+        page.rename(page.with_name("b_" + page.name))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "marsad.cli",
+            "run",
+            "--raw",
+            str(raw / "b"),
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "earlier release (table entities differs): rebuilt from the stage" in (
+        result.stdout + result.stderr
+    )
+    assert _count(warehouse, "SELECT count(*) FROM pages") == 25
+    assert (
+        _count(warehouse, "SELECT count(*) FROM duckdb_columns() WHERE column_name = 'merge_rule'")
+        == 1
+    )

@@ -26,7 +26,7 @@ from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.failpoints import failpoint
 from marsad.warehouse.assembly import WarehouseAssembly
-from marsad.warehouse.schema import fsync_dir
+from marsad.warehouse.schema import TABLES, fsync_dir
 from marsad.warehouse.stage import Stage
 from marsad.warehouse.state import STATE_SCHEMA, create_warehouse, published_batches
 from marsad.warehouse.tables import warehouse_accounting_errors
@@ -114,8 +114,9 @@ def _publish(
     os.close(fd)
     tmp = Path(name)
     try:
-        if warehouse.is_file() and not rebuild and not holds_state(warehouse):
-            log(f"{warehouse} was built before incremental publishing: rebuilt from the stage")
+        outdated = warehouse.is_file() and not rebuild and outdated_by(warehouse)
+        if outdated:
+            log(f"{warehouse} {outdated}: rebuilt from the stage")
             rebuild = True
         if warehouse.is_file() and not rebuild:
             shutil.copyfile(warehouse, tmp)
@@ -170,14 +171,24 @@ def _publish(
     return report
 
 
-def holds_state(warehouse: Path) -> bool:
-    """Whether a warehouse file has the state that adding to it needs (``marsad_state``)."""
+def outdated_by(warehouse: Path) -> str | None:
+    """Why a warehouse file cannot be added to as it is, or None. A file without the state
+    adding needs (``marsad_state``), or whose documented tables an earlier release built
+    with other columns, is rebuilt from the stage: a column added since would hold nothing
+    for the articles already published."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return bool(
-            con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ?", [STATE_SCHEMA]
-            ).fetchall()[0][0]
-        )
+        held: dict[str, list[str]] = {}
+        for schema, table, column in con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+            "ORDER BY schema_name, table_name, column_index"
+        ).fetchall():
+            held.setdefault(f"{schema}.{table}", []).append(column)
+    if not any(name.startswith(f"{STATE_SCHEMA}.") for name in held):
+        return "was built before incremental publishing"
+    for table in TABLES.values():
+        if held.get(f"main.{table.name}") != table.column_names:
+            return f"was built by an earlier release (table {table.name} differs)"
+    return None
 
 
 def _remove_leftovers(warehouse: Path) -> None:
