@@ -61,11 +61,12 @@ Migration notes, oldest first: `pages` gained `input_format` and `reason` and th
 `outlet_source`, and the `outlets` table is new. Then `articles.topic` and `headlines.topic`
 are filled, and the topic, entity and country tables are new. Then `article_words`, the search
 index. Then `pages.page_id` of a file rewritten in place includes its content fingerprint, and
-the `marsad_state` schema is new. Then `entities.merged_into` and `merge_rule`.
+the `marsad_state` schema is new. Then `entities.merged_into` and `merge_rule`. Then
+`marsad_state.acronym_pairs`, filled in place from the rows a warehouse holds.
 
 A warehouse whose documented tables an earlier release built with other columns is rebuilt
 from its stage by the next `marsad run` (a column added since would hold nothing for the
-articles already published).
+articles already published); state tables added since are filled in place.
 """
 
 

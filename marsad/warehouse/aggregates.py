@@ -72,7 +72,10 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Which entities are other names of another, decided anew over the whole entities
     table (its size follows the names, not the articles): a new article can make a
     surname's full name dominant, or no longer so."""
-    merges = entity_merges(con.sql("SELECT entity_id, type, name, mentions FROM entities").pl())
+    merges = entity_merges(
+        con.sql("SELECT entity_id, type, name, mentions, articles FROM entities").pl(),
+        con.sql(f"SELECT * FROM {STATE_SCHEMA}.acronym_pairs").pl(),
+    )
     con.execute(
         "UPDATE entities SET merged_into = NULL, merge_rule = NULL WHERE merge_rule IS NOT NULL"
     )

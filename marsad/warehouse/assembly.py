@@ -28,6 +28,7 @@ import polars as pl
 
 from marsad.arabic import match_keyed
 from marsad.enrich.annotation import ANNOTATION_SCHEMA, COUNTRY_MENTIONS, classify_texts, tag_texts
+from marsad.enrich.entities.merge import TEXT_AFTER_NAME, acronym_pairs
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.ids import stable_id_expr
@@ -36,7 +37,7 @@ from marsad.ingest.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jacca
 from marsad.warehouse import aggregates
 from marsad.warehouse.rows import country_rows, join_parsed, topic_rows
 from marsad.warehouse.schema import TABLES
-from marsad.warehouse.state import STATE_SCHEMA
+from marsad.warehouse.state import STATE_SCHEMA, add_acronym_pairs
 
 PAGE_COLUMNS = TABLES["pages"].column_names
 ARTICLE_COLUMNS = [c for c in TABLES["articles"].column_names if c != "topic"]
@@ -374,6 +375,20 @@ class WarehouseAssembly:
                 """
             )
             con.unregister("incoming")
+        after = pl.when(pl.col("field") == "title").then("title").otherwise("body")
+        add_acronym_pairs(
+            con,
+            acronym_pairs(
+                mentions.filter(pl.col("type") == "ORG")
+                .join(annotated.select("article_id", "title", "body"), on="article_id")
+                .select(
+                    "article_id",
+                    "entity_id",
+                    "type",
+                    after.str.slice(pl.col("end"), TEXT_AFTER_NAME).alias("after"),
+                )
+            ),
+        )
         self.touched_entities.update(mentions["entity_id"].to_list())
 
     def _add_headlines(self, joined: pl.DataFrame) -> None:

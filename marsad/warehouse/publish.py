@@ -28,7 +28,12 @@ from marsad.failpoints import failpoint
 from marsad.warehouse.assembly import WarehouseAssembly
 from marsad.warehouse.schema import TABLES, fsync_dir
 from marsad.warehouse.stage import Stage
-from marsad.warehouse.state import STATE_SCHEMA, create_warehouse, published_batches
+from marsad.warehouse.state import (
+    STATE_SCHEMA,
+    create_warehouse,
+    published_batches,
+    upgrade_state,
+)
 from marsad.warehouse.tables import warehouse_accounting_errors
 
 # Pages added to the warehouse at once: memory is bounded by this, not by a batch's size.
@@ -122,6 +127,8 @@ def _publish(
             shutil.copyfile(warehouse, tmp)
             con = duckdb.connect(str(tmp))
             published = published_batches(con)
+            for table in upgrade_state(con):
+                log(f"{warehouse}: state table {table} added, filled from the rows it holds")
         else:
             tmp.unlink()  # DuckDB must create the file itself
             con = duckdb.connect(str(tmp))
@@ -175,7 +182,8 @@ def outdated_by(warehouse: Path) -> str | None:
     """Why a warehouse file cannot be added to as it is, or None. A file without the state
     adding needs (``marsad_state``), or whose documented tables an earlier release built
     with other columns, is rebuilt from the stage: a column added since would hold nothing
-    for the articles already published."""
+    for the articles already published. State tables added since are filled in place
+    (``upgrade_state``)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         held: dict[str, list[str]] = {}
         for schema, table, column in con.execute(

@@ -269,15 +269,16 @@ TABLES: dict[str, Table] = {
                     "merged_into",
                     "VARCHAR",
                     "The entity this one is another name of, across articles (السيسي of "
-                    "عبدالفتاح السيسي, تنظيم داعش of داعش); null when it is its own. Count "
+                    "عبدالفتاح السيسي, تنظيم داعش of داعش, منظمة البلدان المصدرة للبترول of "
+                    "أوبك); null when it is its own. Count "
                     "a person once with coalesce(merged_into, entity_id).",
                 ),
                 C(
                     "merge_rule",
                     "VARCHAR",
                     "Why it was merged: same key, lineage cut short, surname alone, "
-                    "organisation with its kind or one country, several names "
-                    "(marsad/enrich/entities/merge.py); 'given name alone' "
+                    "organisation with its kind, one country, several names or acronym "
+                    "spelled out (marsad/enrich/entities/merge.py); 'given name alone' "
                     "for a bare given name (فهد), which is nobody in particular.",
                 ),
             ),

@@ -23,6 +23,15 @@ The rules, each applied only where the corpus names one clear target:
    organisation where both are in the corpus; the more mentioned name leads.
 5. **One country, several names** (places): السعودية and المملكة العربية السعودية, أمريكا and
    الولايات المتحدة, by the gazetteer's names of countries (curated and CLDR's Arabic).
+6. **Acronym spelled out** (organisations): a name of two or more words that the corpus
+   follows with a one-word name in brackets (منظمة البلدان المصدرة للبترول (أوبك)) is the
+   organisation of that one word, where the one word is itself an organisation of the corpus,
+   the pair is written in at least 2 articles and in at least 5 % of the long name's
+   articles, and that one word holds two thirds of the long name's bracketed names. A long
+   name that begins another one paired with the same word (الاتحاد الدولي before الاتحاد
+   الدولي لكرة القدم (الفيفا)) is cut short and may be another federation: it stays apart.
+   The bracket after a month (نيسان (أبريل)), a rank (إيفرتون (الثالثة)) or a country
+   (يوفنتوس (إيطاليا)) is no organisation's name, so it never merges.
 
 Bare given names (فهد, محمد) are never merged: who they are cannot be told from the corpus.
 They keep ``merged_into`` NULL and get the rule ``given name alone``, so that lists of the
@@ -37,6 +46,7 @@ from collections import defaultdict
 import polars as pl
 
 from marsad.arabic import match_key
+from marsad.enrich.entities.linking import entity_id
 from marsad.enrich.gazetteer import country_names, person_names
 
 DOMINANT = 2 / 3
@@ -47,6 +57,13 @@ LINEAGE = (*NASAB, "ال")  # match_key folds آل to ال
 KUNYA = ("ابو", "ام")
 _LATIN = re.compile("[A-Za-z]")
 ORGANISATION_KINDS = ("تنظيم", "حركه", "جماعه", "ميليشيا", "ميليشيات", "مليشيا")
+# An acronym in brackets right after an organisation's name, and how much of the text after
+# a name is read for it.
+ACRONYM_AFTER_NAME = r"^\s*[(«“\"]\s*([\p{Arabic}\p{Mn}\x{0640}]{2,})\s*[)»”\"]"
+TEXT_AFTER_NAME = 40
+ACRONYM_MIN_ARTICLES = 2
+ACRONYM_MIN_SHARE = 0.05
+ACRONYM_SCHEMA = {"entity_id": pl.String, "acronym_id": pl.String, "articles": pl.Int64}
 _ABD = re.compile(r"\bعبد ")
 
 
@@ -99,13 +116,74 @@ def _dominant(candidates: list[tuple[str, int]]) -> str | None:
     return best if total and mentions >= DOMINANT * total else None
 
 
-def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
+def acronym_pairs(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Organisations' names followed by a one-word name in brackets, counted by articles:
+    (entity_id, acronym_id, articles). ``mentions`` has article_id, entity_id, type and
+    ``after``, the text that follows the mention (``TEXT_AFTER_NAME`` characters)."""
+    found = (
+        mentions.filter(pl.col("type") == "ORG")
+        .select(
+            "article_id",
+            "entity_id",
+            pl.col("after").str.extract(ACRONYM_AFTER_NAME, 1).alias("acronym"),
+        )
+        .drop_nulls("acronym")
+        .unique(["article_id", "entity_id", "acronym"])
+    )
+    ids = found.select("acronym").unique()
+    ids = ids.with_columns(
+        pl.Series("acronym_id", [entity_id("ORG", [a]) for a in ids["acronym"]], pl.String)
+    )
+    return (
+        found.join(ids, on="acronym")
+        .group_by("entity_id", "acronym_id")
+        .agg(pl.col("article_id").n_unique().cast(pl.Int64).alias("articles"))
+        .sort("entity_id", "acronym_id")
+        .select(list(ACRONYM_SCHEMA))
+    )
+
+
+def _acronym_targets(orgs: dict[str, dict], acronyms: pl.DataFrame) -> dict[str, str]:
+    """Rule 6: long name → the organisation its acronym names. ``orgs`` holds the
+    organisations by entity id, with ``key`` and ``articles``."""
+    paired: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in acronyms.iter_rows(named=True):
+        long, short = orgs.get(row["entity_id"]), orgs.get(row["acronym_id"])
+        if long and short and len(long["key"].split()) >= 2 and len(short["key"].split()) == 1:
+            paired[row["entity_id"]].append((row["acronym_id"], row["articles"]))
+    # Long names by acronym, to find the ones cut short.
+    spelled: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for long, candidates in paired.items():
+        for short, _ in candidates:
+            spelled[short].append(tuple(orgs[long]["key"].split()))
+    targets = {}
+    for long, candidates in paired.items():
+        short = _dominant(candidates)
+        if short is None:
+            continue
+        articles = dict(candidates)[short]
+        words = tuple(orgs[long]["key"].split())
+        cut_short = any(
+            len(other) > len(words) and other[: len(words)] == words for other in spelled[short]
+        )
+        if (
+            not cut_short
+            and articles >= ACRONYM_MIN_ARTICLES
+            and articles >= ACRONYM_MIN_SHARE * orgs[long]["articles"]
+        ):
+            targets[long] = short
+    return targets
+
+
+def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) -> pl.DataFrame:
     """``entity_id → merged_into`` (with the ``rule`` that merged it) for the entities that
-    are other names of another. ``entities`` has entity_id, type, name, mentions."""
+    are other names of another. ``entities`` has entity_id, type, name, mentions and, for
+    rule 6, articles; ``acronyms`` is what ``acronym_pairs`` counted over the corpus."""
     names = person_names()
+    columns = ["entity_id", "type", "name", "mentions", "articles"]
     rows = [
         row
-        for row in entities.select("entity_id", "type", "name", "mentions").to_dicts()
+        for row in entities.select(c for c in columns if c in entities.columns).to_dicts()
         if row["name"] and not _LATIN.search(row["name"]) and "\n" not in row["name"]
     ]
     for row in rows:
@@ -190,6 +268,14 @@ def entity_merges(entities: pl.DataFrame) -> pl.DataFrame:
         places.sort(key=lambda r: (-r["mentions"], r["entity_id"]))
         for row in places[1:]:
             merged[row["entity_id"]] = (places[0]["entity_id"], "one country, several names")
+
+    # 6. Acronym spelled out: the long name joins the acronym's entity (rule 4's target).
+    if acronyms is not None and acronyms.height:
+        by_id = {r["entity_id"]: r for r in rows if r["type"] == "ORG" and r.get("articles")}
+        for long, short in _acronym_targets(by_id, acronyms).items():
+            source, target = final(long), final(short)
+            if source != target:
+                merged[source] = (target, "acronym spelled out")
 
     # Each group is shown under one name: for people, the most mentioned name of two words or
     # more (سعود الفيصل, not a one-off سعود الفيصل المأمون); otherwise the most mentioned.
