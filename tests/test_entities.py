@@ -279,6 +279,23 @@ def test_a_surname_alone_links_to_the_person_the_text_names_in_full():
     assert [m.entity_id for m in alone] == [entity_id("PER", ["مخلوف"])]
 
 
+def test_a_currency_after_a_figure_is_an_amount_not_an_organisation():
+    """The models read ريال as Real Madrid cut short, in amounts too (500 ريال): 23 such
+    mentions in 3,000 SaudiNewsNet articles, and nothing else changed."""
+    from marsad.enrich.entities.linking import untag_amounts
+
+    text = (
+        "بلغت قيمة العقد (1.870.000) ريال و2.4 مليون ريال و“517,167,920” ريال، "
+        "فيما خسر ريال مدريد أمام برشلونة وسجل رونالدو للريال هدفين."
+    )
+    organisations = [m.text for m in shipped_tagger().analyse(text)[0] if m.type == "ORG"]
+    assert "ريال" not in organisations
+    assert "ريال مدريد" in organisations
+    words = ["دفع", "ألف", "وتسعمائة", "ريال", "إلى", "ريال", "مدريد"]
+    tags = ["O", "O", "O", "B-ORG", "O", "B-ORG", "I-ORG"]
+    assert untag_amounts(words, tags) == ["O", "O", "O", "O", "O", "B-ORG", "I-ORG"]
+
+
 def test_article_countries_weights_title_and_lead():
     title = [CountryMention("EG", 0, 4, "country")]
     body = [

@@ -66,11 +66,6 @@ SPORTS_WORDS = word_keys(
 PLACE_PREPOSITIONS = word_keys("إلى", "الى", "في", "من", "مدينة")
 # Outlet words before a place that make it the outlet's name (بقناة القدس).
 OUTLET_WORDS = written_forms("قناة", "صحيفة", "جريدة", "إذاعة", "مجلة", "تلفزيون", "راديو")
-# Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
-CURRENCIES = word_keys(
-    *("دولار", "دولارا", "دولارات", "جنيه", "جنيها", "دينار", "دينارا", "درهم", "درهما"),
-    *("ريال", "ريالا", "ليرة", "روبية", "روبل", "فرنك", "ين", "يوان", "شيكل", "شيقل"),
-)
 
 
 def organisation_country(name: str, places: list[tuple[int, int, Place]]) -> str | None:

@@ -22,6 +22,50 @@ _NAME_FORM_LETTERS = 3
 _FRONT_LETTERS = 4
 
 
+# Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
+CURRENCIES = frozenset(
+    word_key(w)
+    for w in (
+        *("دولار", "دولارا", "دولارات", "جنيه", "جنيها", "دينار", "دينارا", "درهم", "درهما"),
+        *("ريال", "ريالا", "ريالات", "ليرة", "روبية", "روبل", "فرنك", "ين", "يوان", "شيكل"),
+        *("شيقل", "يورو", "دراهم", "دنانير"),
+    )
+)
+# Words of a figure written out, before a currency word (مليون ريال, ألف وتسعمائة ريال).
+NUMBER_WORDS = frozenset(
+    word_key(w)
+    for w in (
+        *("واحد", "اثنين", "اثنان", "ثلاثة", "ثلاث", "أربعة", "أربع", "خمسة", "خمس", "ستة"),
+        *("ست", "سبعة", "سبع", "ثمانية", "ثماني", "تسعة", "تسع", "عشرة", "عشر", "عشرين"),
+        *("عشرون", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين", "مئة"),
+        *("مائة", "مئتي", "مائتي", "ثلاثمائة", "أربعمائة", "خمسمائة", "ستمائة", "سبعمائة"),
+        *("ثمانمائة", "تسعمائة", "ألف", "آلاف", "ألفي", "مليون", "ملايين", "مليوني"),
+        *("مليار", "مليارات", "ملياري", "تريليون", "نصف", "ربع"),
+    )
+)
+# Closing marks between a figure and its currency: (1.870.000) ريال, “517,167,920” ريال.
+_CLOSING = frozenset(")]”\"»’'")
+
+
+def untag_amounts(words: list[str], tags: list[str]) -> list[str]:
+    """Tags with a currency word after a figure left out (500 ريال, مليون ريال): the models
+    read ريال as Real Madrid cut short, in amounts too."""
+    tags = list(tags)
+    for i, tag in enumerate(tags):
+        if tag == "O" or (i + 1 < len(tags) and tags[i + 1].startswith("I-")):
+            continue  # not the end of a name
+        if not tag.startswith("B-") or word_key(words[i]) not in CURRENCIES:
+            continue  # a name of one word only
+        before = i - 1
+        while before >= 0 and words[before] in _CLOSING:
+            before -= 1
+        if before >= 0 and (
+            any(c.isdigit() for c in words[before]) or word_key(words[before]) in NUMBER_WORDS
+        ):
+            tags[i] = "O"
+    return tags
+
+
 @lru_cache(maxsize=WORD_CACHE)  # news names repeat from text to text
 def name_forms(word: str) -> frozenset[tuple[str, bool]]:
     """The readings of a normalized word long enough to stand for a name."""

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 
 from marsad.enrich.entities.countries import (
-    CURRENCIES,
     INSTITUTE_WORDS,
     NAMED_AFTER_PLACES,
     OUTLET_WORDS,
@@ -38,12 +37,14 @@ from marsad.enrich.entities.features import (
     word_features,
 )
 from marsad.enrich.entities.linking import (
+    CURRENCIES,
     CountryMention,
     Mention,
     consistent_tags,
     entity_id,
     full_names,
     name_forms,
+    untag_amounts,
 )
 from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
@@ -209,7 +210,8 @@ class EntityTagger:
             named += [(s + at, e + at, o) for s, e, o in marks.found_organisations]
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
-        tags = consistent_tags(normal, tags)
+        # An amount lends no reading to the text's other words, nor takes one from them.
+        tags = untag_amounts(words, consistent_tags(normal, untag_amounts(words, tags)))
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
