@@ -695,6 +695,11 @@ def test_entities_on_2020_news_from_other_outlets():
     ]
     f1, marked = _micro_f1_on_marked_texts(texts, rows)
     assert marked == 82 and f1 >= 0.72
+    # The four pages that name كورونا (the WHO, Johns Hopkins, a curfew, a star's
+    # quarantine). Measured: 0.779 over their 42 entities.
+    covid = [i for i, text in enumerate(texts) if "كورونا" in text]
+    f1, marked = _micro_f1_on_marked_texts([texts[i] for i in covid], [rows[i] for i in covid])
+    assert (len(covid), marked) == (4, 42) and f1 >= 0.74
 
 
 def _micro_f1_on_marked_posts(fixture: Path) -> tuple[float, int]:
