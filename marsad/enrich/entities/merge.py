@@ -6,7 +6,8 @@ beside سلمان بن عبدالعزيز آل سعود, السيسي beside ع�
 The rules, each applied only where the corpus names one clear target:
 
 1. **Same key**: names equal once spelling is folded and "عبد X" is written as one word
-   (عبد الفتاح السيسي = عبدالفتاح السيسي) are one entity.
+   (عبد الفتاح السيسي = عبدالفتاح السيسي) are one entity; for people, a title the tagger took
+   in after a lineage is left out (محمد بن نايف ولي, of "ولي العهد", = محمد بن نايف).
 2. **Lineage cut short** (people): a name of two or more words that begins a longer name
    (سلمان بن عبدالعزيز → سلمان بن عبدالعزيز آل سعود, محمد بن سلمان → محمد بن سلمان بن
    عبدالعزيز) is that longer name, when the longer one holds at least two thirds of the
@@ -70,6 +71,23 @@ _ABD = re.compile(r"\bعبد ")
 def name_key(name: str) -> str:
     """Spelling-folded name, "عبد X" joined into one word."""
     return _ABD.sub("عبد", match_key(name))
+
+
+# A title the tagger takes into the name written before it: محمد بن نايف ولي (ولي العهد).
+TITLES_AFTER_NAME = ("ولي",)
+
+
+def person_key(name: str) -> str:
+    """``name_key`` of a person's name, a title after a lineage left out."""
+    words = name_key(name).split()
+    if (
+        len(words) >= 3
+        and words[-1] in TITLES_AFTER_NAME
+        and words[-2] not in NASAB
+        and any(word in NASAB for word in words[:-2])
+    ):
+        return " ".join(words[:-1])
+    return " ".join(words)
 
 
 # Words of given names that are not names of one person: the second half of compound given
@@ -187,7 +205,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         if row["name"] and not _LATIN.search(row["name"]) and "\n" not in row["name"]
     ]
     for row in rows:
-        row["key"] = name_key(row["name"])
+        row["key"] = (person_key if row["type"] == "PER" else name_key)(row["name"])
     merged: dict[str, tuple[str, str]] = {}
 
     # 1. Same key: the most mentioned spelling leads.
