@@ -279,21 +279,29 @@ def test_a_surname_alone_links_to_the_person_the_text_names_in_full():
     assert [m.entity_id for m in alone] == [entity_id("PER", ["مخلوف"])]
 
 
-def test_a_currency_after_a_figure_is_an_amount_not_an_organisation():
-    """The models read ريال as Real Madrid cut short, in amounts too (500 ريال): 23 such
-    mentions in 3,000 SaudiNewsNet articles, and nothing else changed."""
-    from marsad.enrich.entities.linking import untag_amounts
+def test_amounts_and_dates_are_not_organisations():
+    """The models read ريال as Real Madrid cut short, in amounts too (500 ريال), and نيسان as
+    Nissan, in dates too (أبريل (نيسان)): 23 and 61 such mentions in 3,000 SaudiNewsNet
+    articles, and nothing else changed."""
+    from marsad.enrich.entities.linking import untag_amounts_and_dates
 
     text = (
-        "بلغت قيمة العقد (1.870.000) ريال و2.4 مليون ريال و“517,167,920” ريال، "
-        "فيما خسر ريال مدريد أمام برشلونة وسجل رونالدو للريال هدفين."
+        "بلغت قيمة العقد (1.870.000) ريال و2.4 مليون ريال و“517,167,920” ريال في أبريل "
+        "(نيسان) الماضي، فيما خسر ريال مدريد أمام برشلونة وسجل رونالدو للريال هدفين. "
+        "وأعلنت شركة نيسان عن سيارة نيسان باترول الجديدة."
     )
     organisations = [m.text for m in shipped_tagger().analyse(text)[0] if m.type == "ORG"]
     assert "ريال" not in organisations
     assert "ريال مدريد" in organisations
-    words = ["دفع", "ألف", "وتسعمائة", "ريال", "إلى", "ريال", "مدريد"]
-    tags = ["O", "O", "O", "B-ORG", "O", "B-ORG", "I-ORG"]
-    assert untag_amounts(words, tags) == ["O", "O", "O", "O", "O", "B-ORG", "I-ORG"]
+    assert organisations.count("نيسان") == 2  # the carmaker
+    words = ["دفع", "ألف", "وتسعمائة", "ريال", "إلى", "ريال", "مدريد", "في", "15", "نيسان"]
+    tags = ["O", "O", "O", "B-ORG", "O", "B-ORG", "I-ORG", "O", "O", "B-ORG"]
+    expected = ["O", "O", "O", "O", "O", "B-ORG", "I-ORG", "O", "O", "O"]
+    assert untag_amounts_and_dates(words, tags) == expected
+    words = ["نيسان", "/", "أبريل", "و", "نيسان", "2014", "وشركة", "نيسان"]
+    tags = ["B-ORG", "O", "O", "O", "B-ORG", "O", "O", "B-ORG"]
+    expected = ["O", "O", "O", "O", "O", "O", "O", "B-ORG"]
+    assert untag_amounts_and_dates(words, tags) == expected
 
 
 def test_article_countries_weights_title_and_lead():

@@ -13,6 +13,7 @@ from marsad.enrich.gazetteer import (
     word_key,
 )
 from marsad.ids import stable_id
+from marsad.ingest.dates import MONTH_NAMES
 from marsad.limits import WORD_CACHE
 
 # Shortest bare form of a word by which a name is matched again in its text: shorter
@@ -45,24 +46,44 @@ NUMBER_WORDS = frozenset(
 )
 # Closing marks between a figure and its currency: (1.870.000) ريال, “517,167,920” ريال.
 _CLOSING = frozenset(")]”\"»’'")
+# Marks between a month's two names: نيسان (أبريل), أبريل/نيسان.
+_BETWEEN_MONTHS = frozenset("()/-")
+# One-word month names (keys): نيسان of "نيسان (أبريل)" is a date, not Nissan.
+MONTHS = frozenset(
+    word_key(name)
+    for names in MONTH_NAMES.values()
+    for name in names
+    if " " not in name and any("\u0600" <= c <= "\u06ff" for c in name)
+)
 
 
-def untag_amounts(words: list[str], tags: list[str]) -> list[str]:
-    """Tags with a currency word after a figure left out (500 ريال, مليون ريال): the models
-    read ريال as Real Madrid cut short, in amounts too."""
+def _figure(word: str) -> bool:
+    return any(c.isdigit() for c in word) or word_key(word) in NUMBER_WORDS
+
+
+def _neighbour(words: list[str], i: int, step: int, skipped: frozenset[str]) -> str | None:
+    i += step
+    while 0 <= i < len(words) and words[i] in skipped:
+        i += step
+    return words[i] if 0 <= i < len(words) else None
+
+
+def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
+    """Tags of one-word names that are an amount or a date left out: a currency word after a
+    figure (500 ريال, مليون ريال; the models read ريال as Real Madrid cut short), a month
+    beside its other name or a figure (نيسان (أبريل), 15 نيسان, نيسان 2014; read as Nissan)."""
     tags = list(tags)
     for i, tag in enumerate(tags):
-        if tag == "O" or (i + 1 < len(tags) and tags[i + 1].startswith("I-")):
-            continue  # not the end of a name
-        if not tag.startswith("B-") or word_key(words[i]) not in CURRENCIES:
-            continue  # a name of one word only
-        before = i - 1
-        while before >= 0 and words[before] in _CLOSING:
-            before -= 1
-        if before >= 0 and (
-            any(c.isdigit() for c in words[before]) or word_key(words[before]) in NUMBER_WORDS
-        ):
-            tags[i] = "O"
+        if not tag.startswith("B-") or (i + 1 < len(tags) and tags[i + 1].startswith("I-")):
+            continue  # not a name of one word
+        key = word_key(words[i])
+        if key in CURRENCIES:
+            before = _neighbour(words, i, -1, _CLOSING)
+            tags[i] = "O" if before is not None and _figure(before) else tag
+        elif key in MONTHS:
+            sides = (_neighbour(words, i, step, _BETWEEN_MONTHS) for step in (-1, 1))
+            if any(w is not None and (_figure(w) or word_key(w) in MONTHS) for w in sides):
+                tags[i] = "O"
     return tags
 
 

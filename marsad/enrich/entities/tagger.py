@@ -44,7 +44,7 @@ from marsad.enrich.entities.linking import (
     entity_id,
     full_names,
     name_forms,
-    untag_amounts,
+    untag_amounts_and_dates,
 )
 from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
@@ -211,7 +211,9 @@ class EntityTagger:
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
         # An amount lends no reading to the text's other words, nor takes one from them.
-        tags = untag_amounts(words, consistent_tags(normal, untag_amounts(words, tags)))
+        tags = untag_amounts_and_dates(
+            words, consistent_tags(normal, untag_amounts_and_dates(words, tags))
+        )
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
