@@ -107,6 +107,11 @@ def word_key(word: str) -> str:
     return without_proclitics(match_key(word))
 
 
+def word_keys(*words: str) -> frozenset[str]:
+    """A word list as the keys (``word_key``) a text's words are looked up by."""
+    return frozenset(word_key(w) for w in words)
+
+
 def without_proclitics(key: str) -> str:
     """A normalized word with proclitics stripped until none is left (``word_key``)."""
     while (stripped := strip_proclitics(key)) != key:

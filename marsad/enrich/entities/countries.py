@@ -20,13 +20,9 @@ from marsad.enrich.gazetteer import (
     name_key,
     organisations,
     word_key,
+    word_keys,
 )
 from marsad.limits import WORD_CACHE
-
-
-def word_keys(*words: str) -> frozenset[str]:
-    """A word list as the keys (``word_key``) a text's words are looked up by."""
-    return frozenset(word_key(w) for w in words)
 
 
 def written_forms(*words: str) -> frozenset[str]:

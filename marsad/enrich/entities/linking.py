@@ -9,9 +9,7 @@ from functools import lru_cache
 
 from marsad.arabic import readings
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
-from marsad.enrich.gazetteer import (
-    word_key,
-)
+from marsad.enrich.gazetteer import word_key, word_keys
 from marsad.ids import stable_id
 from marsad.ingest.dates import MONTH_NAMES
 from marsad.limits import WORD_CACHE
@@ -24,36 +22,32 @@ _FRONT_LETTERS = 4
 
 
 # Currency words (keys) after which a demonym names the currency: دولار أمريكي، ريال سعودي.
-CURRENCIES = frozenset(
-    word_key(w)
-    for w in (
-        *("دولار", "دولارا", "دولارات", "جنيه", "جنيها", "دينار", "دينارا", "درهم", "درهما"),
-        *("ريال", "ريالا", "ريالات", "ليرة", "روبية", "روبل", "فرنك", "ين", "يوان", "شيكل"),
-        *("شيقل", "يورو", "دراهم", "دنانير"),
-    )
+CURRENCIES = word_keys(
+    *("دولار", "دولارا", "دولارات", "جنيه", "جنيها", "دينار", "دينارا", "درهم", "درهما"),
+    *("ريال", "ريالا", "ريالات", "ليرة", "روبية", "روبل", "فرنك", "ين", "يوان", "شيكل"),
+    *("شيقل", "يورو", "دراهم", "دنانير"),
 )
 # Words of a figure written out, before a currency word (مليون ريال, ألف وتسعمائة ريال).
-NUMBER_WORDS = frozenset(
-    word_key(w)
-    for w in (
-        *("واحد", "اثنين", "اثنان", "ثلاثة", "ثلاث", "أربعة", "أربع", "خمسة", "خمس", "ستة"),
-        *("ست", "سبعة", "سبع", "ثمانية", "ثماني", "تسعة", "تسع", "عشرة", "عشر", "عشرين"),
-        *("عشرون", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين", "مئة"),
-        *("مائة", "مئتي", "مائتي", "ثلاثمائة", "أربعمائة", "خمسمائة", "ستمائة", "سبعمائة"),
-        *("ثمانمائة", "تسعمائة", "ألف", "آلاف", "ألفي", "مليون", "ملايين", "مليوني"),
-        *("مليار", "مليارات", "ملياري", "تريليون", "نصف", "ربع"),
-    )
+NUMBER_WORDS = word_keys(
+    *("واحد", "اثنين", "اثنان", "ثلاثة", "ثلاث", "أربعة", "أربع", "خمسة", "خمس", "ستة"),
+    *("ست", "سبعة", "سبع", "ثمانية", "ثماني", "تسعة", "تسع", "عشرة", "عشر", "عشرين"),
+    *("عشرون", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين", "مئة"),
+    *("مائة", "مئتي", "مائتي", "ثلاثمائة", "أربعمائة", "خمسمائة", "ستمائة", "سبعمائة"),
+    *("ثمانمائة", "تسعمائة", "ألف", "آلاف", "ألفي", "مليون", "ملايين", "مليوني"),
+    *("مليار", "مليارات", "ملياري", "تريليون", "نصف", "ربع"),
 )
 # Closing marks between a figure and its currency: (1.870.000) ريال, “517,167,920” ريال.
 _CLOSING = frozenset(")]”\"»’'")
 # Marks between a month's two names: نيسان (أبريل), أبريل/نيسان.
 _BETWEEN_MONTHS = frozenset("()/-")
 # One-word month names (keys): نيسان of "نيسان (أبريل)" is a date, not Nissan.
-MONTHS = frozenset(
-    word_key(name)
-    for names in MONTH_NAMES.values()
-    for name in names
-    if " " not in name and any("\u0600" <= c <= "\u06ff" for c in name)
+MONTHS = word_keys(
+    *(
+        name
+        for names in MONTH_NAMES.values()
+        for name in names
+        if " " not in name and any("\u0600" <= c <= "\u06ff" for c in name)
+    )
 )
 
 
@@ -78,10 +72,11 @@ def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
             continue  # not a name of one word
         key = word_key(words[i])
         if key in CURRENCIES:
-            before = _neighbour(words, i, -1, _CLOSING)
-            tags[i] = "O" if before is not None and _figure(before) else tag
+            sides = [_neighbour(words, i, -1, _CLOSING)]
+            if any(w is not None and _figure(w) for w in sides):
+                tags[i] = "O"
         elif key in MONTHS:
-            sides = (_neighbour(words, i, step, _BETWEEN_MONTHS) for step in (-1, 1))
+            sides = [_neighbour(words, i, step, _BETWEEN_MONTHS) for step in (-1, 1)]
             if any(w is not None and (_figure(w) or word_key(w) in MONTHS) for w in sides):
                 tags[i] = "O"
     return tags

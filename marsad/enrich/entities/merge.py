@@ -59,7 +59,7 @@ KUNYA = ("ابو", "ام")
 _LATIN = re.compile("[A-Za-z]")
 ORGANISATION_KINDS = ("تنظيم", "حركه", "جماعه", "ميليشيا", "ميليشيات", "مليشيا")
 # An acronym in brackets right after an organisation's name, and how much of the text after
-# a name is read for it.
+# a name is read for it (the backfill of an older warehouse reads it in SQL, slices in Polars).
 ACRONYM_AFTER_NAME = r"^\s*[(«“\"]\s*([\p{Arabic}\p{Mn}\x{0640}]{2,})\s*[)»”\"]"
 TEXT_AFTER_NAME = 40
 ACRONYM_MIN_ARTICLES = 2
@@ -79,7 +79,8 @@ TITLES_AFTER_NAME = ("ولي",)
 
 def person_key(name: str) -> str:
     """``name_key`` of a person's name, a title after a lineage left out."""
-    words = name_key(name).split()
+    key = name_key(name)
+    words = key.split()
     if (
         len(words) >= 3
         and words[-1] in TITLES_AFTER_NAME
@@ -87,7 +88,7 @@ def person_key(name: str) -> str:
         and any(word in NASAB for word in words[:-2])
     ):
         return " ".join(words[:-1])
-    return " ".join(words)
+    return key
 
 
 # Words of given names that are not names of one person: the second half of compound given
@@ -287,7 +288,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         for row in places[1:]:
             merged[row["entity_id"]] = (places[0]["entity_id"], "one country, several names")
 
-    # 6. Acronym spelled out: the long name joins the acronym's entity (rule 4's target).
+    # 6. Acronym spelled out: the long name's group joins the acronym's group.
     if acronyms is not None and acronyms.height:
         by_id = {r["entity_id"]: r for r in rows if r["type"] == "ORG" and r.get("articles")}
         for long, short in _acronym_targets(by_id, acronyms).items():

@@ -210,7 +210,7 @@ class EntityTagger:
             named += [(s + at, e + at, o) for s, e, o in marks.found_organisations]
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
-        # An amount lends no reading to the text's other words, nor takes one from them.
+        # An amount or a date lends no reading to the text's other words, nor takes one.
         tags = untag_amounts_and_dates(
             words, consistent_tags(normal, untag_amounts_and_dates(words, tags))
         )
