@@ -1,12 +1,16 @@
 """Annotation as ingestion runs it: in this process for a few articles, over a pool of worker
 processes for many; both must give the same rows for the same parts."""
 
+import gc
+import weakref
+
 import polars as pl
 import pytest
 
 from marsad.enrich.annotation import ANNOTATION_SCHEMA, AnnotationModels, annotate_parts
 from marsad.ingest.page_parsing import parse_records
 from marsad.ingest.readers import read_inputs, records_frame
+from marsad.limits import THAW_BATCHES, BatchCollector
 from marsad.shipped import MODELS as SHIPPED
 from marsad.synthetic import broken_pages, generate, write_pages
 
@@ -80,3 +84,39 @@ def test_a_ray_cluster_of_two_nodes_gives_the_same_annotations(parts, monkeypatc
         ray.shutdown()
         cluster.shutdown()
     assert on_cluster.equals(here)
+
+
+class _Cycle:
+    """An object in a reference cycle: only the garbage collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_batch_garbage_is_collected_after_it_and_what_survives_is_frozen():
+    collector = BatchCollector()
+    enabled = gc.isenabled()
+    kept = []
+    try:
+        with collector.batch():
+            assert not gc.isenabled()  # no pass walks the caches mid-batch
+            garbage = weakref.ref(_Cycle())
+            kept.append(_Cycle())
+        assert garbage() is None  # collected once the batch is done
+        assert gc.get_freeze_count() > 0  # the survivors are skipped by later passes
+        assert gc.isenabled() == enabled
+        # A cycle that turns to garbage while frozen goes at the next thaw.
+        frozen = weakref.ref(kept.pop())
+        for _ in range(THAW_BATCHES - 1):
+            with collector.batch():
+                pass
+        assert frozen() is None
+    finally:
+        collector.release()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_in_process_path_leaves_the_collector_as_it_found_it(parts):
+    list(annotate_parts(parts, MODELS, articles=0))
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from marsad.limits import BatchCollector
+
 # Lines classified together at most, and the fewest worth a batch (a batch has a fixed
 # cost; fewer lines are classified one by one, with the same answers).
 CLASSIFY_BATCH = 1000
@@ -96,14 +98,16 @@ def classify(args: argparse.Namespace) -> int:
     from marsad.enrich.topics.model import MODEL_PATH, TopicModel
 
     model = TopicModel.load(args.model or MODEL_PATH)
+    collector = BatchCollector()
     status = 0
     for items in _arrived_items("classify", _strings("title", "text")):
         good = [item for item, _ in items if item is not None]
         titles, texts = [i.get("title") for i in good], [i.get("text") for i in good]
-        if len(good) >= CLASSIFY_BATCH_MIN:
-            answers = model.classify_many(titles, texts)
-        else:
-            answers = map(model.classify, titles, texts)
+        with collector.batch():
+            if len(good) >= CLASSIFY_BATCH_MIN:
+                answers = list(model.classify_many(titles, texts))
+            else:
+                answers = list(map(model.classify, titles, texts))
         out = (
             {"id": item.get("id"), "topic": topic, "scores": scores}
             for item, (topic, scores) in zip(good, answers, strict=True)
@@ -121,10 +125,12 @@ def tag(args: argparse.Namespace) -> int:
 
     model = Path(args.model) if args.model else MODEL_PATH
     tagger = EntityTagger(model, model.parent / CLUSTERS_PATH.name)
+    collector = BatchCollector()
     status = 0
     for items in _arrived_items("tag", _strings("text")):
         good = [item for item, _ in items if item is not None]
-        found = tagger.analyse_many([item.get("text") or "" for item in good])
+        with collector.batch():
+            found = tagger.analyse_many([item.get("text") or "" for item in good])
         out = []
         for item, (mentions, countries) in zip(good, found, strict=True):
             answer = {"id": item.get("id"), "entities": [vars(m) for m in mentions]}

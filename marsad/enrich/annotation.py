@@ -13,6 +13,7 @@ import polars as pl
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
+from marsad.limits import BatchCollector
 
 # Articles sent to a worker at once: enough to outweigh the trip between processes.
 CHUNK_ARTICLES = 400
@@ -133,9 +134,11 @@ class Annotator:
 
     def __init__(self, models: AnnotationModels):
         self.models = models.load()
+        self.collector = BatchCollector()
 
     def annotate(self, chunk: pl.DataFrame) -> pl.DataFrame:
-        return _annotate_chunk(chunk, self.models)
+        with self.collector.batch():
+            return _annotate_chunk(chunk, self.models)
 
 
 def _pieces(
@@ -189,7 +192,10 @@ def annotate_parts(
     if not address and (workers < 2 or articles < POOL_MIN_ARTICLES):
         annotator = Annotator(models)
         results = ((keys, annotator.annotate(chunk)) for keys, chunk in _chunks(parts))
-        yield from _split(results, empty)
+        try:
+            yield from _split(results, empty)
+        finally:
+            annotator.collector.release()  # this process goes on with the run
         return
     from marsad.enrich.ray_pool import ray_map_in_order
 
