@@ -103,7 +103,7 @@ def classify(args: argparse.Namespace) -> int:
     for items in _arrived_items("classify", _strings("title", "text")):
         good = [item for item, _ in items if item is not None]
         titles, texts = [i.get("title") for i in good], [i.get("text") for i in good]
-        with collector.batch():
+        with collector.batch():  # lists: the work is done inside the batch
             if len(good) >= CLASSIFY_BATCH_MIN:
                 answers = list(model.classify_many(titles, texts))
             else:

@@ -72,8 +72,8 @@ def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
             continue  # not a name of one word
         key = word_key(words[i])
         if key in CURRENCIES:
-            sides = [_neighbour(words, i, -1, _CLOSING)]
-            if any(w is not None and _figure(w) for w in sides):
+            before = _neighbour(words, i, -1, _CLOSING)
+            if before is not None and _figure(before):
                 tags[i] = "O"
         elif key in MONTHS:
             sides = [_neighbour(words, i, step, _BETWEEN_MONTHS) for step in (-1, 1)]
