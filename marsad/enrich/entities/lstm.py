@@ -20,8 +20,9 @@ from marsad.shipped import MODELS
 
 LSTM_PATH = MODELS / "entities_lstm.npz"
 
-# Padded word slots per batch the LSTM runs at once.
-BATCH_WORDS = 4096
+# Padded word slots per batch the LSTM runs at once: a step's arrays then stay in the core's
+# cache (1,024 ran the tagger's LSTMs about a fifth faster than 4,096, docs/benchmarks.md).
+BATCH_WORDS = 1024
 
 
 @dataclass
@@ -143,20 +144,25 @@ def bidirectional_states(x: np.ndarray, lengths: np.ndarray, w: dict[str, np.nda
     (weights ``fw_W``, ``fw_U``, ``fw_b`` of ``w``) beside those of one reading it backwards
     (``bw_*``), from the inputs [batch, steps, dimensions] of sentences of these lengths."""
     # The backward LSTM reads each sentence from its own last word; both directions run in
-    # one loop (half the steps' overhead).
-    batch, steps, _ = x.shape
-    order = (lengths[:, None] - 1 - np.arange(steps)[None, :]) % steps
-    reversed_x = np.take_along_axis(x, order[..., None], axis=1)
-    # Steps first, so that each step's inputs are one contiguous block.
+    # one loop (half the steps' overhead). Steps first, so that each step's inputs are one
+    # contiguous block; a sentence read backwards is a gather of those rows.
+    batch, steps, dimensions = x.shape
+    from_end = (lengths[None, :] - 1 - np.arange(steps)[:, None]) % steps  # [steps, batch]
+    rows = (from_end * batch + np.arange(batch)).ravel()
+    by_step = np.ascontiguousarray(x.transpose(1, 0, 2))
     gates_in = np.empty((steps, 2, batch, w["fw_U"].shape[1]), np.float32)
-    np.matmul(x.transpose(1, 0, 2), w["fw_W"], out=gates_in[:, 0])
-    np.matmul(reversed_x.transpose(1, 0, 2), w["bw_W"], out=gates_in[:, 1])
+    np.matmul(by_step, w["fw_W"], out=gates_in[:, 0])
+    flat = by_step.reshape(steps * batch, dimensions)
+    np.matmul(flat[rows].reshape(steps, batch, dimensions), w["bw_W"], out=gates_in[:, 1])
     gates_in[:, 0] += w["fw_b"]
     gates_in[:, 1] += w["bw_b"]
     states = _lstm(gates_in, np.stack([w["fw_U"], w["bw_U"]]))
-    forward = states[:, 0].transpose(1, 0, 2)
-    backward = np.take_along_axis(states[:, 1].transpose(1, 0, 2), order[..., None], axis=1)
-    return np.concatenate([forward, backward], axis=-1)
+    hidden = states.shape[-1]
+    found = np.empty((batch, steps, 2 * hidden), np.float32)
+    found[..., :hidden] = states[:, 0].transpose(1, 0, 2)
+    backward = states[:, 1].reshape(steps * batch, hidden)[rows]
+    found[..., hidden:] = backward.reshape(steps, batch, hidden).transpose(1, 0, 2)
+    return found
 
 
 def _lstm(gates_in: np.ndarray, U: np.ndarray) -> np.ndarray:
