@@ -107,10 +107,11 @@ def test_the_tagger_reads_the_encoder_its_lstm_was_trained_with(tiny_encoder, tm
     assert tagger.encoder is not None
     assert tagger.tag_words(["قال", "محمد", "في", "تونس", "."])[1] == "B-PER"
     # The LSTM's and the encoder's feature sums are looked up together: each model's are
-    # those it gets alone, to the bit.
+    # those it gets alone, to the bit. The tagger's encoder no longer holds its own copy.
+    assert not tagger.encoder.index and "embeddings" not in tagger.encoder.weights
     marks = [sentence_marks(words, gazetteer(), clusters) for words, _ in sentences[:2]]
     own, states = tagger.split_inputs(tagger.lstm_sums.sentences(marks))
-    for model, found in ((tagger.lstm, own), (tagger.encoder, states)):
+    for model, found in ((tagger.lstm, own), (NewsEncoder.load(path), states)):
         alone = own_feature_sums((model.index, model.weights["embeddings"])).sentences(marks)
         assert all(np.array_equal(a, b) for a, b in zip(found, alone, strict=True))
     # Without its encoder beside it, the LSTM cannot run: a clear error.

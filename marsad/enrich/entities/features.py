@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -215,9 +216,9 @@ def own_feature_sums(*models: tuple[dict[str, int], np.ndarray]) -> FeatureSums:
     feature to its row; row 0 is the unknown feature's), the models' side by side: a word's
     features are looked up once for all of them. A feature one model lacks adds zeros to
     its columns, so each model's sums are those it would get alone, to the bit."""
-    features = sorted(set().union(*(index for index, _ in models)))
-    rows = {feature: row for row, feature in enumerate(features)}
-    vectors = np.zeros((len(features), sum(e.shape[1] for _, e in models)), np.float32)
+    # The rows in the order the features come (a sort of 80,000 strings cost 0.03 s a start).
+    rows = {f: row for row, f in enumerate(dict.fromkeys(chain(*(i for i, _ in models))))}
+    vectors = np.zeros((len(rows), sum(e.shape[1] for _, e in models)), np.float32)
     column = 0
     for index, embeddings in models:
         width = embeddings.shape[1]

@@ -19,8 +19,8 @@ import numpy as np
 
 from marsad.enrich.entities.lstm import bidirectional_states, in_batches
 
-# Its file's name: it lies beside the entity models whose LSTM reads it. None is shipped: the
-# shipped tagger runs without it (docs/entities.md, "A news encoder under the LSTM").
+# Its file's name: it lies beside the entity models whose LSTM reads it, the shipped ones too
+# (docs/entities.md, "The news encoder under the LSTM").
 ENCODER_FILE = "entities_encoder.npz"
 
 
@@ -40,6 +40,12 @@ class NewsEncoder:
             vocabulary = bytes(data["vocabulary"]).decode("utf-8").split("\n")
         weights["embeddings"][0] = 0.0
         return cls({f: i + 1 for i, f in enumerate(vocabulary)}, weights)
+
+    def release_features(self) -> tuple[dict[str, int], np.ndarray]:
+        """Its feature index and vectors, which it no longer holds after: the tagger's sums
+        keep a copy beside the LSTM's, and a tagging process need not hold two."""
+        index, self.index = self.index, {}
+        return index, self.weights.pop("embeddings")
 
     @property
     def width(self) -> int:

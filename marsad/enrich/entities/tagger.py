@@ -89,8 +89,7 @@ class EntityTagger:
             # Both models are run in numpy over per-word sums of their features' vectors.
             attributes, weights, self.crf_transitions, crf_labels = crf_tables(model_path)
             self.crf_sums = FeatureSums(attributes, weights, neighbours=True)
-            lstm_features = (self.lstm.index, self.lstm.weights["embeddings"])
-            self.lstm_sums = own_feature_sums(lstm_features)
+            features = [(self.lstm.index, self.lstm.weights["embeddings"])]
             if self.lstm.context_width:
                 # The LSTM was trained on the news encoder's states: it reads them again.
                 self.encoder = NewsEncoder.load(model_path.with_name(ENCODER_FILE))
@@ -100,9 +99,8 @@ class EntityTagger:
                         f"the encoder beside it gives {self.encoder.width}"
                     )
                 # The LSTM's and the encoder's inputs, side by side.
-                self.lstm_sums = own_feature_sums(
-                    lstm_features, (self.encoder.index, self.encoder.weights["embeddings"])
-                )
+                features.append(self.encoder.release_features())
+            self.lstm_sums = own_feature_sums(*features)
             # The CRF's label columns in the LSTM's order.
             self.crf_columns = [crf_labels.index(y) for y in self.lstm.labels]
             # One linear chain of the two models' weighed scores (CRFsuite has no start and
