@@ -50,17 +50,14 @@ class LstmTagger:
         context = self.weights.get("context_W")  # saved only for an LSTM that reads them
         return 0 if context is None else context.shape[0]
 
-    def with_context(self, inputs: list[np.ndarray], states: list[np.ndarray]) -> list[np.ndarray]:
-        """Each sentence's inputs [words, dimensions] with what its encoder states [words,
-        context_width] give: the states brought down for the LSTM, then their label scores.
-        Worked out once over all the sentences' words, before they are padded into batches."""
-        if not inputs:
-            return []
-        w, together = self.weights, np.concatenate(states)
-        parts = [np.concatenate(inputs), together @ w["context_W"]]
+    def with_context(self, x: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Inputs [..., dimensions] with what the encoder states [..., context_width] of the
+        same words give: the states brought down for the LSTM, then their label scores."""
+        w = self.weights
+        parts = [x, states @ w["context_W"]]
         if "context_out_W" in w:
-            parts.append(together @ w["context_out_W"])
-        return np.split(np.hstack(parts), np.cumsum([len(x) for x in inputs])[:-1])
+            parts.append(states @ w["context_out_W"])
+        return np.concatenate(parts, axis=-1)
 
     def inputs(self, sentence: list[list[str]]) -> np.ndarray:
         """[words, dimensions]: each word's sum of its features' vectors."""
@@ -91,11 +88,6 @@ class LstmTagger:
         ``FeatureSums`` over the embeddings)."""
         w = self.weights
         return marginals_in_batches(inputs, self.emissions, w["transitions"], w["start"], w["end"])
-
-    def emissions_of_inputs(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
-        """Each sentence's label scores [words, labels] before the CRF layer, from its
-        inputs [words, dimensions]."""
-        return in_batches(inputs, self.emissions)
 
 
 def in_batches(inputs, run) -> list[np.ndarray]:

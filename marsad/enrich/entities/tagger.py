@@ -46,7 +46,7 @@ from marsad.enrich.entities.linking import (
     name_forms,
     untag_amounts_and_dates,
 )
-from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger
+from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, in_batches
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
 from marsad.enrich.entities.tokens import Token, sentence_bounds, tokenize
 from marsad.enrich.gazetteer import (
@@ -117,6 +117,15 @@ class EntityTagger:
         width = self.lstm.weights["embeddings"].shape[1]
         return [x[:, :width] for x in sums], [x[:, width:] for x in sums]
 
+    def _lstm_emissions(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The LSTM's label scores [batch, steps, labels] from ``lstm_sums`` padded into a
+        batch; with the encoder, its states are worked out on the same batch first."""
+        if self.encoder is None:
+            return self.lstm.emissions(x, lengths)
+        width = self.lstm.weights["embeddings"].shape[1]
+        states = self.encoder.states(x[..., width:], lengths)
+        return self.lstm.emissions(self.lstm.with_context(x[..., :width], states), lengths)
+
     def tag_words(self, words: list[str]) -> list[str]:
         """IOB2 tags of a sentence's words (MISC is kept here, dropped from mentions)."""
         return self.tag_sentences([words])[0]
@@ -158,11 +167,7 @@ class EntityTagger:
             return [self.tagger.tag(crf_rows(m)[1]) if m.words else [] for m in marks]
         given = [m for m in marks if m.words]
         crf = self.crf_sums.sentences(given)  # the CRF's label scores are the sums themselves
-        inputs = self.lstm_sums.sentences(given)
-        if self.encoder is not None:
-            inputs, states = self.split_inputs(inputs)
-            inputs = self.lstm.with_context(inputs, self.encoder.states_of_inputs(states))
-        lstm = self.lstm.emissions_of_inputs(inputs)
+        lstm = in_batches(self.lstm_sums.sentences(given), self._lstm_emissions)
         scores = [
             CRF_SHARE * c[:, self.crf_columns] + (1 - CRF_SHARE) * e
             for c, e in zip(crf, lstm, strict=True)
