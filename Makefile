@@ -56,6 +56,7 @@ bench: install-all
 models: install-all
 	$(BIN)/marsad train --models data/models
 	cp data/models/topics.npz data/models/entities.crfsuite data/models/entities_crf_tables.npz \
+	  data/models/entities_encoder.npz \
 	  data/models/entities_lstm.npz data/models/word_clusters.npz marsad/models/
 
 screenshots: install-all

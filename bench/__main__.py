@@ -240,7 +240,7 @@ def main() -> None:
     parser.add_argument(
         "--encoder",
         type=Path,
-        help="a news encoder (`marsad train --news-encoder` writes data/models/"
+        help="a news encoder (`marsad train` writes data/models/"
         "entities_encoder.npz) the entity folds' LSTM reads",
     )
     parser.add_argument(

@@ -165,10 +165,11 @@ def test_feature_sums_give_the_models_what_their_feature_strings_give():
         tagger.tagger.set(sentence_features(words, tagger.gazetteer, tagger.clusters))
         crfsuite = [[tagger.tagger.marginal(y, t) for y in labels] for t in range(len(words))]
         assert np.allclose(found, crfsuite, atol=1e-5)
-    summed = tagger.lstm.marginals_of_inputs([tagger.lstm_sums.sentence(m) for m in marks])
-    written = tagger.lstm.marginals(
-        [sentence_rows(w, tagger.gazetteer, tagger.clusters)[0] for w in sentences]
-    )
+    # The LSTM's own inputs (the encoder's beside them split off) are its sums over the
+    # written-out strings.
+    summed, _ = tagger.split_inputs(tagger.lstm_sums.sentences(marks))
+    rows = [sentence_rows(w, tagger.gazetteer, tagger.clusters)[0] for w in sentences]
+    written = [tagger.lstm.inputs(r) for r in rows]
     assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(summed, written, strict=True))
     # Sums over many sentences at once are those of each sentence alone, to the bit.
     for sums in (tagger.crf_sums, tagger.lstm_sums):

@@ -433,7 +433,7 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
     sentence = "قال\tO\nمحمد\tB-PER\nفي\tO\nتونس\tB-LOC\n.\tO\n\n"
     conll.write_text(sentence * 20, encoding="utf-8")
     models = ModelStore(models_path=str(tmp_path / "m"), training_data_path=str(tmp_path / "data"))
-    # The entity LSTM reads the news encoder, as `marsad train --news-encoder` trains it.
+    # The entity LSTM reads the news encoder, as `marsad train` trains it.
     assert _train_assets(models, read_encoder=True).success
     assert (tmp_path / "m" / "entities.crfsuite").is_file()
     tagger = models.entity_tagger()

@@ -120,16 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     training = commands.add_parser(
         "train",
-        help="train the word vectors, topic and entity models, and with --news-encoder the news "
-        "encoder (the Dagster model assets)",
+        help="train the word vectors, topic model, news encoder and entity model (the Dagster "
+        "model assets)",
     )
     training.add_argument("--data", default="../shared/data", help="training data folder")
     training.add_argument("--models", default="data/models", help="where models are written")
     training.add_argument(
-        "--news-encoder",
-        action="store_true",
-        help="also pre-train the news encoder and train the entity LSTM to read it "
-        "(more accurate, slower tagging: see docs/entities.md)",
+        "--no-news-encoder",
+        dest="news_encoder",
+        action="store_false",
+        help="leave the news encoder out: the entity LSTM reads the tagger's features alone "
+        "(less accurate, faster tagging: see docs/entities.md)",
     )
     training.set_defaults(handler=model_commands.train)
 

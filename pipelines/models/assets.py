@@ -190,10 +190,10 @@ def news_encoder(context: dg.AssetExecutionContext, models: ModelStore) -> dg.Ma
 
 
 class EntityModelConfig(dg.Config):
-    # Whether the BiLSTM-CRF reads the news encoder's states (the trained ``news_encoder``):
-    # 0.7 points of micro-F1 in cross-validation for about 0.7 of the tagging speed and
-    # 170 MB more per tagging process (docs/entities.md, "A news encoder under the LSTM").
-    news_encoder: bool = False
+    # Whether the BiLSTM-CRF reads the news encoder's states (the trained ``news_encoder``),
+    # as the shipped one does (docs/entities.md, "The news encoder under the LSTM"). False
+    # trains a tagger without it, where there is no unlabelled news to pre-train on.
+    news_encoder: bool = True
 
 
 @dg.asset(
@@ -201,8 +201,8 @@ class EntityModelConfig(dg.Config):
     group_name="models",
     kinds={"crfsuite", "jax"},
     description="Entity recognizer: a CRF over Arabic features, gazetteers and word clusters, "
-    "and a BiLSTM-CRF over the same features (with news_encoder=true, also over the news "
-    "encoder's states), whose scores the tagger weighs with the CRF's; trained on ANERcorp's "
+    "and a BiLSTM-CRF over the same features and the news encoder's states (unless "
+    "news_encoder=false), whose scores the tagger weighs with the CRF's; trained on ANERcorp's "
     "training split, with scores on its last tenth (together and the CRF alone); the shipped "
     "models are used without training data.",
 )
@@ -224,7 +224,9 @@ def entity_model(
     encoder = models.trained_path(ENCODER_FILE) if config.news_encoder else None
     if encoder is not None and not encoder.is_file():
         raise FileNotFoundError(
-            f"news_encoder=true but {encoder} does not exist: materialize news_encoder first"
+            f"news_encoder=true but {encoder} does not exist: materialize news_encoder first "
+            f"(from the unlabelled news under {models.training_data}), or train the entity "
+            "model without it (news_encoder: false; `marsad train --no-news-encoder`)"
         )
     # The model is trained with the clusters it will be used with: the trained ones, or none.
     clusters_path = models.trained_path(CLUSTERS_FILE)
