@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -35,7 +34,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from bench.commands import marsad_command, run_marsad
+from bench.commands import marsad_command, one_core, run_marsad
 from bench.corpora import SAUDINEWSNET, duplicate_scores, saudinewsnet_mixed
 from marsad.enrich.topics.model import shipped_model
 from marsad.ingest.page_parsing import parse_records
@@ -86,10 +85,6 @@ def bench_ingest(count: int, duplicates: int) -> None:
         f"duplicates precision {precision:.3f} recall {recall:.3f}; "
         f"articles kept {len(story)} of {pages}"
     )
-
-
-def _one_core() -> list[str]:
-    return ["taskset", "-c", "0"] if shutil.which("taskset") else []
 
 
 TOPIC_BATCH = 1000
@@ -146,7 +141,7 @@ def bench_topics(count: int) -> None:
     )
     start = time.perf_counter()
     process = subprocess.Popen(
-        [*_one_core(), *marsad_command("classify")],
+        [*one_core(), *marsad_command("classify")],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -210,7 +205,7 @@ def _time_tag(texts: list[str], tokens: int, what: str, *extra: str) -> None:
     )
     start = time.perf_counter()
     done = subprocess.run(
-        [*_one_core(), *marsad_command("tag", *extra)],
+        [*one_core(), *marsad_command("tag", *extra)],
         input=lines,
         capture_output=True,
         text=True,

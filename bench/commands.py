@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -10,6 +11,11 @@ from pathlib import Path
 
 def marsad_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "marsad.cli", *args]
+
+
+def one_core() -> list[str]:
+    """The prefix that pins a command to the first core, where ``taskset`` exists."""
+    return ["taskset", "-c", "0"] if shutil.which("taskset") else []
 
 
 def run_marsad(

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from bench.commands import marsad_command
+from bench.commands import marsad_command, one_core
 from bench.corpora import SAUDINEWSNET, aggregator_exports
 
 
@@ -124,7 +124,7 @@ def single_core_annotation(raw: Path, articles: int = 1000) -> float:
         start = time.perf_counter()
         extra = ["--countries"] if command == "tag" else []
         subprocess.run(
-            [*_one_core(), *marsad_command(command, *extra)],
+            [*one_core(), *marsad_command(command, *extra)],
             input=lines,
             capture_output=True,
             text=True,
@@ -132,10 +132,6 @@ def single_core_annotation(raw: Path, articles: int = 1000) -> float:
         )
         seconds += time.perf_counter() - start
     return parsed.height / seconds
-
-
-def _one_core() -> list[str]:
-    return ["taskset", "-c", "0"] if shutil.which("taskset") else []
 
 
 def write_plot(points: list[tuple[int, float, float]], path: Path) -> Path:
