@@ -217,7 +217,8 @@ def train(args: argparse.Namespace) -> int:
     from pipelines.resources import ModelStore
 
     models = ModelStore(models_path=args.models, training_data_path=args.data)
-    # The news encoder is trained (about 8 minutes) only when the entity model is to read it.
+    # The news encoder is trained (minutes on two cores, docs/entities.md) only when the
+    # entity model is to read it.
     encoder = [news_encoder] if args.news_encoder else []
     result = dg.materialize(
         [word_vectors, topic_model, word_clusters, *encoder, entity_model],

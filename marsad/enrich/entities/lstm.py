@@ -21,7 +21,7 @@ from marsad.shipped import MODELS
 LSTM_PATH = MODELS / "entities_lstm.npz"
 
 # Padded word slots per batch the LSTM runs at once: a step's arrays then stay in the core's
-# cache (1,024 ran the tagger's LSTMs about a fifth faster than 4,096, docs/benchmarks.md).
+# cache (1,024 ran the tagger's LSTMs about a fifth faster than 4,096, docs/experiments.md).
 BATCH_WORDS = 1024
 
 
