@@ -304,6 +304,37 @@ def test_amounts_and_dates_are_not_organisations():
     assert untag_amounts_and_dates(words, tags) == expected
 
 
+def test_titles_after_a_name_are_not_the_name():
+    """ANERcorp writes ولي twice and never after a name, so the models read "ولي العهد" after
+    a name as the name going on; on 1,800 Saudi pages محمد بن نايف ولي then led the people."""
+    from marsad.enrich.entities.linking import untag_titles
+
+    text = (
+        "استقبل صاحب السمو الملكي الأمير محمد بن نايف بن عبدالعزيز ولي العهد نائب رئيس "
+        "مجلس الوزراء وزير الداخلية في الرياض اليوم السفير. "
+        "ووصل صاحب السمو الملكي الأمير محمد بن نايف ولي العهد إلى جدة."
+    )
+    people = [m.text for m in shipped_tagger().analyse(text)[0] if m.type == "PER"]
+    assert people == ["محمد بن نايف بن عبدالعزيز", "محمد بن نايف"]
+    words = ["الأمير", "محمد", "بن", "سلمان", "ولي", "ولي", "العهد", "ووليد", "بن", "ولي"]
+    tags = ["O", "B-PER", "I-PER", "I-PER", "I-PER", "I-PER", "I-PER", "B-PER", "I-PER"]
+    tags.append("I-PER")
+    expected = ["O", "B-PER", "I-PER", "I-PER", "O", "O", "O", "B-PER", "I-PER", "I-PER"]
+    assert untag_titles(words, tags) == expected
+    # The first ولي of the deputy's title in the name, the second left out by the models.
+    tags = ["O", "B-PER", "I-PER", "I-PER", "I-PER", "O", "O"]
+    assert untag_titles(words[:7], tags) == ["O", "B-PER", "I-PER", "I-PER", "O", "O", "O"]
+    # لولي العهد read as a person, or as one name with the name after it.
+    words = ["وصل", "لولي", "العهد", "الأمير", "وولي", "العهد", "محمد", "بن", "نايف"]
+    tags = ["O", "B-PER", "O", "O", "B-PER", "I-PER", "I-PER", "I-PER", "I-PER"]
+    expected = ["O", "O", "O", "O", "O", "O", "B-PER", "I-PER", "I-PER"]
+    assert untag_titles(words, tags) == expected
+    # ولي as a father's name stays a name.
+    words = ["أحمد", "بن", "ولي", "الله", "في", "ولي", "العهد"]
+    tags = ["B-PER", "I-PER", "I-PER", "I-PER", "O", "O", "O"]
+    assert untag_titles(words, tags) == tags
+
+
 def test_article_countries_weights_title_and_lead():
     title = [CountryMention("EG", 0, 4, "country")]
     body = [

@@ -82,6 +82,44 @@ def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
+# A title the models read as a name or part of one: ولي of "محمد بن نايف ولي العهد" taken into
+# the name, "لولي العهد" read as a person (ANERcorp writes ولي twice, never in a title). Keys:
+# the title's repeatable first word (ولي ولي العهد, the deputy) and its last.
+TITLE_WORD, TITLE_END = word_key("ولي"), word_key("العهد")
+
+
+def untag_titles(words: list[str], tags: list[str]) -> list[str]:
+    """Tags of a title left out of people's names (محمد بن نايف ولي العهد, محمد بن سلمان ولي
+    ولي العهد: the people are محمد بن نايف and محمد بن سلمان; لولي العهد is nobody)."""
+    tags = list(tags)
+    for i, tag in enumerate(tags):
+        if not tag.endswith("-PER") or word_key(words[i]) != TITLE_WORD:
+            continue
+        end = i + 1
+        while end < len(words) and word_key(words[end]) == TITLE_WORD:
+            end += 1
+        if end == len(words) or word_key(words[end]) != TITLE_END:
+            continue  # a name: أحمد بن ولي الله
+        first = i  # where a title in the name begins: ولي ولي العهد
+        while first > 0 and tags[first - 1] == "I-PER" and word_key(words[first - 1]) == TITLE_WORD:
+            first -= 1
+        for j in range(first, end + 1):
+            if tags[j].endswith("-PER"):
+                tags[j] = "O"
+        if end + 1 < len(tags) and tags[end + 1] == "I-PER":
+            tags[end + 1] = "B-PER"  # a name after the title, read as one with it
+    return tags
+
+
+def read_as_text(words: list[str], normal: list[str], tags: list[str]) -> list[str]:
+    """The tags of a text's words as the models gave them, read as one text: amounts, dates
+    and titles left out of names, then one reading of a name throughout (``consistent_tags``).
+    ``normal`` are the normalized words."""
+    # An amount, a date or a title lends no reading to the text's other words, nor takes one.
+    tags = untag_titles(words, untag_amounts_and_dates(words, tags))
+    return untag_amounts_and_dates(words, consistent_tags(normal, tags))
+
+
 @lru_cache(maxsize=WORD_CACHE)  # news names repeat from text to text
 def name_forms(word: str) -> frozenset[tuple[str, bool]]:
     """The readings of a normalized word long enough to stand for a name."""

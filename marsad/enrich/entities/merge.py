@@ -73,7 +73,8 @@ def name_key(name: str) -> str:
     return _ABD.sub("عبد", match_key(name))
 
 
-# A title the tagger takes into the name written before it: محمد بن نايف ولي (ولي العهد).
+# A title the tagger took into the name written before it: محمد بن نايف ولي (ولي العهد). The
+# tagger now leaves it out (``linking.untag_titles``); warehouses built before still hold it.
 TITLES_AFTER_NAME = ("ولي",)
 
 

@@ -40,11 +40,10 @@ from marsad.enrich.entities.linking import (
     CURRENCIES,
     CountryMention,
     Mention,
-    consistent_tags,
     entity_id,
     full_names,
     name_forms,
-    untag_amounts_and_dates,
+    read_as_text,
 )
 from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, in_batches
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
@@ -137,14 +136,15 @@ class EntityTagger:
         )
 
     def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
-        """IOB2 tags of each document's sentences, a name read alike throughout its document
-        (``consistent_tags``), as ``analyse`` reads a text."""
+        """IOB2 tags of each document's sentences, the document read as one text
+        (``read_as_text``: a name read alike throughout it) as ``analyse`` reads a text."""
         tagged = iter(self.tag_sentences([words for document in documents for words in document]))
         found = []
         for document in documents:
             sentence_tags = [next(tagged) for _ in document]
-            normal = [word_features(w, self.clusters)[0] for words in document for w in words]
-            tags = iter(consistent_tags(normal, [t for tags in sentence_tags for t in tags]))
+            text = [w for words in document for w in words]
+            normal = [word_features(w, self.clusters)[0] for w in text]
+            tags = iter(read_as_text(text, normal, [t for tags in sentence_tags for t in tags]))
             found.append([[next(tags) for _ in words] for words in document])
         return found
 
@@ -213,10 +213,7 @@ class EntityTagger:
             named += [(s + at, e + at, o) for s, e, o in marks.found_organisations]
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
-        # An amount or a date lends no reading to the text's other words, nor takes one.
-        tags = untag_amounts_and_dates(
-            words, consistent_tags(normal, untag_amounts_and_dates(words, tags))
-        )
+        tags = read_as_text(words, normal, tags)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
