@@ -9,7 +9,8 @@
 - scale (only when named): `marsad run` over 2,000 and 12,000 aggregator pages as JSONL
   exports, then 1,000 pages added: pages/s, ms/page, peak RSS of the process tree;
 - entity-folds (only when named, half an hour): the entity recognizer trained and scored on
-  each contiguous fifth of ANERcorp train, its LSTM reading a news encoder (``--encoder``);
+  each contiguous fifth of ANERcorp train, read one sentence a text (as the test split is)
+  and ten a text, its LSTM reading a news encoder (``--encoder``);
 - million (only when named, hours): SaudiNewsNet rendered 34 times (1,013,370 pages)
   built in parts of four copies through `marsad run`'s add path; resumes where it stopped;
 - install (only when named, minutes): `make install` and `make run` on a fresh clone of each
