@@ -4,6 +4,7 @@ decoded once, with mentions linked to ids and countries.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -68,6 +69,7 @@ CRF_SHARE = 0.6
 # organisation list marks: the models learnt O for every word they did not see as a name,
 # and the test split's misses are mostly names never seen. Measured in docs/experiments.md.
 UNSEEN_O_PENALTY = 1.0
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
 # Words tagged in one batch: enough for the LSTM to run many sentences at once, few enough
 # for their scores and marks to stay small in memory.
 TAG_BATCH_WORDS = 20_000
@@ -189,11 +191,15 @@ class EntityTagger:
         return [next(tagged) if m.words else [] for m in marks]
 
     def _unseen(self, key: str) -> bool:
-        """Whether a word (its clitic-free key) may be a name the tagger never learnt: a word
-        of three letters or more, not a figure or a mark. Words the place and organisation
-        lists mark are left to those lists' features (قيصرية of "عملية قيصرية", a caesarean,
-        would be read as Kayseri)."""
-        return len(key) >= 3 and key not in self.learnt_keys and key.isalpha()
+        """Whether a word (its clitic-free key) may be a name the tagger never learnt: three
+        Arabic letters or more (not a figure, a mark, or Latin: the "script" of an HTML tag
+        left in a title). Words the place and organisation lists mark are left to those lists'
+        features (قيصرية of "عملية قيصرية", a caesarean, would be read as Kayseri)."""
+        return (
+            len(key) >= 3
+            and key not in self.learnt_keys
+            and _ARABIC_LETTERS.fullmatch(key) is not None
+        )
 
     def analyse(self, text: str) -> tuple[list[Mention], list[CountryMention]]:
         """Entity mentions and country mentions of a text, with character offsets."""
