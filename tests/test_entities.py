@@ -395,9 +395,10 @@ def test_conll_documents_are_the_sentences_between_docstart_lines(tmp_path: Path
 
 
 def test_a_name_never_learnt_is_pushed_towards_a_name(monkeypatch):
-    """The O label's score is lowered on words the tagger never learnt (UNSEEN_O_PENALTY): the
-    surname مجاهد alone, which ANERcorp train never shows, is found; without the penalty it is
-    missed. Words the place lists mark keep their reading (قيصرية, a caesarean)."""
+    """Person and organisation labels score higher on words the tagger never learnt
+    (UNSEEN_NAME_BONUS): the surname مجاهد alone, which ANERcorp train never shows, is found;
+    without the bonus it is missed. Words the place lists mark keep their reading (قيصرية, a
+    caesarean), and so do places."""
     from marsad.enrich.entities import tagger as tagger_module
     from marsad.enrich.entities.features import sentence_marks
 
@@ -407,7 +408,7 @@ def test_a_name_never_learnt_is_pushed_towards_a_name(monkeypatch):
     unseen = [tagger._unseen(key) for _, key, *_ in marks.info]  # by clitic-free keys
     assert unseen == [False, True, False, False, True, False, False]  # مجاهد, جاهز
     assert tagger.tag_sentences([sentence])[0] == ["O", "B-PER", "O", "O", "O", "O"]
-    monkeypatch.setattr(tagger_module, "UNSEEN_O_PENALTY", 0.0)
+    monkeypatch.setattr(tagger_module, "UNSEEN_NAME_BONUS", 0.0)
     assert tagger.tag_sentences([sentence])[0] == ["O"] * 6
 
 
@@ -739,7 +740,7 @@ def test_entities_on_2020_news_from_other_outlets():
     """Out of domain: the first 100–200 words of the eight 2020 news pages in ``../shared``
     (Egyptian, Jordanian, Emirati, Saudi and Lebanese outlets and Sputnik Arabic), their
     entities marked by hand with ANERcorp's conventions (docs/entities.md: "Entities on 2020 news").
-    Measured: micro-F1 0.747 with both models and the unseen-word penalty (0.752 without it,
+    Measured: micro-F1 0.747 with both models and the unseen-word bonus (0.752 without it,
     0.747 before the LSTM read the news encoder), 0.768 with the CRF alone (0.685 and 0.735
     before a name tagged once was read alike throughout its text)."""
     from marsad.ingest.readers.html_pages import read_html_file
@@ -754,7 +755,7 @@ def test_entities_on_2020_news_from_other_outlets():
     assert marked == 82 and f1 >= 0.72
     # The four pages that name كورونا (the WHO, Johns Hopkins, a curfew, a star's
     # quarantine). Measured: 0.779 over their 42 entities (0.789 without the unseen-word
-    # penalty: السوشيال ميديا read as an organisation; 0.779 without the news encoder).
+    # bonus: السوشيال ميديا read as an organisation; 0.779 without the news encoder).
     covid = [i for i, text in enumerate(texts) if "كورونا" in text]
     f1, marked = _micro_f1_on_marked_texts([texts[i] for i in covid], [rows[i] for i in covid])
     assert (len(covid), marked) == (4, 42) and f1 >= 0.74
@@ -783,7 +784,7 @@ def test_entities_on_news_outlets_social_media_posts():
     """Out of domain: 60 posts of Al Jazeera's social-media accounts, 2017–2020 (ASND in
     ``../shared``: tickers, hashtags, handles), their entities marked by hand with ANERcorp's
     conventions (docs/entities.md: "Entities on 2020 news"). Measured: micro-F1 0.787 with both
-    models (0.785 without the unseen-word penalty, 0.765 before the LSTM read the news
+    models (0.785 without the unseen-word bonus, 0.765 before the LSTM read the news
     encoder), 0.759 with the CRF alone."""
     f1, marked = _micro_f1_on_marked_posts(ENTITIES_ASND)
     assert marked == 122 and f1 >= 0.74
@@ -798,7 +799,7 @@ def test_entities_on_news_posts_chosen_by_topic():
     Gulf politics (the Yemen war, the Qatar rift, Khashoggi) and names in the news (Trump,
     Erdoğan, Macron, Kushner…), 103 entities marked by hand with the same conventions.
     Measured with the shipped models: micro-F1 0.876 (PER 0.877, ORG 0.833, LOC 0.900); 0.859
-    (PER 0.829) without the unseen-word penalty, 0.838 (PER 0.769) before the LSTM read the
+    (PER 0.829) without the unseen-word bonus, 0.838 (PER 0.769) before the LSTM read the
     news encoder."""
     f1, marked = _micro_f1_on_marked_posts(ENTITIES_TOPICS)
     assert marked == 103 and f1 >= 0.80
