@@ -22,6 +22,10 @@ from marsad.limits import WORD_CACHE
 if TYPE_CHECKING:  # the Polars forms take and return expressions; no import needed to run
     import polars as pl
 
+# An Arabic letter (no digit, mark or tatweel), as both Python's ``regex`` and Polars (Rust)
+# read it.
+ARABIC_LETTER = r"[\u0621-\u064A\u066E-\u06D3]"
+
 # Diacritics (harakat, tanwin, shadda, sukun, superscript alef), Quranic marks and tatweel
 # carry no meaning for matching and are written inconsistently.
 _DROPPED_MARKS = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"

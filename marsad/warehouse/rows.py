@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from marsad.arabic import ARABIC_LETTER
 from marsad.enrich.entities.countries import article_countries
 from marsad.enrich.entities.linking import CountryMention
 
@@ -16,13 +17,11 @@ QUARANTINE_DETAILS = {
     "no_title": "a byline but no title line before it",
 }
 
-_ARABIC_LETTER = r"[\x{0621}-\x{064A}\x{066E}-\x{06D3}]"
-
 
 def language_of(text: pl.Expr) -> pl.Expr:
     """``ar`` when most letters are Arabic, else ``und`` (undetermined)."""
     letters = text.str.count_matches(r"\p{L}")
-    arabic = text.str.count_matches(_ARABIC_LETTER)
+    arabic = text.str.count_matches(ARABIC_LETTER)
     return pl.when(arabic > 0.5 * letters).then(pl.lit("ar")).otherwise(pl.lit("und"))
 
 

@@ -47,7 +47,7 @@ from collections import defaultdict
 import polars as pl
 
 from marsad.arabic import match_key
-from marsad.enrich.entities.linking import entity_id
+from marsad.enrich.entities.linking import TITLE_WORD, entity_id
 from marsad.enrich.gazetteer import country_names, person_names
 
 DOMINANT = 2 / 3
@@ -73,18 +73,15 @@ def name_key(name: str) -> str:
     return _ABD.sub("عبد", match_key(name))
 
 
-# A title the tagger took into the name written before it: محمد بن نايف ولي (ولي العهد). The
-# tagger now leaves it out (``linking.untag_titles``); warehouses built before still hold it.
-TITLES_AFTER_NAME = ("ولي",)
-
-
 def person_key(name: str) -> str:
-    """``name_key`` of a person's name, a title after a lineage left out."""
+    """``name_key`` of a person's name, a title after a lineage left out: محمد بن نايف ولي (of
+    ولي العهد), which the tagger took into names before ``linking.untag_titles`` and which
+    warehouses built then still hold."""
     key = name_key(name)
     words = key.split()
     if (
         len(words) >= 3
-        and words[-1] in TITLES_AFTER_NAME
+        and words[-1] == TITLE_WORD
         and words[-2] not in NASAB
         and any(word in NASAB for word in words[:-2])
     ):

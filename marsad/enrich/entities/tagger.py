@@ -4,12 +4,13 @@ decoded once, with mentions linked to ids and countries.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+import regex
 
+from marsad.arabic import ARABIC_LETTER
 from marsad.enrich.entities.countries import (
     INSTITUTE_WORDS,
     NAMED_AFTER_PLACES,
@@ -72,7 +73,7 @@ CRF_SHARE = 0.6
 # words as places that the place after them then located (للهجن في الدوحة). Measured in
 # docs/experiments.md.
 UNSEEN_NAME_BONUS = 1.0
-_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
+_ARABIC_WORD = regex.compile(f"{ARABIC_LETTER}+")
 # Words tagged in one batch: enough for the LSTM to run many sentences at once, few enough
 # for their scores and marks to stay small in memory.
 TAG_BATCH_WORDS = 20_000
@@ -185,25 +186,29 @@ class EntityTagger:
         scores = []
         for m, c, e in zip(given, crf, lstm, strict=True):
             combined = CRF_SHARE * c[:, self.crf_columns] + (1 - CRF_SHARE) * e
-            unseen = [
-                i
-                for i, info in enumerate(m.info)
-                if self._unseen(info[1]) and not (m.place_ids[i] or m.organisation_ids[i])
-            ]
-            combined[np.ix_(unseen, self.name_columns)] += UNSEEN_NAME_BONUS
+            combined[np.ix_(self._unseen_words(m), self.name_columns)] += UNSEEN_NAME_BONUS
             scores.append(combined)
         tagged = iter(best_paths(scores, self.lstm.labels, self.transitions, self.start, self.end))
         return [next(tagged) if m.words else [] for m in marks]
 
+    def _unseen_words(self, marks: SentenceMarks) -> list[int]:
+        """Positions of a sentence's words that may be names the tagger never learnt. Words
+        the place and organisation lists mark are left to those lists' features (قيصرية of
+        "عملية قيصرية", a caesarean, would be read as Kayseri)."""
+        return [
+            i
+            for i, info in enumerate(marks.info)
+            if self._unseen(info[1]) and not (marks.place_ids[i] or marks.organisation_ids[i])
+        ]
+
     def _unseen(self, key: str) -> bool:
-        """Whether a word (its clitic-free key) may be a name the tagger never learnt: three
+        """Whether a word (its clitic-free key) is one the tagger never learnt, written in three
         Arabic letters or more (not a figure, a mark, or Latin: the "script" of an HTML tag
-        left in a title). Words the place and organisation lists mark are left to those lists'
-        features (قيصرية of "عملية قيصرية", a caesarean, would be read as Kayseri)."""
+        left in a title)."""
         return (
             len(key) >= 3
             and key not in self.learnt_keys
-            and _ARABIC_LETTERS.fullmatch(key) is not None
+            and _ARABIC_WORD.fullmatch(key) is not None
         )
 
     def analyse(self, text: str) -> tuple[list[Mention], list[CountryMention]]:
