@@ -2,8 +2,9 @@
 
 Three locks, any of which alone refuses a write: only a single SELECT statement is accepted
 (COPY, ATTACH, INSTALL, LOAD, CREATE, SET, PRAGMA… are refused by statement type); the
-connection is read-only; and external access is switched off and the configuration locked, so
-file-reading functions (read_csv, read_parquet, glob …) and extensions are unavailable.
+warehouse is attached read-only; and external access is switched off and the configuration
+locked, so file-reading functions (read_csv, read_parquet, glob …) and extensions are
+unavailable.
 """
 
 from __future__ import annotations
@@ -35,33 +36,42 @@ def checked_select(sql: str) -> str:
 
 
 def locked_connection(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    """The warehouse file, read-only, in a database instance of its own.
+
+    ``duckdb.connect(path)`` would share one instance among all connections to a path, and an
+    instance opened before a publish keeps reading the replaced file: a connection opened
+    after the publish would then see the old warehouse. An in-memory instance that attaches the
+    file is never shared, so it reads the file that was at the path when it attached.
+    """
+    quoted = str(warehouse).replace("'", "''")
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+    con.execute("USE warehouse")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
 
 
-def run_select(warehouse: Path, sql: str, limit: int = ROW_LIMIT) -> tuple[pl.DataFrame, bool]:
+def run_select(
+    con: duckdb.DuckDBPyConnection, sql: str, limit: int = ROW_LIMIT
+) -> tuple[pl.DataFrame, bool]:
     """Rows of a user's SELECT (at most ``limit``) and whether more were left out."""
     query = checked_select(sql)
-    with locked_connection(warehouse) as con:
-        try:
-            frame = con.sql(f"SELECT * FROM ({query}) LIMIT {int(limit) + 1}").pl()
-        except duckdb.Error as error:
-            raise RefusedQuery(str(error).splitlines()[0]) from error
+    try:
+        frame = con.sql(f"SELECT * FROM ({query}) LIMIT {int(limit) + 1}").pl()
+    except duckdb.Error as error:
+        raise RefusedQuery(str(error).splitlines()[0]) from error
     return frame.head(limit), frame.height > limit
 
 
-def schema(warehouse: Path) -> pl.DataFrame:
+def schema(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Tables and columns of the warehouse with their comments."""
-    with locked_connection(warehouse) as con:
-        return con.sql(
-            """
-            SELECT c.table_name, t.comment AS table_comment, c.column_name, c.data_type,
-                   c.comment
-            FROM duckdb_columns() c
-            JOIN duckdb_tables() t USING (database_name, schema_name, table_name)
-            WHERE NOT c.internal AND c.schema_name = 'main'
-            ORDER BY c.table_name, c.column_index
-            """
-        ).pl()
+    return con.sql(
+        """
+        SELECT c.table_name, t.comment AS table_comment, c.column_name, c.data_type, c.comment
+        FROM duckdb_columns() c
+        JOIN duckdb_tables() t USING (database_name, schema_name, table_name)
+        WHERE NOT c.internal AND c.database_name = 'warehouse' AND c.schema_name = 'main'
+        ORDER BY c.table_name, c.column_index
+        """
+    ).pl()

@@ -74,7 +74,7 @@ PAGES = [
 navigation = st.navigation(PAGES)
 
 st.sidebar.title(t("app"))
-if queries.warehouse_version() is None:
+if not queries.pin():
     st.warning(
         f"No warehouse at `{queries.warehouse_path()}` yet. Run `make run` (or `marsad run`), "
         "then reload this page."

@@ -178,18 +178,19 @@ def test_coverage_shares_are_ratios_of_sums_and_gaps_are_zero(app: AppTest, buil
     ],
 )
 def test_sql_console_refuses_anything_but_a_select_on_the_warehouse(built_warehouse, sql):
-    from dashboards.sql_console import RefusedQuery, run_select
+    from dashboards.sql_console import RefusedQuery, locked_connection, run_select
 
-    with pytest.raises(RefusedQuery):
-        run_select(built_warehouse, sql)
+    with locked_connection(built_warehouse) as con, pytest.raises(RefusedQuery):
+        run_select(con, sql)
 
 
 def test_sql_console_runs_a_select_with_a_row_limit(built_warehouse):
-    from dashboards.sql_console import run_select, schema
+    from dashboards.sql_console import locked_connection, run_select, schema
 
-    rows, cut = run_select(built_warehouse, "SELECT * FROM pages;", limit=5)
+    with locked_connection(built_warehouse) as con:
+        rows, cut = run_select(con, "SELECT * FROM pages;", limit=5)
+        columns = schema(con)
     assert rows.height == 5 and cut
-    columns = schema(built_warehouse)
     assert {"articles", "article_countries", "topics"} <= set(columns["table_name"])
     assert columns["comment"].null_count() == 0
 
@@ -286,3 +287,49 @@ def test_country_names_are_short_and_in_the_language():
         assert not re.search(r"[A-Za-z(,]", arabic), (code, arabic)
         assert country_iso3(code), code
     assert country_name("IR", "en") == "Iran" and country_name("SA", "ar") == "السعودية"
+
+
+def _republish_without_half_the_articles(warehouse: Path, published: Path) -> None:
+    """Publish a copy of ``warehouse`` at ``published`` holding half its articles, as a run
+    publishes: written aside, then renamed over the file."""
+    import shutil
+
+    staged = published.with_suffix(".staged")
+    shutil.copy(warehouse, staged)
+    with duckdb.connect(str(staged)) as con:
+        con.execute(
+            "DELETE FROM articles WHERE article_id IN (SELECT article_id FROM articles "
+            "ORDER BY article_id LIMIT (SELECT count(*) // 2 FROM articles))"
+        )
+    staged.replace(published)
+
+
+def test_a_script_run_reads_one_published_version_to_its_end(
+    built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import shutil
+    import threading
+
+    from dashboards import queries
+    from dashboards.sql_console import locked_connection
+
+    monkeypatch.setattr(queries, "_run", threading.local())  # this test's pin ends with it
+    published = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, published)
+    monkeypatch.setenv("MARSAD_WAREHOUSE", str(published))
+    count = "SELECT count(*) AS n FROM articles"
+    held = locked_connection(published)  # another reader holds the old file open meanwhile
+    assert queries.pin()
+    before = queries.query(count)["n"][0]
+    _republish_without_half_the_articles(built_warehouse, published)
+    # The run that pinned the old version goes on reading it, console included…
+    assert queries.query(count + " WHERE true")["n"][0] == before
+    with queries.connection() as con:
+        assert con.execute(count).fetchone()[0] == before
+    # …and the next run reads the new one, though a connection to the old file is still open.
+    assert queries.pin()
+    assert queries.query(count)["n"][0] == before - before // 2
+    with locked_connection(published) as con:
+        assert con.execute(count).fetchone()[0] == before - before // 2
+    assert held.execute(count).fetchone()[0] == before
+    held.close()

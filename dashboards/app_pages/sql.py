@@ -19,7 +19,8 @@ with editor.form("sql_form"):
     run = st.form_submit_button(t("run"))
 if run:
     try:
-        rows, cut = run_select(queries.warehouse_path(), sql)
+        with queries.connection() as con:
+            rows, cut = run_select(con, sql)
     except RefusedQuery as error:
         editor.error(f"{t('refused')}: {error}")
     else:
@@ -32,7 +33,8 @@ if run:
 with reference:
     st.caption(t("schema"))
     # One entry per table: its comment once, then its columns.
-    tables = schema(queries.warehouse_path())
+    with queries.connection() as con:
+        tables = schema(con)
     for (table, comment), columns in tables.group_by(
         "table_name", "table_comment", maintain_order=True
     ):
