@@ -90,6 +90,12 @@ def normalize(text: str) -> str:
     return _WHITESPACE_RE.sub(" ", text).strip()
 
 
+def unmarked(text: str) -> str:
+    """Text without diacritics, tatweel and invisible marks, its letters as written (آبي, Abe,
+    stays apart from أبي)."""
+    return _DROPPED_RE.sub("", text)
+
+
 def match_key(text: str) -> str:
     """Key under which spellings of the same words compare equal."""
     # One word of letters and digits (the entity tagger's tokens) needs only its marks

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from marsad.arabic import readings
+import regex
+
+from marsad.arabic import ARABIC_LETTER, readings, unmarked
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
 from marsad.enrich.gazetteer import word_key, word_keys
 from marsad.ids import stable_id
@@ -111,12 +113,53 @@ def untag_titles(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
+# Words that join a person's name to the next one, as written (without marks): an Arabic name
+# does not end on them. Not folded: آبي (Abe) is a surname, and the clitic-free key of البابي
+# is ابي.
+LINKS = frozenset(
+    ("بن", "ابن", "إبن", "بنت", "أبي", "ابي", "أبو", "ابو", "أبا", "ابا", "ولد", "آل", "عبد")
+)
+_NAME_WORD = regex.compile(f"{ARABIC_LETTER}{{2,}}")
+# Particles no linked name begins with, as written (على folded would be the name علي):
+# شينزو ابي لكن… is Shinzo Abe, then "but".
+_PARTICLES = frozenset(
+    {"في", "من", "الى", "إلى", "على", "عن", "مع", "ثم", "او", "أو", "لكن", "لكنه", "ولكن", "قد"}
+    | {"لا", "لم", "لن", "ان", "أن", "إن", "الذي", "التي", "هو", "هي", "بعد", "قبل", "عند"}
+)
+
+
+def complete_lineages(words: list[str], tags: list[str]) -> list[str]:
+    """Tags of people's names that end on a link word carried on to the name it links: علي بن
+    أبي طالب read as "علي بن أبي" or as "عائشة بنت" then "أبي بكر" is one person. The next word
+    joins when the models left it untagged or began a person there, not a place (أبو ظبي); a
+    link word alone is no name to carry on (أبو الفنون, the father of the arts)."""
+    tags = list(tags)
+    reach = 0  # the end of the last name carried on: the names it took in are done
+    for start, end, kind in spans_of(tags):
+        if kind != "PER" or start < reach or end - start < 2:
+            continue
+        while (
+            end < len(words)
+            and unmarked(words[end - 1]) in LINKS
+            and tags[end] in ("O", "B-PER")
+            and _NAME_WORD.fullmatch(words[end])
+            and unmarked(words[end]) not in _PARTICLES
+        ):
+            tags[end] = "I-PER"
+            end += 1
+            while end < len(words) and tags[end] == "I-PER":
+                end += 1
+        reach = end
+    return tags
+
+
 def read_as_text(words: list[str], normal: list[str], tags: list[str]) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates
-    and titles left out of names, then one reading of a name throughout (``consistent_tags``).
-    ``normal`` are the normalized words."""
+    and titles left out of names, names carried on past their links (``complete_lineages``),
+    then one reading of a name throughout (``consistent_tags``). ``normal`` are the
+    normalized words."""
     # An amount, a date or a title lends no reading to the text's other words, nor takes one.
-    tags = untag_titles(words, untag_amounts_and_dates(words, tags))
+    tags = untag_titles(words, complete_lineages(words, untag_amounts_and_dates(words, tags)))
     return untag_amounts_and_dates(words, consistent_tags(normal, tags))
 
 
