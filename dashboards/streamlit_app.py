@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboards import queries
+from dashboards import published, queries
 from dashboards.i18n import arabic, language, t
 from dashboards.names import country_name
 from dashboards.style import ARABIC_CSS, BASE_CSS
@@ -74,9 +74,9 @@ PAGES = [
 navigation = st.navigation(PAGES)
 
 st.sidebar.title(t("app"))
-if not queries.pin():
+if not published.pin():
     st.warning(
-        f"No warehouse at `{queries.warehouse_path()}` yet. Run `make run` (or `marsad run`), "
+        f"No warehouse at `{published.warehouse_path()}` yet. Run `make run` (or `marsad run`), "
         "then reload this page."
     )
     st.stop()
@@ -164,6 +164,6 @@ st.session_state["selection"] = queries.Selection(
     search,
 )
 _save_url()
-st.sidebar.caption(f"{t('warehouse')}: `{queries.warehouse_path()}`")
+st.sidebar.caption(f"{t('warehouse')}: `{published.warehouse_path()}`")
 
 navigation.run()

@@ -310,26 +310,26 @@ def test_a_script_run_reads_one_published_version_to_its_end(
     import shutil
     import threading
 
-    from dashboards import queries
+    from dashboards import published
     from dashboards.sql_console import locked_connection
 
-    monkeypatch.setattr(queries, "_run", threading.local())  # this test's pin ends with it
-    published = tmp_path / "warehouse.duckdb"
-    shutil.copy(built_warehouse, published)
-    monkeypatch.setenv("MARSAD_WAREHOUSE", str(published))
+    monkeypatch.setattr(published, "_run", threading.local())  # this test's pin ends with it
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, warehouse)
+    monkeypatch.setenv("MARSAD_WAREHOUSE", str(warehouse))
     count = "SELECT count(*) AS n FROM articles"
-    held = locked_connection(published)  # another reader holds the old file open meanwhile
-    assert queries.pin()
-    before = queries.query(count)["n"][0]
-    _republish_without_half_the_articles(built_warehouse, published)
+    held = locked_connection(warehouse)  # another reader holds the old file open meanwhile
+    assert published.pin()
+    before = published.query(count)["n"][0]
+    _republish_without_half_the_articles(built_warehouse, warehouse)
     # The run that pinned the old version goes on reading it, console included…
-    assert queries.query(count + " WHERE true")["n"][0] == before
-    with queries.connection() as con:
+    assert published.query(count + " WHERE true")["n"][0] == before
+    with published.connection() as con:
         assert con.execute(count).fetchone()[0] == before
     # …and the next run reads the new one, though a connection to the old file is still open.
-    assert queries.pin()
-    assert queries.query(count)["n"][0] == before - before // 2
-    with locked_connection(published) as con:
+    assert published.pin()
+    assert published.query(count)["n"][0] == before - before // 2
+    with locked_connection(warehouse) as con:
         assert con.execute(count).fetchone()[0] == before - before // 2
     assert held.execute(count).fetchone()[0] == before
     held.close()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import queries
+from dashboards import published
 from dashboards.i18n import t
 from dashboards.sql_console import ROW_LIMIT, RefusedQuery, run_select, schema
 
@@ -19,7 +19,7 @@ with editor.form("sql_form"):
     run = st.form_submit_button(t("run"))
 if run:
     try:
-        with queries.connection() as con:
+        with published.connection() as con:
             rows, cut = run_select(con, sql)
     except RefusedQuery as error:
         editor.error(f"{t('refused')}: {error}")
@@ -33,7 +33,7 @@ if run:
 with reference:
     st.caption(t("schema"))
     # One entry per table: its comment once, then its columns.
-    with queries.connection() as con:
+    with published.connection() as con:
         tables = schema(con)
     for (table, comment), columns in tables.group_by(
         "table_name", "table_comment", maintain_order=True
