@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboards.sql_console import locked_connection
+from dashboards.sql_console import WAREHOUSE, locked_connection
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 # The version the current script run reads; Streamlit runs each script run in one thread.
@@ -63,7 +63,7 @@ atexit.register(_opened.clear)
 def _cursor(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
     # A cursor per query: the sessions' script runs query the shared version at once.
     cursor = _opened(path, version).cursor()
-    cursor.execute("USE warehouse")
+    cursor.execute(f"USE {WAREHOUSE}")  # a cursor starts in the empty in-memory database
     return cursor
 
 
@@ -72,7 +72,7 @@ def pin() -> bool:
     _run.pinned = None
     path = str(warehouse_path())
     for _ in range(10):
-        version = warehouse_version()
+        version = warehouse_version(path)
         if version is None:
             return False
         try:

@@ -15,6 +15,8 @@ import duckdb
 import polars as pl
 
 ROW_LIMIT = 10_000
+# The name the warehouse file is attached under, and every query's default database.
+WAREHOUSE = "warehouse"
 
 
 class RefusedQuery(ValueError):
@@ -45,8 +47,8 @@ def locked_connection(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """
     quoted = str(warehouse).replace("'", "''")
     con = duckdb.connect()
-    con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
-    con.execute("USE warehouse")
+    con.execute(f"ATTACH '{quoted}' AS {WAREHOUSE} (READ_ONLY)")
+    con.execute(f"USE {WAREHOUSE}")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
@@ -67,11 +69,11 @@ def run_select(
 def schema(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Tables and columns of the warehouse with their comments."""
     return con.sql(
-        """
+        f"""
         SELECT c.table_name, t.comment AS table_comment, c.column_name, c.data_type, c.comment
         FROM duckdb_columns() c
         JOIN duckdb_tables() t USING (database_name, schema_name, table_name)
-        WHERE NOT c.internal AND c.database_name = 'warehouse' AND c.schema_name = 'main'
+        WHERE NOT c.internal AND c.database_name = '{WAREHOUSE}' AND c.schema_name = 'main'
         ORDER BY c.table_name, c.column_index
         """
     ).pl()
