@@ -304,6 +304,28 @@ def test_amounts_and_dates_are_not_organisations():
     assert untag_amounts_and_dates(words, tags) == expected
 
 
+def test_financial_is_not_mali():
+    """مالي is also "financial" (مبلغ مالي, a sum of money; إداري ومالي), which the models read
+    as Mali: on 493 SaudiNewsNet articles that write it, 47 of 239 places مالي were such, all
+    untagged, and no Mali lost."""
+    from marsad.enrich.entities.linking import untag_amounts_and_dates
+
+    words = ["سحب", "مبلغ", "مالي", "و", "دعم", "مالي", "في", "شمال", "مالي"]
+    tags = ["O", "O", "B-LOC", "O", "O", "B-LOC", "O", "O", "B-LOC"]
+    expected = ["O", "O", "O", "O", "O", "O", "O", "O", "B-LOC"]
+    assert untag_amounts_and_dates(words, tags) == expected
+    words = ["نظام", "إداري", "ومالي", "من", "ليبيا", "ومالي"]
+    tags = ["O", "O", "B-LOC", "O", "B-LOC", "B-LOC"]
+    expected = ["O", "O", "O", "O", "B-LOC", "B-LOC"]
+    assert untag_amounts_and_dates(words, tags) == expected
+
+    def countries(text: str) -> list[str]:
+        return [c.country_code for c in shipped_tagger().analyse(text)[1]]
+
+    assert countries("وقدم لها دعم مالي كبير لإكمال المشروع") == []
+    assert countries("قتل عشرة جنود في شمال مالي أمس") == ["ML"]
+
+
 def test_titles_after_a_name_are_not_the_name():
     """ANERcorp writes ولي twice and never after a name, so the models read "ولي العهد" after
     a name as the name going on; on 1,800 Saudi pages محمد بن نايف ولي then led the people."""

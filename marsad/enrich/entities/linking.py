@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import regex
 
-from marsad.arabic import ARABIC_LETTER, readings, unmarked
+from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
 from marsad.enrich.gazetteer import word_key, word_keys
 from marsad.ids import stable_id
@@ -52,6 +52,25 @@ MONTHS = word_keys(
     )
 )
 
+# Nouns that مالي after them qualifies as "financial" (مبلغ مالي, a sum of money; دعم مالي,
+# financial support), which the models read as Mali: the words written before a bare مالي in
+# SaudiNewsNet, all but those before the country (في, وسط, شمال, حكومة, شعب, جيش…).
+MONEY_NOUNS = word_keys(
+    *("مبلغ", "إنقاذ", "دعم", "فساد", "تمويل", "مقابل", "عجز", "عرض", "نظام", "انهيار"),
+    *("وسيط", "هدر", "ضخ", "مستشار", "عبء", "صندوق", "إجراء", "حافز", "عائد", "إصلاح"),
+    *("تعويض", "مورد", "استحقاق", "مردود", "محلل", "استقلال", "إرهاق", "مأزق", "سوق"),
+    *("أجر", "دخل", "وضع", "التزام", "قرض", "ركود", "مرتب", "فائض", "سقف", "محاسب"),
+    *("مركز", "احتيال", "دفع", "بدل", "شرط", "تأثير", "منتج", "خبير", "مدير", "عون"),
+)
+
+
+def _financial(before: str, word: str) -> bool:
+    """Whether مالي is "financial": after a noun of money (مبلغ مالي), or joined by و to an
+    adjective before it (إداري ومالي, اقتصادي ومالي)."""
+    if word == "مالي":
+        return word_key(before) in MONEY_NOUNS
+    return word == "ومالي" and match_key(before).endswith(("ي", "يه"))
+
 
 def _figure(word: str) -> bool:
     return any(c.isdigit() for c in word) or word_key(word) in NUMBER_WORDS
@@ -67,7 +86,8 @@ def _neighbour(words: list[str], i: int, step: int, skipped: frozenset[str]) -> 
 def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
     """Tags of one-word names that are an amount or a date left out: a currency word after a
     figure (500 ريال, مليون ريال; the models read ريال as Real Madrid cut short), a month
-    beside its other name or a figure (نيسان (أبريل), 15 نيسان, نيسان 2014; read as Nissan)."""
+    beside its other name or a figure (نيسان (أبريل), 15 نيسان, نيسان 2014; read as Nissan),
+    and مالي where it is "financial" (مبلغ مالي, إداري ومالي), not Mali."""
     tags = list(tags)
     for i, tag in enumerate(tags):
         if not tag.startswith("B-") or (i + 1 < len(tags) and tags[i + 1].startswith("I-")):
@@ -81,6 +101,8 @@ def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
             sides = [_neighbour(words, i, step, _BETWEEN_MONTHS) for step in (-1, 1)]
             if any(w is not None and (_figure(w) or word_key(w) in MONTHS) for w in sides):
                 tags[i] = "O"
+        elif i > 0 and _financial(words[i - 1], words[i]):
+            tags[i] = "O"
     return tags
 
 
