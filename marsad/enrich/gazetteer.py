@@ -39,6 +39,7 @@ ORGANISATIONS_PATH = DATA / "organisations.csv"
 # Arabic-script given names and surnames, with how many people of Wikidata bear each
 # (scripts/person_names.py).
 PERSON_NAMES_PATH = DATA / "person_names.csv"
+FOREIGN_NAMES_PATH = DATA / "foreign_names.csv"
 # The longest place name in words.
 MAX_NAME_WORDS = 4
 
@@ -418,6 +419,14 @@ def person_names() -> dict[str, tuple[int, int]]:
     hint for the tagger about people its training text never named."""
     with PERSON_NAMES_PATH.open(encoding="utf-8") as rows:
         return {r["name"]: (int(r["given"]), int(r["surname"])) for r in csv.DictReader(rows)}
+
+
+@cache
+def foreign_names() -> frozenset[str]:
+    """Normalized name parts of people the Arab name list lacks, mostly non-Arab (بلير,
+    شيراك): a hint for names the training text never met (``scripts/foreign_names.py``)."""
+    with FOREIGN_NAMES_PATH.open(encoding="utf-8") as rows:
+        return frozenset(r["name"] for r in csv.DictReader(rows))
 
 
 def _cache_path() -> Path:

@@ -17,6 +17,7 @@ from marsad.arabic import light_stem, match_key, strip_proclitics
 from marsad.enrich.entities.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
 from marsad.enrich.gazetteer import (
     Gazetteer,
+    foreign_names,
     organisations,
     person_names,
     without_proclitics,
@@ -112,6 +113,7 @@ def word_features(
     bare = strip_proclitics(norm)
     shape, trigger, cluster = _shape(word), triggers().get(key, "-"), clusters.of(norm)
     first, last = _name_bands(norm, bare)
+    foreign = "1" if norm in foreign_names() or bare in foreign_names() else "-"
     own = (
         "bias",
         f"w={norm}",
@@ -127,6 +129,7 @@ def word_features(
         f"tr={trigger}",
         f"fn={first}",
         f"ln={last}",
+        f"xn={foreign}",
         *(f"c{k}={c}" for k, c in cluster.items()),
     )
     for_neighbours = {
@@ -135,7 +138,11 @@ def word_features(
             f"{offset}k={key}",
             f"{offset}tr={trigger}",
             f"{offset}sh={shape}",
-            *((f"{offset}fn={first}", f"{offset}ln={last}") if offset in (-1, 1) else ()),
+            *(
+                (f"{offset}fn={first}", f"{offset}ln={last}", f"{offset}xn={foreign}")
+                if offset in (-1, 1)
+                else ()
+            ),
             *(f"{offset}c{k}={c}" for k, c in cluster.items() if k in NEIGHBOUR_CLUSTERS),
         )
         for offset in _OFFSETS
