@@ -98,7 +98,12 @@ def test_an_entity_is_named_by_its_fullest_spelling():
             "topic_scores": [[], []],
             "entities": [
                 [_mention("d", "ألفريد ديمورا"), _mention("d", "ديمورا"), _mention("d", "ديمورا")],
-                [_mention("p", "وبوتين"), _mention("p", "بوتين"), _mention("p", "بوتين")],
+                [_mention("p", "وبوتين"), _mention("p", "بوتين"), _mention("p", "بوتين")]
+                # A proclitic form, however frequent, names no entity also written bare.
+                + [_mention("u", "بالاتحاد السعودي")] * 3
+                + [_mention("u", "الاتحاد السعودي"), _mention("u", "للاتحاد السعودي")]
+                + [_mention("o", "للاتحاد الأوروبي")] * 2
+                + [_mention("o", "الاتحاد الأوروبي"), _mention("b", "بشار الأسد")],
             ],
             "countries": [[], []],
         },
@@ -114,6 +119,9 @@ def test_an_entity_is_named_by_its_fullest_spelling():
     assert dict(entities.select("entity_id", "name").iter_rows()) == {
         "d": "ألفريد ديمورا",
         "p": "بوتين",
+        "u": "الاتحاد السعودي",
+        "o": "الاتحاد الأوروبي",
+        "b": "بشار الأسد",  # no bare شار الأسد: the name as written
     }
     assert entities.filter(pl.col("entity_id") == "d")["mentions"].item() == 3
     assert entities.filter(pl.col("entity_id") == "d")["articles"].item() == 1

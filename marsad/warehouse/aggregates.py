@@ -11,6 +11,11 @@ from marsad.enrich.entities.merge import entity_merges
 from marsad.ingest.outlets import registry
 from marsad.warehouse.state import STATE_SCHEMA
 
+# Proclitics a spelling may carry before a name (بالاتحاد, وبوتين), and those that take the
+# place of the article's alef (للاتحاد, وللاتحاد), as DuckDB lists.
+_PROCLITICS = "['و', 'ف', 'ب', 'ل', 'ك', 'وب', 'ول', 'وك', 'فب', 'فل', 'فك']"
+_ARTICLE_PROCLITICS = "['لل', 'ولل', 'فلل']"
+
 
 def finish(con: duckdb.DuckDBPyConnection, touched_entities: set[str]) -> None:
     """Recompute the aggregates the new slices touched: entities (only those mentioned
@@ -28,8 +33,10 @@ def entity_aggregates(con: duckdb.DuckDBPyConnection, touched_entities: set[str]
         pl.DataFrame({"entity_id": sorted(touched_entities)}, schema={"entity_id": pl.String}),
     )
     con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM touched)")
-    # The name shown is the fullest spelling (a surname alone links to the full name), the
-    # one seen most often among those (ties: the shortest, then first in order).
+    # The name shown is the fullest spelling (a surname alone links to the full name), one
+    # written without a proclitic where the entity also has that spelling bare (not
+    # بالاتحاد السعودي, which a repeated footer may make the most frequent), the one seen
+    # most often among those (ties: the shortest, then first in order).
     con.execute(
         f"""
         INSERT INTO entities
@@ -38,12 +45,24 @@ def entity_aggregates(con: duckdb.DuckDBPyConnection, touched_entities: set[str]
             FROM {STATE_SCHEMA}.entity_spellings JOIN touched USING (entity_id)
             GROUP BY entity_id, text
         ),
+        behind_clitic AS (
+            SELECT DISTINCT entity_id, s AS text, true AS behind
+            FROM (
+                SELECT a.entity_id, a.text AS s, b.text AS t, length(a.text) - length(b.text) AS d
+                FROM spelled a JOIN spelled b ON a.entity_id = b.entity_id AND a.text <> b.text
+            )
+            WHERE d >= 0 AND (
+                list_contains({_PROCLITICS}, left(s, d)) AND s[d + 1:] = t
+                OR t[:2] = 'ال' AND list_contains({_ARTICLE_PROCLITICS}, left(s, d + 2))
+                AND s[d + 3:] = t[3:]
+            )
+        ),
         named AS (
             SELECT entity_id, any_value(type) AS type,
                    list(text ORDER BY length(regexp_split_to_array(trim(text), '\\s+')) DESC,
-                        mentions DESC, length(text), text) AS spellings,
+                        behind IS NOT NULL, mentions DESC, length(text), text) AS spellings,
                    sum(mentions)::BIGINT AS mentions
-            FROM spelled GROUP BY entity_id
+            FROM spelled LEFT JOIN behind_clitic USING (entity_id, text) GROUP BY entity_id
         ),
         placed AS (
             SELECT entity_id,

@@ -254,7 +254,9 @@ TABLES: dict[str, Table] = {
                 C(
                     "name",
                     "VARCHAR",
-                    "The fullest spelling (most words), the one seen most often among those.",
+                    "The fullest spelling (most words), without a proclitic where the entity "
+                    "is also written bare (الاتحاد, not بالاتحاد), the one seen most often "
+                    "among those.",
                 ),
                 C(
                     "country_code",
