@@ -45,11 +45,13 @@ FREQUENT = 1000
 sys.path.insert(0, str(ROOT))
 from marsad.arabic import ARABIC_LETTER, match_key  # noqa: E402
 from marsad.enrich.entities.features import WordClusters  # noqa: E402
+from marsad.enrich.entities.linking import LINKS  # noqa: E402
 from marsad.enrich.gazetteer import gazetteer, person_names, word_keys  # noqa: E402
 from marsad.ingest.dates import MONTH_NAMES  # noqa: E402
 
 ARABIC_WORD = regex.compile(f"{ARABIC_LETTER}+")
-LINKS = word_keys("بن", "ابن", "بنت", "أبو", "أبي", "أبا", "آل", "عبد", "دي", "فون", "فان", "دا")
+# The link words of Arab names (``linking.LINKS``) and the particles of European ones.
+NAME_LINKS = {match_key(w) for w in LINKS} | word_keys("دي", "فون", "فان", "دا")
 
 
 def candidates() -> dict[str, str]:
@@ -78,7 +80,7 @@ def main() -> None:
         and ARABIC_WORD.fullmatch(name)
         and not name.startswith("ال")
         and name not in arab
-        and name not in LINKS
+        and name not in NAME_LINKS
         and name not in frequent
         and "ال" + name not in clusters.index
         and name not in months

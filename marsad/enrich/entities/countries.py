@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from marsad.arabic import match_key, readings
 from marsad.enrich.entities.features import triggers
-from marsad.enrich.entities.linking import CountryMention
+from marsad.enrich.entities.linking import CountryMention, adjective_ending
 from marsad.enrich.gazetteer import (
     AMBIGUOUS_NAMES,
     EVERYDAY_WORD_PLACES,
@@ -106,7 +106,7 @@ def everyday_word(words: list[str], at: int, untagged: bool) -> bool:
         return untagged
     if key[:1] not in "وف" or key[1:] not in EVERYDAY_WORD_PLACES:
         return False
-    return untagged or (at > 0 and match_key(words[at - 1]).endswith(("ي", "يه")))
+    return untagged or (at > 0 and adjective_ending(words[at - 1]))
 
 
 def names_a_club(words: list[str], at: int, place: Place) -> bool:

@@ -113,7 +113,7 @@ def word_features(
     bare = strip_proclitics(norm)
     shape, trigger, cluster = _shape(word), triggers().get(key, "-"), clusters.of(norm)
     first, last = _name_bands(norm, bare)
-    foreign = "1" if norm in foreign_names() or bare in foreign_names() else "-"
+    foreign = "1" if not foreign_names().isdisjoint((norm, bare)) else "-"
     own = (
         "bias",
         f"w={norm}",

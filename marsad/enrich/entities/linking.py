@@ -64,12 +64,18 @@ MONEY_NOUNS = word_keys(
 )
 
 
+def adjective_ending(word: str) -> bool:
+    """Whether a word ends like a nisba adjective (إداري, اقتصادية), so that a place name
+    joined to it by و is the adjective it also is (إداري ومالي: administrative and financial)."""
+    return match_key(word).endswith(("ي", "يه"))
+
+
 def _financial(before: str, word: str) -> bool:
     """Whether مالي is "financial": after a noun of money (مبلغ مالي), or joined by و to an
     adjective before it (إداري ومالي, اقتصادي ومالي)."""
     if word == "مالي":
         return word_key(before) in MONEY_NOUNS
-    return word == "ومالي" and match_key(before).endswith(("ي", "يه"))
+    return word == "ومالي" and adjective_ending(before)
 
 
 def _figure(word: str) -> bool:
