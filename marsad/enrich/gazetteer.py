@@ -40,6 +40,7 @@ ORGANISATIONS_PATH = DATA / "organisations.csv"
 # (scripts/person_names.py).
 PERSON_NAMES_PATH = DATA / "person_names.csv"
 FOREIGN_NAMES_PATH = DATA / "foreign_names.csv"
+CLUBS_PATH = DATA / "clubs.csv"
 # The longest place name in words.
 MAX_NAME_WORDS = 4
 
@@ -411,6 +412,16 @@ def organisations() -> Gazetteer:
             else:
                 known[key] = Place(r["country_code"], r["kind"], r["name"])
     return Gazetteer(known)
+
+
+@cache
+def clubs() -> Gazetteer:
+    """Sports clubs as Arabic Wikipedia names them (اتحاد طنجة, لوكوموتيف موسكو), matched like
+    places: a hint for the tagger only, of no country (``scripts/club_names.py``)."""
+    with CLUBS_PATH.open(encoding="utf-8") as rows:
+        return Gazetteer(
+            {name_key(r["name"]): Place("", "club", r["name"]) for r in csv.DictReader(rows)}
+        )
 
 
 @cache
