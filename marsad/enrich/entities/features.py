@@ -17,6 +17,7 @@ from marsad.arabic import light_stem, match_key, strip_proclitics
 from marsad.enrich.entities.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
 from marsad.enrich.gazetteer import (
     Gazetteer,
+    clubs,
     foreign_names,
     organisations,
     person_names,
@@ -155,6 +156,10 @@ def sentence_features(words: list[str], gaz: Gazetteer, clusters: WordClusters) 
     return sentence_rows(words, gaz, clusters)[1]
 
 
+def _longest_first(found: tuple[int, int, object]) -> tuple[int, int]:
+    return found[0] - found[1], found[0]
+
+
 def sentence_marks(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> SentenceMarks:
     """Each word's own features and its gazetteer and organisation marks."""
     info = [word_features(w, clusters) for w in words]
@@ -171,7 +176,11 @@ def sentence_marks(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> 
     known_organisations = ["O"] * len(words)
     organisation_ids = np.zeros(len(words), np.int64)
     found_organisations = organisations().find(normal)
-    for start, end, _ in found_organisations:
+    # Clubs the curated list lacks mark the words too, but give no country: only the curated
+    # organisations go on to country attribution.
+    for start, end, _ in sorted(found_organisations + clubs().find(normal), key=_longest_first):
+        if any(mark != "O" for mark in known_organisations[start:end]):
+            continue
         known_organisations[start:end] = ["B"] + ["I"] * (end - start - 1)
         organisation_ids[start:end] = [1] + [2] * (end - start - 1)  # B, I
     return SentenceMarks(
