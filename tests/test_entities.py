@@ -386,6 +386,30 @@ def test_a_name_is_carried_on_past_its_link_words():
     assert people == ["مشعل بن عبدالله بن مساعد"]
 
 
+def test_a_name_is_carried_on_to_the_nisba_people_bear_as_a_surname():
+    """The models end names before a nisba surname they rarely saw (عبد الله الهلالي, أبو حمزة
+    المصري in cross-validation; عادل بن زيد الطريفي on Saudi pages)."""
+    from marsad.enrich.entities.linking import carry_nisbas
+
+    for words in (
+        ["قال", "عبد", "الله", "الهلالي", "أمس"],
+        ["قال", "أبو", "حمزة", "المصري", "أمس"],
+    ):
+        tags = ["O", "B-PER", "I-PER", "O", "O"]
+        assert carry_nisbas(words, tags) == ["O", "B-PER", "I-PER", "I-PER", "O"], words
+    # Not a demonym after a name that begins otherwise than by a kunya (it says where from),
+    # an adjective one person bears as a surname (القيادي: the leader), a misspelt إلى,
+    # a one-word name, or a word the models tagged.
+    for words, tags in (
+        (["قال", "محمد", "صلاح", "المصري", "أمس"], ["O", "B-PER", "I-PER", "O", "O"]),
+        (["قال", "إسماعيل", "هنية", "القيادي", "في"], ["O", "B-PER", "I-PER", "O", "O"]),
+        (["وأشار", "حسين", "الفردان", "إلي", "أن"], ["O", "B-PER", "I-PER", "O", "O"]),
+        (["قال", "الهلالي", "المصري", "أمس"], ["O", "B-PER", "O", "O"]),
+        (["قال", "عبد", "الله", "الهلالي", "أمس"], ["O", "B-PER", "I-PER", "B-LOC", "O"]),
+    ):
+        assert carry_nisbas(words, tags) == tags, words
+
+
 def test_article_countries_weights_title_and_lead():
     title = [CountryMention("EG", 0, 4, "country")]
     body = [

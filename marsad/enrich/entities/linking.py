@@ -11,7 +11,7 @@ import regex
 
 from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
-from marsad.enrich.gazetteer import word_key, word_keys
+from marsad.enrich.gazetteer import gazetteer, person_names, word_key, word_keys
 from marsad.ids import stable_id
 from marsad.ingest.dates import MONTH_NAMES
 from marsad.limits import WORD_CACHE
@@ -181,13 +181,51 @@ def complete_lineages(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
+# People of Wikidata who must bear a nisba as a surname for it to join a name: adjectives
+# such as القيادي, الفني and الرياضي (a leader, artistic, of sport) are each one's surname.
+NISBA_SURNAME_BEARERS = 2
+_FOLDED_PARTICLES = frozenset(match_key(p) for p in _PARTICLES)
+# Words that begin a name by the child it names (أبو حمزة): a nisba after such a name is
+# part of it (أبو حمزة المصري), where after another it may say where the person is from.
+KUNYAS = word_keys("أبو", "ابو", "أبي", "ابي", "أبا", "ابا", "أم", "ام")
+
+
+def carry_nisbas(words: list[str], tags: list[str]) -> list[str]:
+    """A person's name of two words or more carried on to the nisba after it that people
+    bear as a surname (عبد الله الهلالي, عادل بن زيد الطريفي): the models, which saw few of
+    them, end the name before the article. A demonym (المصري) joins only a name that begins
+    by a kunya (أبو حمزة المصري); after another name it says where the person is from."""
+    tags = list(tags)
+    names = person_names()
+    for start, end, kind in spans_of(tags):
+        if kind != "PER" or end - start < 2 or end >= len(words) or tags[end] != "O":
+            continue
+        word = unmarked(words[end])
+        key = match_key(word)
+        if (
+            not (
+                key.startswith("ال")
+                and word.endswith("ي")
+                and names.get(key, (0, 0))[1] >= NISBA_SURNAME_BEARERS
+            )
+            or key in _FOLDED_PARTICLES  # إلي is إلى misspelt
+        ):
+            continue
+        demonym = any(p.kind == "demonym" for _, _, p in gazetteer().find([key]))
+        if demonym and word_key(words[start]) not in KUNYAS:
+            continue
+        tags[end] = "I-PER"
+    return tags
+
+
 def read_as_text(words: list[str], normal: list[str], tags: list[str]) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates
-    and titles left out of names, names carried on past their links (``complete_lineages``),
-    then one reading of a name throughout (``consistent_tags``). ``normal`` are the
-    normalized words."""
+    and titles left out of names, names carried on past their links (``complete_lineages``)
+    and to their nisba (``carry_nisbas``), then one reading of a name throughout
+    (``consistent_tags``). ``normal`` are the normalized words."""
     # An amount, a date or a title lends no reading to the text's other words, nor takes one.
-    tags = untag_titles(words, complete_lineages(words, untag_amounts_and_dates(words, tags)))
+    tags = complete_lineages(words, untag_amounts_and_dates(words, tags))
+    tags = untag_titles(words, carry_nisbas(words, tags))
     return untag_amounts_and_dates(words, consistent_tags(normal, tags))
 
 
