@@ -410,6 +410,21 @@ def test_a_name_is_carried_on_to_the_nisba_people_bear_as_a_surname():
         assert carry_nisbas(words, tags) == tags, words
 
 
+def test_two_people_joined_by_wa_are_two_people():
+    """The models read names joined by و as one person (صبري وعنان, برودي وشيراك in
+    cross-validation)."""
+    from marsad.enrich.entities.linking import split_coordinated_names
+
+    words = ["ان", "برودي", "وشيراك", "اتفقا", "مع", "حسن", "يوسف", "وسميرة", "عبد", "العزيز"]
+    tags = ["O", "B-PER", "I-PER", "O", "O", "B-PER", "I-PER", "I-PER", "I-PER", "I-PER"]
+    expected = ["O", "B-PER", "B-PER", "O", "O", "B-PER", "I-PER", "B-PER", "I-PER", "I-PER"]
+    assert split_coordinated_names(words, tags) == expected
+    # A name that begins with و (وليد) and a word that is no name after و stay in the name.
+    for words in (["محمد", "وليد"], ["أحمد", "وفاء"], ["عبد", "الله", "والدهم"]):
+        tags = ["B-PER"] + ["I-PER"] * (len(words) - 1)
+        assert split_coordinated_names(words, tags) == tags, words
+
+
 def test_article_countries_weights_title_and_lead():
     title = [CountryMention("EG", 0, 4, "country")]
     body = [

@@ -11,7 +11,7 @@ import regex
 
 from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
-from marsad.enrich.gazetteer import gazetteer, person_names, word_key, word_keys
+from marsad.enrich.gazetteer import foreign_names, gazetteer, person_names, word_key, word_keys
 from marsad.ids import stable_id
 from marsad.ingest.dates import MONTH_NAMES
 from marsad.limits import WORD_CACHE
@@ -218,6 +218,29 @@ def carry_nisbas(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
+def split_coordinated_names(words: list[str], tags: list[str]) -> list[str]:
+    """Two people joined by و read as one (صبري وعنان, حسن يوسف وسميرة عبد العزيز): inside a
+    person's name, a word that is و before a name of the name lists, and is no name itself
+    (وليد, وائل are), begins the next person."""
+    tags = list(tags)
+    arab, foreign = person_names(), foreign_names()
+    for start, end, kind in spans_of(tags):
+        if kind != "PER":
+            continue
+        for i in range(start + 1, end):
+            key = match_key(unmarked(words[i]))
+            rest = key[1:]
+            if (
+                key.startswith("و")
+                and len(rest) >= 3
+                and (rest in arab or rest in foreign)
+                and key not in arab
+                and key not in foreign
+            ):
+                tags[i] = "B-PER"
+    return tags
+
+
 def read_as_text(words: list[str], normal: list[str], tags: list[str]) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates
     and titles left out of names, names carried on past their links (``complete_lineages``)
@@ -225,7 +248,7 @@ def read_as_text(words: list[str], normal: list[str], tags: list[str]) -> list[s
     (``consistent_tags``). ``normal`` are the normalized words."""
     # An amount, a date or a title lends no reading to the text's other words, nor takes one.
     tags = complete_lineages(words, untag_amounts_and_dates(words, tags))
-    tags = untag_titles(words, carry_nisbas(words, tags))
+    tags = untag_titles(words, carry_nisbas(words, split_coordinated_names(words, tags)))
     return untag_amounts_and_dates(words, consistent_tags(normal, tags))
 
 
