@@ -159,7 +159,11 @@ class EntityTagger:
             sentence_tags = [next(tagged) for _ in document]
             text = [w for words in document for w in words]
             normal = [word_features(w, self.clusters)[0] for w in text]
-            tags = iter(read_as_text(text, normal, [t for tags in sentence_tags for t in tags]))
+            tags = iter(
+                read_as_text(
+                    text, normal, [t for tags in sentence_tags for t in tags], self.clusters.index
+                )
+            )
             found.append([[next(tags) for _ in words] for words in document])
         return found
 
@@ -249,7 +253,7 @@ class EntityTagger:
             named += [(s + at, e + at, o) for s, e, o in marks.found_organisations]
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
-        tags = read_as_text(words, normal, tags)
+        tags = read_as_text(words, normal, tags, self.clusters.index)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
