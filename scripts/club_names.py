@@ -56,7 +56,7 @@ def forms(name: str) -> set[str]:
 
 def main() -> None:
     clusters = WordClusters.load()
-    frequent = {w for w, i in clusters.index.items() if i < FREQUENT}
+    frequent = clusters.most_frequent(FREQUENT)
     places, people = gazetteer(), person_names().keys() | foreign_names()
     names = json.loads(CLUBS.read_text(encoding="utf-8")).values()
     kept: set[str] = set()

@@ -70,7 +70,7 @@ def candidates() -> dict[str, str]:
 
 def main() -> None:
     clusters = WordClusters.load()
-    frequent = {w for w, i in clusters.index.items() if i < FREQUENT}
+    frequent = clusters.most_frequent(FREQUENT)
     months = {match_key(name) for names in MONTH_NAMES.values() for name in names}
     arab, places = person_names(), gazetteer()
     kept = {

@@ -65,6 +65,11 @@ class WordClusters:
         levels = {f"k{k}": ids for k, ids in self.levels.items()}
         np.savez_compressed(path, vocabulary=np.array(words, dtype=str), **levels)
 
+    def most_frequent(self, count: int) -> set[str]:
+        """The ``count`` most frequent words of the news the clusters were learnt from (the
+        vocabulary is kept in order of frequency)."""
+        return {w for w, i in self.index.items() if i < count}
+
     def of(self, word: str) -> dict[int, str]:
         """Cluster id of ``word`` at each granularity ('-' for a word without a vector)."""
         i = self.index.get(word)

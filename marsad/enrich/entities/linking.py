@@ -191,6 +191,11 @@ _FOLDED_PARTICLES = frozenset(match_key(p) for p in _PARTICLES)
 KUNYAS = word_keys("أبو", "ابو", "أبي", "ابي", "أبا", "ابا", "أم", "ام")
 
 
+def listed_name(key: str) -> bool:
+    """Whether a normalized word is a name part of the Arab or the foreign name list."""
+    return key in person_names() or key in foreign_names()
+
+
 def carry_nisbas(words: list[str], tags: list[str]) -> list[str]:
     """A person's name of two words or more carried on to the nisba after it that people
     bear as a surname (عبد الله الهلالي, عادل بن زيد الطريفي): the models, which saw few of
@@ -219,24 +224,21 @@ def carry_nisbas(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
-def split_coordinated_names(words: list[str], tags: list[str]) -> list[str]:
+def split_coordinated_names(normal: list[str], tags: list[str]) -> list[str]:
     """Two people joined by و read as one (صبري وعنان, حسن يوسف وسميرة عبد العزيز): inside a
     person's name, a word that is و before a name of the name lists, and is no name itself
-    (وليد, وائل are), begins the next person."""
+    (وليد, وائل are), begins the next person. ``normal`` are the normalized words."""
     tags = list(tags)
-    arab, foreign = person_names(), foreign_names()
     for start, end, kind in spans_of(tags):
         if kind != "PER":
             continue
         for i in range(start + 1, end):
-            key = match_key(unmarked(words[i]))
-            rest = key[1:]
+            key = normal[i]
             if (
                 key.startswith("و")
-                and len(rest) >= 3
-                and (rest in arab or rest in foreign)
-                and key not in arab
-                and key not in foreign
+                and len(key) >= 4
+                and listed_name(key[1:])
+                and not listed_name(key)
             ):
                 tags[i] = "B-PER"
     return tags
@@ -247,19 +249,18 @@ def untag_leading_words(
 ) -> list[str]:
     """A word with the article that begins a person's name and is a word of the news
     (الإمبراطور, الجليل, الشيخة: the emperor, the venerable, the sheikha) left out of the name,
-    as ANERcorp leaves it (5 of its 664 such words before a name are inside one): it is no
-    name where neither name list holds it and the news writes it without the article too.
-    ``vocabulary`` holds the normalized words of the news (the word clusters')."""
+    as ANERcorp leaves it (664 such words in its train split come just before a person, 5
+    inside one): it is no name where neither name list holds it and the news writes it
+    without the article too. ``vocabulary`` holds the normalized words of the news (the word
+    clusters')."""
     tags = list(tags)
-    arab, foreign = person_names(), foreign_names()
     for start, end, kind in spans_of(tags):
         key = normal[start]
         if (
             kind == "PER"
             and end - start >= 2
             and unmarked(words[start]).startswith("ال")
-            and key not in arab
-            and key not in foreign
+            and not listed_name(key)
             and key[2:] in vocabulary
         ):
             tags[start], tags[start + 1] = "O", "B-PER"
@@ -276,7 +277,7 @@ def read_as_text(
     ``vocabulary`` the news words (``untag_leading_words``)."""
     # An amount, a date or a title lends no reading to the text's other words, nor takes one.
     tags = complete_lineages(words, untag_amounts_and_dates(words, tags))
-    tags = carry_nisbas(words, split_coordinated_names(words, tags))
+    tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     return untag_amounts_and_dates(words, consistent_tags(normal, tags))
 
