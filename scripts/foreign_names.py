@@ -47,7 +47,7 @@ from marsad.arabic import ARABIC_LETTER, match_key  # noqa: E402
 from marsad.enrich.entities.features import WordClusters  # noqa: E402
 from marsad.enrich.entities.linking import LINKS  # noqa: E402
 from marsad.enrich.gazetteer import gazetteer, person_names, word_keys  # noqa: E402
-from marsad.ingest.dates import MONTH_NAMES  # noqa: E402
+from marsad.ingest.months import MONTH_NAMES  # noqa: E402
 
 ARABIC_WORD = regex.compile(f"{ARABIC_LETTER}+")
 # The link words of Arab names (``linking.LINKS``) and the particles of European ones.

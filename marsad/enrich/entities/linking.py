@@ -14,7 +14,7 @@ from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
 from marsad.enrich.gazetteer import foreign_names, gazetteer, person_names, word_key, word_keys
 from marsad.ids import stable_id
-from marsad.ingest.dates import MONTH_NAMES
+from marsad.ingest.months import MONTH_NAMES
 from marsad.limits import WORD_CACHE
 
 # Shortest bare form of a word by which a name is matched again in its text: shorter
