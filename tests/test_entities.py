@@ -135,6 +135,9 @@ def test_a_place_the_gazetteer_lacks_is_located_by_the_known_place_after_it():
     assert located("زار فوجيان ثم روسيا", [(1, 2)]) == {}
     # A region of several countries is no country's place.
     assert located("في الشرق الأوسط في السعودية", [(1, 3)]) == {}
+    # Nor behind a proclitic: وآسيا before the United States is Asia still.
+    assert located("في أوروبا وآسيا والولايات المتحدة", [(1, 2), (2, 3)]) == {}
+    assert located("صادرات لأوروبا الأمريكية", [(1, 2)]) == {}
 
 
 def test_a_place_after_a_place_word_is_located_by_its_sentence_and_its_list():

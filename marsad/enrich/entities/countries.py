@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from marsad.arabic import match_key, readings
+from marsad.arabic import bare, match_key, readings
 from marsad.enrich.entities.features import triggers
 from marsad.enrich.entities.linking import CountryMention, adjective_ending
 from marsad.enrich.gazetteer import (
@@ -184,6 +184,16 @@ def place_word(word: str, among: frozenset[str] = PLACE_WORDS) -> str | None:
     return None
 
 
+def _no_one_place(normal: list[str]) -> bool:
+    """Whether a name is a region of several countries (أوروبا) or an ambiguous one
+    (عمان), read with or without the proclitics on its first word: وآسيا and لأوروبا too."""
+    rest = tuple(bare(w) for w in normal[1:])
+    return any(
+        (first, *rest) in SUPRANATIONAL or (first, *rest) in AMBIGUOUS_NAMES
+        for first, _ in readings(normal[0])
+    )
+
+
 def located_places(
     words: list[str],
     normal: list[str],
@@ -213,7 +223,7 @@ def located_places(
     located: dict[tuple[int, int], str] = {}
     for s, e in _unknown_places(words, keys, spans, covered, place_at):
         # Regions of several countries, and عمان (Amman or Oman), are no one place.
-        if name_key(" ".join(normal[s:e])) in SUPRANATIONAL | AMBIGUOUS_NAMES:
+        if _no_one_place(normal[s:e]):
             continue
         introduced_by = place_word(words[s - 1]) if s > 0 else None
         code = (
