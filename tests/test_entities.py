@@ -1018,6 +1018,20 @@ def test_a_demonym_naming_a_language_is_no_country_mention():
     assert countries("اجتمع بالسفير الفرنسي في السفارة الفرنسية") == ["FR", "FR"]
 
 
+def test_country_spellings_news_uses_beside_the_cldr_names():
+    """المجر, الدنمارك, البوسنة… are how news names Hungary, Denmark, Bosnia; CLDR has
+    هنغاريا, الدانمرك, البوسنة والهرسك. المجري is not derived: it is written like مجرى."""
+
+    def countries(text: str) -> list[str]:
+        return [c.country_code for c in shipped_tagger().analyse(text)[1]]
+
+    assert countries("فاز منتخب الدنمارك على المجر في بودابست") == ["DK", "HU", "HU"]
+    assert countries("زار الوزير البوسنة ومقدونيا ثم كوت ديفوار") == ["BA", "MK", "CI"]
+    assert countries("وتابع المحققون مجريات الأحداث وتغير مجرى النهر") == []
+    # A spelling with the article would hide the one without it (منتخب باراغواي).
+    assert countries("سقط الفريق أمام منتخب باراغواي") == ["PY"]
+
+
 def test_a_club_name_several_countries_share_is_the_club_of_the_country_the_text_names():
     def clubs(text: str) -> list[tuple[str, str | None]]:
         return [(m.text, m.country_code) for m in shipped_tagger().analyse(text)[0]]

@@ -156,9 +156,14 @@ def _demonym_forms(demonym: str) -> list[str]:
     return [base, base + "ة", base + "ون", base + "ين", base + "ات", base + "ا", base + "ي"]
 
 
+# Countries whose demonym, derived from the name, is an everyday word: المجري (Hungarian)
+# is written like مجرى (a course) and مجريات (the course of events).
+NO_DERIVED_DEMONYM = frozenset({"المجر"})
+
+
 def _derived_demonym(country: str) -> str | None:
     """روسيا → روسي, السعودية → سعودي, لبنان → لبناني (single-word names only)."""
-    if " " in country:
+    if " " in country or country in NO_DERIVED_DEMONYM:
         return None
     base = country.removeprefix("ال")
     for ending in ("ية", "يا", "ا", "ة"):
