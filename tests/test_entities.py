@@ -450,6 +450,32 @@ def test_a_word_of_the_news_with_the_article_does_not_begin_a_name():
         assert untag_leading_words(words, normal, tags, vocabulary) == tags, words
 
 
+def test_a_place_named_after_a_king_is_the_place_not_the_king():
+    """مطار الملك فهد is an airport, جامعة الأمير سلطان a university: on 3,000 SaudiNewsNet
+    articles the models read فهد, عبدالعزيز and خالد as people in 277 such names."""
+    from marsad.enrich.entities.linking import name_namesakes
+
+    words = ["وصل", "إلى", "مطار", "الملك", "عبدالعزيز", "ثم", "بجامعة", "الأمير", "محمد"]
+    words += ["بن", "فهد"]
+    tags = ["O", "O", "O", "O", "B-PER", "O", "O", "O", "B-PER", "I-PER", "I-PER"]
+    expected = ["O", "O", "B-LOC", "I-LOC", "I-LOC", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"]
+    assert name_namesakes(words, tags) == [*expected, "I-ORG"]
+    # The king himself, and a name after a title after no such place, stay people.
+    for words in (["استقبل", "الملك", "فهد"], ["قال", "رئيس", "الشيخ", "صباح"]):
+        tags = ["O"] * (len(words) - 1) + ["B-PER"]
+        assert name_namesakes(words, tags) == tags, words
+    # As `marsad tag` reads them, with the country of the town after them.
+    texts = ["نقل المصاب إلى مستشفى الملك فهد", "ثم إلى مطار الملك عبدالعزيز الدولي بجدة"]
+    found = {
+        (m.text, m.type, m.country_code)
+        for mentions, _ in shipped_tagger().analyse_many(texts)
+        for m in mentions
+    }
+    assert ("مستشفى الملك فهد", "ORG", None) in found
+    assert ("مطار الملك عبدالعزيز", "LOC", "SA") in found
+    assert not any(kind == "PER" for _, kind, _ in found), found
+
+
 def test_article_countries_weights_title_and_lead():
     title = [CountryMention("EG", 0, 4, "country")]
     body = [

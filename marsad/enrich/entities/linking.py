@@ -267,19 +267,58 @@ def untag_leading_words(
     return tags
 
 
+# Titles of the people places and institutions are named after (مطار الملك فهد), and the
+# words that name those places (LOC) and institutions (ORG), as word keys.
+_NAMESAKE_TITLES = word_keys("الملك", "الأمير", "الأميرة", "السلطان", "الشيخ", "الشيخة", "الإمام")
+_NAMESAKE_KINDS = {
+    **dict.fromkeys(
+        word_keys(
+            *("جامعة", "مستشفى", "مكتبة", "دارة", "مركز", "مؤسسة", "جائزة", "صندوق", "برنامج"),
+            *("كلية", "معهد", "مجمع", "مدرسة", "أكاديمية", "كرسي", "مشروع"),
+        ),
+        "ORG",
+    ),
+    **dict.fromkeys(
+        word_keys(
+            *("مطار", "طريق", "شارع", "حي", "حديقة", "ميناء", "جسر", "ميدان", "مدينة"),
+            *("منتزه", "قاعدة", "استاد", "ملعب", "باب", "قصر", "مسجد", "محطة", "مخطط"),
+            "توسعة",
+        ),
+        "LOC",
+    ),
+}
+
+
+def name_namesakes(words: list[str], tags: list[str]) -> list[str]:
+    """A place or an institution named after a king or a prince (مطار الملك فهد, جامعة
+    الأمير سلطان, حي الملك فهد) read as that place or institution, not as the person: the
+    models read the name alone, and the Entities page counted King Fahd in every airport,
+    hospital and road named after him."""
+    tags = list(tags)
+    for start, end, kind in spans_of(tags):
+        if kind != "PER" or start < 2 or tags[start - 1] != "O" or tags[start - 2] != "O":
+            continue
+        head = _NAMESAKE_KINDS.get(word_key(words[start - 2]))
+        if head and word_key(words[start - 1]) in _NAMESAKE_TITLES:
+            tags[start - 2 : end] = [f"B-{head}"] + [f"I-{head}"] * (end - start + 1)
+    return tags
+
+
 def read_as_text(
     words: list[str], normal: list[str], tags: list[str], vocabulary: Container[str]
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates
     and titles left out of names, names carried on past their links (``complete_lineages``)
     and to their nisba (``carry_nisbas``), two people joined by و parted, then one reading of
-    a name throughout (``consistent_tags``). ``normal`` are the normalized words,
+    a name throughout (``consistent_tags``), and places named after a king read as places
+    (``name_namesakes``). ``normal`` are the normalized words,
     ``vocabulary`` the news words (``untag_leading_words``)."""
     # An amount, a date or a title lends no reading to the text's other words, nor takes one.
     tags = complete_lineages(words, untag_amounts_and_dates(words, tags))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
-    return untag_amounts_and_dates(words, consistent_tags(normal, tags))
+    tags = name_namesakes(words, consistent_tags(normal, tags))
+    return untag_amounts_and_dates(words, tags)
 
 
 @lru_cache(maxsize=WORD_CACHE)  # news names repeat from text to text
