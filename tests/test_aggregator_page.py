@@ -269,3 +269,14 @@ def test_synthetic_corpus_with_every_variation(tmp_path: Path):
         "months:levant",
         "months:egypt",
     } <= seen_variations
+
+
+def test_a_sites_navigation_line_is_no_part_of_the_body():
+    """Every 3alyoum article of SaudiNewsNet opens on "Next Previous", which the tagger read
+    as a person (Previous, in 22 of 3,000 articles)."""
+    from marsad.ingest.page_parsing import parse_plain_pages
+
+    text = "عنوان الخبر\n Next Previous \u00a0\nعين اليوم – باكستان\nتواصل الفيضانات في باكستان."
+    pages = pl.DataFrame({"page_id": ["a"], "text": [text], "title_hint": ["عنوان الخبر"]})
+    parsed = parse_plain_pages(pages).row(0, named=True)
+    assert parsed["body"] == "عين اليوم – باكستان\nتواصل الفيضانات في باكستان."

@@ -18,13 +18,16 @@ import polars as pl
 from marsad.arabic import match_key, match_keyed
 from marsad.ingest.dates import date_flag, parsed_date
 
-# The image-report notice and the footer, compared by match key so that punctuation,
-# hamza and spacing differences do not let them leak into titles or bodies.
+# The image-report notice, the footer and a site's navigation links, compared by match key
+# so that punctuation, hamza and spacing differences do not let them leak into titles or
+# bodies (Next Previous opens every 3alyoum article of SaudiNewsNet, where the tagger read
+# Previous as a person).
 BOILERPLATE_LINES = (
     "شكرا على الإبلاغ!",
     "سيتم حجب هذه الصورة تلقائيا عندما يتم الإبلاغ عنها من طرف عدة أشخاص.",
     "انقر هنا لقراءة الخبر من مصدره.",
     "اضغط هنا لقراءة الخبر من مصدره.",
+    "Next Previous",
 )
 BOILERPLATE_KEYS = [match_key(line) for line in BOILERPLATE_LINES]
 
