@@ -276,7 +276,8 @@ def test_a_sites_navigation_line_is_no_part_of_the_body():
     as a person (Previous, in 22 of 3,000 articles)."""
     from marsad.ingest.page_parsing import parse_plain_pages
 
-    text = "عنوان الخبر\n Next Previous \u00a0\nعين اليوم – باكستان\nتواصل الفيضانات في باكستان."
-    pages = pl.DataFrame({"page_id": ["a"], "text": [text], "title_hint": ["عنوان الخبر"]})
-    parsed = parse_plain_pages(pages).row(0, named=True)
-    assert parsed["body"] == "عين اليوم – باكستان\nتواصل الفيضانات في باكستان."
+    body = "عين اليوم – باكستان\nتواصل الفيضانات في باكستان."
+    # On a line of its own, or before the dateline.
+    for text in (f"عنوان\n Next Previous \u00a0\n{body}", f"عنوان\nNext Previous {body}"):
+        pages = pl.DataFrame({"page_id": ["a"], "text": [text], "title_hint": ["عنوان"]})
+        assert parse_plain_pages(pages).row(0, named=True)["body"] == body, text

@@ -18,17 +18,18 @@ import polars as pl
 from marsad.arabic import match_key, match_keyed
 from marsad.ingest.dates import date_flag, parsed_date
 
-# The image-report notice, the footer and a site's navigation links, compared by match key
-# so that punctuation, hamza and spacing differences do not let them leak into titles or
-# bodies (Next Previous opens every 3alyoum article of SaudiNewsNet, where the tagger read
-# Previous as a person).
+# The image-report notice and the footer, compared by match key so that punctuation,
+# hamza and spacing differences do not let them leak into titles or bodies.
 BOILERPLATE_LINES = (
     "شكرا على الإبلاغ!",
     "سيتم حجب هذه الصورة تلقائيا عندما يتم الإبلاغ عنها من طرف عدة أشخاص.",
     "انقر هنا لقراءة الخبر من مصدره.",
     "اضغط هنا لقراءة الخبر من مصدره.",
-    "Next Previous",
 )
+# A site's navigation links at the start of a line, alone or before the dateline: "Next
+# Previous" opens every 3alyoum article of SaudiNewsNet, where the tagger read Previous as
+# a person.
+NAVIGATION_PREFIX = r"^Next\s+Previous(?:\s+|$)"
 BOILERPLATE_KEYS = [match_key(line) for line in BOILERPLATE_LINES]
 
 # Headlines on the ticker are separated by runs of NO-BREAK SPACEs or of 3+ ordinary spaces.
@@ -63,7 +64,8 @@ PARSED_SCHEMA = {
 
 
 def page_lines(pages: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per line of each page: ``page_id``, ``line_no``, ``line`` (trimmed)."""
+    """One row per line of each page: ``page_id``, ``line_no``, ``line`` (trimmed, without
+    a navigation prefix)."""
     return (
         pages.select(
             "page_id",
@@ -76,7 +78,7 @@ def page_lines(pages: pl.LazyFrame) -> pl.LazyFrame:
         .explode("line")
         .with_columns(
             pl.int_range(pl.len()).over("page_id").alias("line_no"),
-            pl.col("line").str.strip_chars(),
+            pl.col("line").str.strip_chars().str.replace(NAVIGATION_PREFIX, ""),
         )
     )
 
