@@ -595,6 +595,20 @@ def test_known_organisations_are_found_with_clitics_and_get_their_country():
     assert ("ORG", "الأمم المتحدة", None) in [(m.type, m.text, m.country_code) for m in mentions]
 
 
+def test_a_short_organisation_name_is_not_read_behind_a_proclitic():
+    """كابل (Kabul) is no ك + أبل (Apple) and فلكيا (astronomically) no ف + ل + كيا: the
+    tagger read Kabul as an organisation, merged with Apple. و still joins (وأبل); names of
+    more letters or words still take any proclitic (لحزب الله), and places too (بمصر)."""
+
+    def organisation_names(text: str) -> list[str]:
+        return [place.name for _, _, place in organisations().find(match_key(text).split())]
+
+    assert organisation_names("كابل فلكيا لواس") == []
+    assert organisation_names("وأبل وواس") == ["آبل", "واس"]
+    assert organisation_names("لحماس ولحزب الله") == ["حماس", "حزب الله"]
+    assert [p.country_code for _, _, p in gazetteer().find([match_key("بمصر")])] == ["EG"]
+
+
 def test_person_names_band_given_names_and_surnames_by_how_common_they_are():
     names = person_names()
     assert len(names) > 20_000

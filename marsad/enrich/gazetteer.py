@@ -253,11 +253,18 @@ def _reads_as(place: Place, has_article: bool) -> bool:
     return not (has_article and place.kind != "demonym")
 
 
+SHORT_NAME_LETTERS = 3
+
+
 @dataclass
 class Gazetteer:
     """Place keys (tuples of word keys) to the place they name."""
 
     places: dict[tuple[str, ...], Place]
+    # Whether a one-word name of three letters or fewer is found behind a proclitic (بمصر). Not
+    # for organisations and clubs, but behind و (وأبل): كابل (Kabul) is no ك + أبل (Apple),
+    # فلكيا (astronomically) no Kia, لسد (to block) no السد.
+    short_behind_clitics: bool = True
 
     # Readings of each word seen so far that start a place name (most words have none).
     _starts: dict[str, tuple[tuple[str, bool], ...]] = field(
@@ -366,9 +373,21 @@ class Gazetteer:
             rest = tuple(bare(w) for w in words[i + 1 : i + size])
             for form, has_article in first:
                 place = self.places.get((form, *rest))
-                if place is not None and _reads_as(place, has_article):
+                if (
+                    place is not None
+                    and _reads_as(place, has_article)
+                    and (size > 1 or self._short_name_reads_as(words[i], form))
+                ):
                     return i, i + size, place
         return None
+
+    def _short_name_reads_as(self, word: str, form: str) -> bool:
+        """Whether a one-word name may be read in ``word`` (``short_behind_clitics``)."""
+        return (
+            self.short_behind_clitics
+            or len(form) > SHORT_NAME_LETTERS
+            or word in (form, "ال" + form, "و" + form, "وال" + form)
+        )
 
     def place_of(self, name: str) -> Place | None:
         """What a name points to (the whole name, or its longest known part)."""
@@ -416,7 +435,7 @@ def organisations() -> Gazetteer:
                 known[key] = replace(first, elsewhere=(*first.elsewhere, r["country_code"]))
             else:
                 known[key] = Place(r["country_code"], r["kind"], r["name"])
-    return Gazetteer(known)
+    return Gazetteer(known, short_behind_clitics=False)
 
 
 @cache
@@ -425,7 +444,8 @@ def clubs() -> Gazetteer:
     places: a hint for the tagger only, of no country (``scripts/club_names.py``)."""
     with CLUBS_PATH.open(encoding="utf-8") as rows:
         return Gazetteer(
-            {name_key(r["name"]): Place("", "club", r["name"]) for r in csv.DictReader(rows)}
+            {name_key(r["name"]): Place("", "club", r["name"]) for r in csv.DictReader(rows)},
+            short_behind_clitics=False,
         )
 
 
