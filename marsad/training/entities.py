@@ -157,6 +157,7 @@ def train_models(
     clusters: WordClusters,
     log=None,
     encoder: Path | None = None,
+    lstm_settings: LstmSettings | None = None,
 ) -> None:
     """Train the CRF and the BiLSTM-CRF the tagger combines, into ``crf_path``'s folder; with
     ``encoder`` the LSTM reads the news encoder's states, and a copy of the encoder goes
@@ -164,7 +165,8 @@ def train_models(
     train(sentences, crf_path, clusters)
     if encoder is not None and encoder.resolve() != crf_path.with_name(ENCODER_FILE).resolve():
         shutil.copy(encoder, crf_path.with_name(ENCODER_FILE))
-    train_lstm(sentences, crf_path.with_name(LSTM_PATH.name), clusters, log=log, encoder=encoder)
+    lstm_path = crf_path.with_name(LSTM_PATH.name)
+    train_lstm(sentences, lstm_path, clusters, lstm_settings, log=log, encoder=encoder)
 
 
 @dataclass
