@@ -322,7 +322,9 @@ def test_an_acronym_merge_is_found_in_a_warehouse_and_added_to_an_old_one(tmp_pa
     before the rule gets them from the rows it holds when something is next added."""
     spelled = "قررت منظمة البلدان المصدرة للبترول (أوبك) الإبقاء على سقف الإنتاج في اجتماع {}."
     alone = "ارتفعت أسعار النفط بعد أن أعلنت أوبك أنها ستبقي الإنتاج دون تغيير في يوم {}."
-    days = ["الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس"]
+    # Days after which the shipped tagger reads the long name whole: the test is of the
+    # merge, not of the tagger (after الاثنين the 40-pass models end it before للبترول).
+    days = ["الأحد", "الثلاثاء", "الأربعاء", "الجمعة", "السبت"]
 
     def export(path: Path, texts: list[str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -100,6 +100,7 @@ SUPRANATIONAL = frozenset(
 _ARABIC_ONLY = regex.compile(r"^[\u0621-\u064a\u0671 ]+$")
 # Kinds in order of trust: a name known as a country wins over a city of the same spelling.
 KINDS = ("country", "institution", "demonym", "city", "region")
+SHORT_NAME_LETTERS = 3  # see Gazetteer.short_behind_clitics
 
 
 @lru_cache(maxsize=WORD_CACHE)  # asked of every word of a text when countries are read
@@ -253,9 +254,6 @@ def _reads_as(place: Place, has_article: bool) -> bool:
     return not (has_article and place.kind != "demonym")
 
 
-SHORT_NAME_LETTERS = 3
-
-
 @dataclass
 class Gazetteer:
     """Place keys (tuples of word keys) to the place they name."""
@@ -383,11 +381,8 @@ class Gazetteer:
 
     def _short_name_reads_as(self, word: str, form: str) -> bool:
         """Whether a one-word name may be read in ``word`` (``short_behind_clitics``)."""
-        return (
-            self.short_behind_clitics
-            or len(form) > SHORT_NAME_LETTERS
-            or word in (form, "ال" + form, "و" + form, "وال" + form)
-        )
+        short = len(form) <= SHORT_NAME_LETTERS and not self.short_behind_clitics
+        return not short or word in (form, "ال" + form, "و" + form, "وال" + form)
 
     def place_of(self, name: str) -> Place | None:
         """What a name points to (the whole name, or its longest known part)."""
