@@ -3,7 +3,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from marsad.ingest.dates import MONTH_NAMES, date_flag, parse_date
+from marsad.ingest.dates import date_flag, parse_date
+from marsad.ingest.months import MONTH_NAMES
 from marsad.synthetic import REGIONAL_MONTHS
 
 

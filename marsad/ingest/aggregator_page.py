@@ -26,11 +26,12 @@ BOILERPLATE_LINES = (
     "انقر هنا لقراءة الخبر من مصدره.",
     "اضغط هنا لقراءة الخبر من مصدره.",
 )
+BOILERPLATE_KEYS = [match_key(line) for line in BOILERPLATE_LINES]
+
 # A site's navigation links at the start of a line, alone or before the dateline: "Next
 # Previous" opens every 3alyoum article of SaudiNewsNet, where the tagger read Previous as
 # a person.
 NAVIGATION_PREFIX = r"^Next\s+Previous(?:\s+|$)"
-BOILERPLATE_KEYS = [match_key(line) for line in BOILERPLATE_LINES]
 
 # Headlines on the ticker are separated by runs of NO-BREAK SPACEs or of 3+ ordinary spaces.
 TICKER_SEPARATOR = r"(?:[ \t]*\x{00A0}){2,}[ \t\x{00A0}]*|[ \t\x{00A0}]{3,}"
