@@ -11,7 +11,7 @@ edges, word pairs) is looked up per position. The sums are the same as over the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate, chain, repeat
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,8 @@ ORGANISATION_MARKS = ("O", "B", "I")
 PLACE_MARK_IDS = {mark: i for i, mark in enumerate(PLACE_MARKS)}
 # Words whose sums are kept, at most; the cache starts again past it.
 CACHED_WORDS = WORD_CACHE
+# New words whose sums are worked out in one numpy step.
+SUMMED_WORDS = 64
 
 
 @dataclass
@@ -70,24 +72,38 @@ class FeatureSums:
     def _row(self, feature: str) -> int:
         return self.index.get(feature, 0)
 
-    def _word(self, word: str, info) -> np.ndarray:
-        """[1 + offsets, dim]: the word's own sum, then what it gives each neighbour."""
-        block = self._words.get(word)
-        if block is None:
-            _, _, own, for_neighbours = info
-            get = self.index.get
-            if self.neighbours:
-                groups = [own, *(for_neighbours[o] for o in OFFSETS)]
-                rows = list(map(get, chain.from_iterable(groups), repeat(0)))
-                starts = list(accumulate((len(g) for g in groups[:-1]), initial=0))
-                block = np.add.reduceat(self.vectors[rows], starts, axis=0)
-            else:
-                rows = list(map(get, own, repeat(0)))
-                block = self.vectors[rows].sum(axis=0, keepdims=True)
-            if len(self._words) >= CACHED_WORDS:
-                self._words.clear()
-            self._words[word] = block
-        return block
+    def _blocks(self, many: list[SentenceMarks]) -> np.ndarray:
+        """[words, 1 + offsets or 1, dim]: each word's own sum and, with ``neighbours``, what
+        it gives each neighbour. Words not yet kept are summed together, one numpy step for
+        all of them (a step per word cost more than the sums)."""
+        kept = self._words
+        new: dict[str, tuple] = {}
+        for m in many:
+            for w, info in zip(m.words, m.info, strict=True):
+                if w not in kept and w not in new:
+                    new[w] = info
+        if new:
+            if len(kept) + len(new) > CACHED_WORDS:
+                kept.clear()
+            kept.update(zip(new, self._summed(list(new.values())), strict=True))
+        return np.stack([kept[w] for m in many for w in m.words])
+
+    def _summed(self, infos: list[tuple]) -> list[np.ndarray]:
+        """The blocks of words from their ``_word_features``, each feature group's rows added
+        in the order its features come; SUMMED_WORDS words at a time, so that the rows
+        gathered stay in the processor's cache."""
+        get, blocks = self.index.get, []
+        for first in range(0, len(infos), SUMMED_WORDS):
+            chunk = infos[first : first + SUMMED_WORDS]
+            rows, starts = [], []
+            for _, _, own, for_neighbours in chunk:
+                groups = (own, *(for_neighbours[o] for o in OFFSETS)) if self.neighbours else (own,)
+                for group in groups:
+                    starts.append(len(rows))
+                    rows += map(get, group, repeat(0))
+            sums = np.add.reduceat(self.vectors[rows], starts, axis=0)
+            blocks += list(sums.reshape(len(chunk), -1, self.vectors.shape[1]))
+        return blocks
 
     def sentence(self, marks: SentenceMarks) -> np.ndarray:
         """[words, dim]: each word's sum over its features."""
@@ -101,14 +117,7 @@ class FeatureSums:
         n = int(lengths.sum())
         if n == 0:
             return [np.zeros((0, self.vectors.shape[1]), self.vectors.dtype) for _ in many]
-        known = self._words.get
-        blocks = np.stack(
-            [
-                block if (block := known(w)) is not None else self._word(w, i)
-                for m in many
-                for w, i in zip(m.words, m.info, strict=True)
-            ]
-        )
+        blocks = self._blocks(many)
         total = blocks[:, 0].copy()
         v, rows = self.vectors, self._marks
         places = np.concatenate([m.place_ids for m in many])
