@@ -9,6 +9,7 @@ from marsad.arabic import (
     normalized,
     query_keys,
     search_keys,
+    strip_proclitics,
     words,
 )
 
@@ -109,3 +110,21 @@ def test_words_are_the_words_of_the_match_key(text):
     expected = regex.findall(r"[\p{L}\p{N}]+", match_key(text))
     assert words(text) == expected
     assert words(text + " " + text) == expected + expected
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("وبالرياض", "رياض"),  # the longest proclitic run first
+        ("والرياض", "رياض"),
+        ("للقدس", "قدس"),
+        ("بحر", "بحر"),  # ب would leave fewer than three letters
+        ("لله", "لله"),
+        ("وليد", "ليد"),  # a clitic-like first letter goes (the gazetteer tries both readings)
+        ("كتاب", "تاب"),
+        ("مصر", "مصر"),
+        ("", ""),
+    ],
+)
+def test_strip_proclitics_takes_the_first_proclitic_that_leaves_a_stem(word, stem):
+    assert strip_proclitics(word) == stem

@@ -609,6 +609,22 @@ def test_a_short_organisation_name_is_not_read_behind_a_proclitic():
     assert [p.country_code for _, _, p in gazetteer().find([match_key("بمصر")])] == ["EG"]
 
 
+def test_word_clusters_keep_their_words_and_ids_and_read_files_written_before(tmp_path):
+    """The vocabulary is saved as one UTF-8 text (quicker to load than an array of strings);
+    a file that holds such an array still loads alike."""
+    levels = {16: np.array([3, 0, 15], np.int16), 64: np.array([40, 2, 63], np.int16)}
+    words = ["الرياض", "قال", "Obama"]
+    WordClusters(words, levels).save(tmp_path / "new.npz")
+    old = {f"k{k}": ids for k, ids in levels.items()}
+    np.savez_compressed(tmp_path / "old.npz", vocabulary=np.array(words, dtype=str), **old)
+    for name in ("new.npz", "old.npz"):
+        clusters = WordClusters.load(tmp_path / name)
+        assert clusters.index == {"الرياض": 0, "قال": 1, "Obama": 2}, name
+        assert clusters.of("قال") == {16: "0", 64: "2"} and clusters.of("مصر") == {16: "-", 64: "-"}
+    WordClusters([], {}).save(tmp_path / "empty.npz")
+    assert WordClusters.load(tmp_path / "empty.npz").index == {}
+
+
 def test_person_names_band_given_names_and_surnames_by_how_common_they_are():
     names = person_names()
     assert len(names) > 20_000

@@ -51,6 +51,8 @@ class WordClusters:
     def __init__(self, vocabulary: list[str], levels: dict[int, np.ndarray]):
         self.index = {w: i for i, w in enumerate(vocabulary)}
         self.levels = levels
+        # A word's ids at every granularity in one row: one lookup a word, not one a level.
+        self._rows = np.stack(list(levels.values()), axis=1) if levels else None
 
     @classmethod
     def load(cls, path: Path = CLUSTERS_PATH) -> WordClusters:
@@ -58,12 +60,19 @@ class WordClusters:
             return cls([], {})
         with np.load(path, allow_pickle=False) as archive:
             levels = {int(k[1:]): archive[k] for k in archive.files if k.startswith("k")}
-            return cls(archive["vocabulary"].tolist(), levels)
+            vocabulary = archive["vocabulary"]
+        # The words as one UTF-8 text, a line each (a third of the start of an array of
+        # strings); files written before hold such an array.
+        if vocabulary.dtype == np.uint8:
+            text = vocabulary.tobytes().decode("utf-8")
+            return cls(text.split("\n") if text else [], levels)
+        return cls(vocabulary.tolist(), levels)
 
     def save(self, path: Path) -> None:
         words = sorted(self.index, key=self.index.__getitem__)
         levels = {f"k{k}": ids for k, ids in self.levels.items()}
-        np.savez_compressed(path, vocabulary=np.array(words, dtype=str), **levels)
+        text = np.frombuffer("\n".join(words).encode("utf-8"), np.uint8)
+        np.savez_compressed(path, vocabulary=text, **levels)
 
     def most_frequent(self, count: int) -> set[str]:
         """The ``count`` most frequent words of the news the clusters were learnt from (the
@@ -73,7 +82,9 @@ class WordClusters:
     def of(self, word: str) -> dict[int, str]:
         """Cluster id of ``word`` at each granularity ('-' for a word without a vector)."""
         i = self.index.get(word)
-        return {k: "-" if i is None else str(ids[i]) for k, ids in self.levels.items()}
+        if i is None:
+            return dict.fromkeys(self.levels, "-")
+        return dict(zip(self.levels, map(str, self._rows[i].tolist()), strict=True))
 
 
 def _shape(token: str) -> str:
@@ -138,21 +149,19 @@ def word_features(
         f"xn={foreign}",
         *(f"c{k}={c}" for k, c in cluster.items()),
     )
-    for_neighbours = {
-        offset: (
+    near = [(k, c) for k, c in cluster.items() if k in NEIGHBOUR_CLUSTERS]
+    for_neighbours = {}
+    for offset in _OFFSETS:
+        given = [
             f"{offset}w={norm}",
             f"{offset}k={key}",
             f"{offset}tr={trigger}",
             f"{offset}sh={shape}",
-            *(
-                (f"{offset}fn={first}", f"{offset}ln={last}", f"{offset}xn={foreign}")
-                if offset in (-1, 1)
-                else ()
-            ),
-            *(f"{offset}c{k}={c}" for k, c in cluster.items() if k in NEIGHBOUR_CLUSTERS),
-        )
-        for offset in _OFFSETS
-    }
+        ]
+        if offset in (-1, 1):
+            given += (f"{offset}fn={first}", f"{offset}ln={last}", f"{offset}xn={foreign}")
+        given += [f"{offset}c{k}={c}" for k, c in near]
+        for_neighbours[offset] = tuple(given)
     return norm, key, own, for_neighbours
 
 
