@@ -30,7 +30,7 @@ import regex
 from marsad import arabic
 from marsad.arabic import bare, match_key, readings, strip_proclitics
 from marsad.limits import WORD_CACHE
-from marsad.shipped import DATA
+from marsad.shipped import DATA, shipped_rows
 
 PLACES_PATH = DATA / "places.csv"
 # GeoNames cities above the floors below (scripts/cities.py).
@@ -203,7 +203,7 @@ def country_names() -> list[tuple[str, str]]:
     ]
 
 
-def city_rows() -> list[tuple[str, int, str]]:
+def cityshipped_rows() -> list[tuple[str, int, str]]:
     """(country code, population, Arabic name) of the GeoNames cities that are news places:
     in ``REGION`` from REGION_CITY_POPULATION inhabitants, elsewhere from
     WORLD_CITY_POPULATION, capitals whatever their size (Athens, Nouakchott, Asmara). Read
@@ -437,27 +437,25 @@ def organisations() -> Gazetteer:
 def clubs() -> Gazetteer:
     """Sports clubs as Arabic Wikipedia names them (اتحاد طنجة, لوكوموتيف موسكو), matched like
     places: a hint for the tagger only, of no country (``scripts/club_names.py``)."""
-    with CLUBS_PATH.open(encoding="utf-8") as rows:
-        return Gazetteer(
-            {name_key(r["name"]): Place("", "club", r["name"]) for r in csv.DictReader(rows)},
-            short_behind_clitics=False,
-        )
+    names = [name for (name,) in shipped_rows(CLUBS_PATH, "name")]
+    return Gazetteer(
+        {name_key(name): Place("", "club", name) for name in names}, short_behind_clitics=False
+    )
 
 
 @cache
 def person_names() -> dict[str, tuple[int, int]]:
     """Normalized name → (people with it as a given name, people with it as a surname): a
     hint for the tagger about people its training text never named."""
-    with PERSON_NAMES_PATH.open(encoding="utf-8") as rows:
-        return {r["name"]: (int(r["given"]), int(r["surname"])) for r in csv.DictReader(rows)}
+    rows = shipped_rows(PERSON_NAMES_PATH, "name", "given", "surname")
+    return {name: (int(given), int(surname)) for name, given, surname in rows}
 
 
 @cache
 def foreign_names() -> frozenset[str]:
     """Normalized name parts of people the Arab name list lacks, mostly non-Arab (بلير,
     شيراك): a hint for names the training text never met (``scripts/foreign_names.py``)."""
-    with FOREIGN_NAMES_PATH.open(encoding="utf-8") as rows:
-        return frozenset(r["name"] for r in csv.DictReader(rows))
+    return frozenset(name for name, _ in shipped_rows(FOREIGN_NAMES_PATH, "name", "source"))
 
 
 def _cache_path() -> Path:
