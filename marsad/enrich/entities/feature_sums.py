@@ -11,7 +11,8 @@ edges, word pairs) is looked up per position. The sums are the same as over the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from marsad.enrich.gazetteer import KINDS
 from marsad.limits import WORD_CACHE
 
 OFFSETS = (-2, -1, 1, 2)
+_BY_OFFSET = itemgetter(*OFFSETS)  # what a word gives each neighbour, in OFFSETS order
 # The marks a word's place and organisation features take, numbered (``SentenceMarks``).
 PLACE_MARKS = ("O", *(f"{edge}-{kind}" for kind in KINDS for edge in "BI"))
 ORGANISATION_MARKS = ("O", "B", "I")
@@ -95,12 +97,13 @@ class FeatureSums:
         get, blocks = self.index.get, []
         for first in range(0, len(infos), SUMMED_WORDS):
             chunk = infos[first : first + SUMMED_WORDS]
-            rows, starts = [], []
+            groups = []
             for _, _, own, for_neighbours in chunk:
-                groups = (own, *(for_neighbours[o] for o in OFFSETS)) if self.neighbours else (own,)
-                for group in groups:
-                    starts.append(len(rows))
-                    rows += map(get, group, repeat(0))
+                groups.append(own)
+                if self.neighbours:
+                    groups += _BY_OFFSET(for_neighbours)
+            rows = list(map(get, chain.from_iterable(groups), repeat(0)))
+            starts = list(accumulate(map(len, groups), initial=0))[:-1]
             sums = np.add.reduceat(self.vectors[rows], starts, axis=0)
             blocks += list(sums.reshape(len(chunk), -1, self.vectors.shape[1]))
         return blocks
