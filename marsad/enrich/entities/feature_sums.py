@@ -54,10 +54,15 @@ class FeatureSums:
     features count for nothing). With ``neighbours`` the CRF's whole window is summed, else
     only the word's own features and its own marks."""
 
-    def __init__(self, index: dict[str, int], vectors: np.ndarray, neighbours: bool):
-        # Row 0 is the unknown feature's.
-        self.vectors = np.vstack([np.zeros((1, vectors.shape[1]), vectors.dtype), vectors])
-        self.index = {feature: row + 1 for feature, row in index.items()}
+    def __init__(
+        self, index: dict[str, int], vectors: np.ndarray, neighbours: bool, padded: bool = False
+    ):
+        # Row 0 is the unknown feature's; ``padded`` vectors have it already, and ``index``
+        # counts from 1 (no copy of tens of megabytes at every start).
+        if not padded:
+            vectors = np.vstack([np.zeros((1, vectors.shape[1]), vectors.dtype), vectors])
+            index = {feature: row + 1 for feature, row in index.items()}
+        self.vectors, self.index = vectors, index
         self.neighbours = neighbours
         self._words: dict[str, np.ndarray] = {}
         slots = OFFSETS if neighbours else ()

@@ -247,8 +247,10 @@ def own_feature_sums(*models: tuple[dict[str, int], np.ndarray]) -> FeatureSums:
     features are looked up once for all of them. A feature one model lacks adds zeros to
     its columns, so each model's sums are those it would get alone, to the bit."""
     # The rows in the order the features come (a sort of 80,000 strings cost 0.03 s a start).
-    rows = {f: row for row, f in enumerate(dict.fromkeys(chain(*(i for i, _ in models))))}
-    vectors = np.zeros((len(rows), sum(e.shape[1] for _, e in models)), np.float32)
+    # Row 0 of the sums' vectors is the unknown feature's.
+    features = dict.fromkeys(chain(*(i for i, _ in models)))
+    rows = {f: row for row, f in enumerate(features, start=1)}
+    vectors = np.zeros((len(rows) + 1, sum(e.shape[1] for _, e in models)), np.float32)
     column = 0
     for index, embeddings in models:
         width = embeddings.shape[1]
@@ -256,4 +258,4 @@ def own_feature_sums(*models: tuple[dict[str, int], np.ndarray]) -> FeatureSums:
             list(index.values())
         ]
         column += width
-    return FeatureSums(rows, vectors, neighbours=False)
+    return FeatureSums(rows, vectors, neighbours=False, padded=True)
