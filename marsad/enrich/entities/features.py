@@ -82,7 +82,7 @@ class WordClusters:
     def of(self, word: str) -> dict[int, str]:
         """Cluster id of ``word`` at each granularity ('-' for a word without a vector)."""
         i = self.index.get(word)
-        if i is None:
+        if i is None or self._rows is None:
             return dict.fromkeys(self.levels, "-")
         return dict(zip(self.levels, map(str, self._rows[i].tolist()), strict=True))
 
