@@ -9,8 +9,9 @@ MODELS = Path(__file__).parent / "models"
 
 
 def shipped_rows(path: Path, *columns: str) -> list[list[str]]:
-    """The rows of a shipped list whose header is ``columns``, as lists (a third the time of
-    ``csv.DictReader``: the name lists load at the first text a tagging process reads)."""
+    """The rows of a shipped list whose header is ``columns``, as lists: a list whose columns
+    moved fails here, not as wrong fields (and a third the time of ``csv.DictReader``: the
+    name lists load at the first text a tagging process reads)."""
     with path.open(encoding="utf-8", newline="") as lines:
         rows = csv.reader(lines)
         header = next(rows, None)

@@ -17,7 +17,6 @@ stripped off a name that does not need it.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import os
 import pickle
@@ -184,8 +183,7 @@ def _cldr_countries() -> list[Place]:
 
 
 def _curated() -> list[Place]:
-    with PLACES_PATH.open(encoding="utf-8") as rows:
-        return [Place(r["country_code"], r["kind"], r["name"]) for r in csv.DictReader(rows)]
+    return [Place(*row) for row in shipped_rows(PLACES_PATH, "country_code", "kind", "name")]
 
 
 # Curated "country" names that stand for a country without being its name: capitals used for
@@ -228,12 +226,10 @@ def _cities() -> list[Place]:
     """The shipped GeoNames cities (``data/cities.csv``) but for names that are everyday
     words or people's names, and short names outside the region."""
     places = []
-    with CITIES_PATH.open(encoding="utf-8") as rows:
-        for row in csv.DictReader(rows):
-            code, name = row["country_code"], row["name"]
-            key = name_key(name)
-            if " ".join(key) not in AMBIGUOUS_CITIES and (code in REGION or len("".join(key)) >= 4):
-                places.append(Place(code, "city", name))
+    for code, _, name in shipped_rows(CITIES_PATH, "country_code", "population", "name"):
+        key = name_key(name)
+        if " ".join(key) not in AMBIGUOUS_CITIES and (code in REGION or len("".join(key)) >= 4):
+            places.append(Place(code, "city", name))
     return places
 
 
@@ -422,14 +418,13 @@ def organisations() -> Gazetteer:
     listed for several countries (الأهلي of Cairo, Jeddah, Doha…) keeps the first and the
     others in ``elsewhere``: the text's places choose."""
     known: dict[tuple[str, ...], Place] = {}
-    with ORGANISATIONS_PATH.open(encoding="utf-8") as rows:
-        for r in csv.DictReader(rows):
-            key = name_key(r["name"])
-            if key in known:  # a name several countries' clubs share (الأهلي)
-                first = known[key]
-                known[key] = replace(first, elsewhere=(*first.elsewhere, r["country_code"]))
-            else:
-                known[key] = Place(r["country_code"], r["kind"], r["name"])
+    for code, kind, name in shipped_rows(ORGANISATIONS_PATH, "country_code", "kind", "name"):
+        key = name_key(name)
+        if key in known:  # a name several countries' clubs share (الأهلي)
+            first = known[key]
+            known[key] = replace(first, elsewhere=(*first.elsewhere, code))
+        else:
+            known[key] = Place(code, kind, name)
     return Gazetteer(known, short_behind_clitics=False)
 
 

@@ -5,7 +5,6 @@ news, each in a window of two words either side. Training is in ``marsad.trainin
 
 from __future__ import annotations
 
-import csv
 from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
@@ -25,7 +24,7 @@ from marsad.enrich.gazetteer import (
     word_key,
 )
 from marsad.limits import FEATURE_STRINGS_CACHE
-from marsad.shipped import DATA, MODELS
+from marsad.shipped import DATA, MODELS, shipped_rows
 
 CLUSTERS_PATH = MODELS / "word_clusters.npz"
 # Granularities of the word clusters, and those also given for the neighbouring words.
@@ -41,8 +40,7 @@ TRIGGERS_PATH = DATA / "entity_triggers.csv"
 @cache
 def triggers() -> dict[str, str]:
     """Trigger word key → per, org or loc."""
-    with TRIGGERS_PATH.open(encoding="utf-8") as rows:
-        return {word_key(r["word"]): r["kind"] for r in csv.DictReader(rows)}
+    return {word_key(word): kind for kind, word in shipped_rows(TRIGGERS_PATH, "kind", "word")}
 
 
 class WordClusters:
