@@ -625,6 +625,16 @@ def test_word_clusters_keep_their_words_and_ids_and_read_files_written_before(tm
     assert WordClusters.load(tmp_path / "empty.npz").index == {}
 
 
+def test_a_shipped_list_whose_columns_moved_fails_with_its_name(tmp_path):
+    from marsad.shipped import shipped_rows
+
+    moved = tmp_path / "organisations.csv"
+    moved.write_text("name,kind,country_code\nحماس,party,PS\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"organisations\.csv"):
+        shipped_rows(moved, "country_code", "kind", "name")
+    assert shipped_rows(moved, "name", "kind", "country_code") == [["حماس", "party", "PS"]]
+
+
 def test_person_names_band_given_names_and_surnames_by_how_common_they_are():
     names = person_names()
     assert len(names) > 20_000
