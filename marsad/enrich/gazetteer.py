@@ -201,7 +201,7 @@ def country_names() -> list[tuple[str, str]]:
     ]
 
 
-def cityshipped_rows() -> list[tuple[str, int, str]]:
+def city_rows() -> list[tuple[str, int, str]]:
     """(country code, population, Arabic name) of the GeoNames cities that are news places:
     in ``REGION`` from REGION_CITY_POPULATION inhabitants, elsewhere from
     WORLD_CITY_POPULATION, capitals whatever their size (Athens, Nouakchott, Asmara). Read
