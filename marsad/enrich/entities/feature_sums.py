@@ -3,7 +3,7 @@ strings of every position (``sentence_features`` does that for CRFsuite's traini
 
 Both entity models score a word that way: the CRF adds one weight per label for each of the
 word's features, the BiLSTM adds one embedding per feature of the word itself. What a word
-gives itself and each neighbour depends on the word alone (``_word_features``), so those sums
+gives itself and each neighbour depends on the word alone (``word_features``), so those sums
 are kept per word; what depends on the sentence (gazetteer and organisation marks, sentence
 edges, word pairs) is looked up per position. The sums are the same as over the strings.
 """
@@ -34,7 +34,7 @@ SUMMED_WORDS = 64
 
 @dataclass
 class SentenceMarks:
-    """What the features of a sentence are built from: each word's ``_word_features`` and
+    """What the features of a sentence are built from: each word's ``word_features`` and
     its gazetteer and organisation marks (B-city, I-country, O …; B, I, O), with the places
     and organisations found (word spans and what they name)."""
 
@@ -81,8 +81,8 @@ class FeatureSums:
 
     def _blocks(self, many: list[SentenceMarks]) -> np.ndarray:
         """[words, 1 + offsets or 1, dim]: each word's own sum and, with ``neighbours``, what
-        it gives each neighbour. Words not yet kept are summed together, one numpy step for
-        all of them (a step per word cost more than the sums)."""
+        it gives each neighbour. Words not yet kept are summed together (``_summed``: a numpy
+        step per word cost more than the sums)."""
         kept = self._words
         new: dict[str, tuple] = {}
         for m in many:
@@ -96,7 +96,7 @@ class FeatureSums:
         return np.stack([kept[w] for m in many for w in m.words])
 
     def _summed(self, infos: list[tuple]) -> list[np.ndarray]:
-        """The blocks of words from their ``_word_features``, each feature group's rows added
+        """The blocks of words from their ``word_features``, each feature group's rows added
         in the order its features come; SUMMED_WORDS words at a time, so that the rows
         gathered stay in the processor's cache."""
         get, blocks = self.index.get, []

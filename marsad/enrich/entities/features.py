@@ -59,8 +59,8 @@ class WordClusters:
         with np.load(path, allow_pickle=False) as archive:
             levels = {int(k[1:]): archive[k] for k in archive.files if k.startswith("k")}
             vocabulary = archive["vocabulary"]
-        # The words as one UTF-8 text, a line each (a third of the start of an array of
-        # strings); files written before hold such an array.
+        # The words as one UTF-8 text, a line each (read in about a third of the time an
+        # array of strings takes); files written before hold such an array.
         if vocabulary.dtype == np.uint8:
             text = vocabulary.tobytes().decode("utf-8")
             return cls(text.split("\n") if text else [], levels)
