@@ -27,9 +27,13 @@ $(VENV)/.complete: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --extra train --compile-bytecode --python $(PYTHON)
 	touch $@ $(VENV)/.runtime
 
+# The entity tagger's table of frequent words for the shipped models (docs/entities.md): a
+# new tagging process reads their sums instead of working them out; once per models.
 install: $(VENV)/.runtime
+	$(BIN)/marsad lexicon
 
 install-all: $(VENV)/.complete
+	$(BIN)/marsad lexicon
 
 run: install
 	$(BIN)/marsad run

@@ -806,7 +806,7 @@ def test_crf_tables_are_shipped_beside_the_model_and_read_from_the_cache_otherwi
 def test_cache_keeps_the_newest_files_of_a_kind(tmp_path, monkeypatch):
     import os
 
-    from marsad.enrich.gazetteer import CACHE_FILES_KEPT, prune_cache
+    from marsad.cache import CACHE_FILES_KEPT, prune_cache
 
     monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
     for age in range(6):

@@ -12,7 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "marsad"
 # Shared foundations any stage may import; they import no stage.
-FOUNDATIONS = {"arabic", "ids", "limits", "failpoints", "shipped", "synthetic", "data"}
+FOUNDATIONS = {"arabic", "cache", "ids", "limits", "failpoints", "shipped", "synthetic", "data"}
 # What each stage may import besides itself and the foundations.
 MAY_IMPORT = {
     "foundations": set(),

@@ -412,8 +412,10 @@ def test_model_assets_keep_the_shipped_model_without_training_data(tmp_path: Pat
     assert models.model_path("entities.crfsuite").parent == MODEL_PATH.parent
 
 
-def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
+def test_model_assets_train_from_the_training_data_folder(tmp_path: Path, monkeypatch):
     from pipelines.resources import ModelStore
+
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path / "cache"))  # the trained lexicon's
 
     corpus = _tiny_corpus()
     ant = tmp_path / "data" / "antcorpus" / "antcorpus_v1.1_train80.parquet"
@@ -445,6 +447,8 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path):
     # The encoder learnt from the news; the tagger's LSTM reads its states.
     assert (tmp_path / "m" / "entities_encoder.npz").is_file()
     assert tagger.encoder is not None
+    # The trained models' lexicon was worked out with them: their taggers start warm.
+    assert tagger.lexicon is not None and "في" in tagger.lexicon.index
     model = models.topic_model()
     assert model.word_vocabulary  # the word vectors went into the topic model
     assert model.classify(None, "المهاجم يسجل هدفا في المباراة")[0] == SPORT

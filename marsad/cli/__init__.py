@@ -118,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tag.set_defaults(handler=model_commands.tag)
 
+    lexicon = commands.add_parser(
+        "lexicon",
+        help="work out the entity tagger's table of frequent words for its models, if it is "
+        "not there yet (a new tagging process then starts warm; `make install` runs this)",
+    )
+    lexicon.add_argument(
+        "--model", metavar="CRFSUITE", help="entity model (default: shipped), as for tag"
+    )
+    lexicon.set_defaults(handler=model_commands.lexicon)
+
     training = commands.add_parser(
         "train",
         help="train the word vectors, topic model, news encoder and entity model (the Dagster "

@@ -141,6 +141,34 @@ def tag(args: argparse.Namespace) -> int:
     return status
 
 
+def lexicon(args: argparse.Namespace) -> int:
+    """Build the tagger's lexicon (``marsad.enrich.entities.lexicon``) where it is missing."""
+    import time
+
+    from marsad.enrich.entities.features import CLUSTERS_PATH
+    from marsad.enrich.entities.lexicon import build_lexicon, lexicon_path
+    from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
+
+    model = Path(args.model) if args.model else MODEL_PATH
+    clusters = model.parent / CLUSTERS_PATH.name
+    path = lexicon_path(model, clusters)
+    started = time.perf_counter()
+    tagger = EntityTagger(model, clusters)  # reads the lexicon where it is whole
+    if tagger.lstm is None:
+        print(f"marsad lexicon: {model} has no LSTM beside it: nothing to work out")
+        return 0
+    if tagger.lexicon is not None:
+        print(f"lexicon current: {path}")
+        return 0
+    try:
+        words = build_lexicon(tagger, path)
+    except OSError as error:  # a read-only cache folder: tagging works without it, slower
+        print(f"marsad lexicon: not written ({error}); tagging works without it", file=sys.stderr)
+        return 0
+    print(f"lexicon of {words:,} words in {time.perf_counter() - started:.1f} s: {path}")
+    return 0
+
+
 def eval_ner(args: argparse.Namespace) -> int:
     from marsad.enrich.entities.features import CLUSTERS_PATH
     from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger

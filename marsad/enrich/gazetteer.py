@@ -28,6 +28,7 @@ import regex
 
 from marsad import arabic
 from marsad.arabic import bare, match_key, readings, strip_proclitics
+from marsad.cache import cache_folder, prune_cache
 from marsad.limits import WORD_CACHE
 from marsad.shipped import DATA, shipped_rows
 
@@ -264,6 +265,10 @@ class Gazetteer:
     _starts: dict[str, tuple[tuple[str, bool], ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # Words known to start no name (``read_starts_from``), or None.
+    _prior: tuple[dict[str, int], list[int], int] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @cached_property
     def first_words(self) -> frozenset[str]:
@@ -271,6 +276,11 @@ class Gazetteer:
 
     def _starting_readings(self, word: str) -> tuple[tuple[str, bool], ...]:
         found = self._starts.get(word)
+        if found is None and self._prior is not None:
+            rows, starts, bit = self._prior
+            row = rows.get(word)
+            if row is not None and not starts[row] & bit:
+                found = self._starts[word] = ()
         if found is None:
             # In a fixed order (a set's order changes from one process to the next): readings
             # with the article first, then the longest. للقدس is ل + القدس before لقدس.
@@ -340,6 +350,16 @@ class Gazetteer:
                     ):
                         places[key] = place
         return cls(places)
+
+    def starts_a_name(self, word: str) -> bool:
+        """Whether some reading of a normalized word is the first word of a name here."""
+        return bool(self._starting_readings(word))
+
+    def read_starts_from(self, rows: dict[str, int], starts: list[int], bit: int) -> None:
+        """Know which words start no name here from a table worked out beforehand (the
+        entity tagger's lexicon: bit ``bit`` of ``starts[rows[word]]`` is ``starts_a_name``):
+        those words' readings are not tried."""
+        self._prior = (rows, starts, 1 << bit)
 
     def find(self, words: list[str]) -> list[tuple[int, int, Place]]:
         """Places in a sequence of normalized words (``match_key``): (start, end exclusive,
@@ -469,24 +489,3 @@ def _cache_path() -> Path:
     digest.update(babel.__version__.encode())
     digest.update(__name__.encode())  # the pickle names its classes by module
     return cache_folder() / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
-
-
-# Cache files kept of each kind: the newest, for the few checkouts or models in use.
-CACHE_FILES_KEPT = 4
-
-
-def prune_cache(pattern: str) -> None:
-    """Remove all but the CACHE_FILES_KEPT newest cache files matching ``pattern``: each
-    change of the sources leaves a file behind."""
-    files = sorted(cache_folder().glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
-    for stale in files[CACHE_FILES_KEPT:]:
-        stale.unlink(missing_ok=True)
-
-
-def cache_folder() -> Path:
-    """Where what is built from the shipped data is kept between runs: ``$MARSAD_CACHE``, or
-    ``marsad`` in the user's cache folder."""
-    folder = os.environ.get("MARSAD_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "marsad"
-    )
-    return Path(folder)

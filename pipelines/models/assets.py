@@ -203,8 +203,8 @@ class EntityModelConfig(dg.Config):
     description="Entity recognizer: a CRF over Arabic features, gazetteers and word clusters, "
     "and a BiLSTM-CRF over the same features and the news encoder's states (unless "
     "news_encoder=false), whose scores the tagger weighs with the CRF's; trained on ANERcorp's "
-    "training split, with scores on its last tenth (together and the CRF alone); the shipped "
-    "models are used without training data.",
+    "training split, with scores on its last tenth (together and the CRF alone), and its "
+    "lexicon of frequent words' sums; the shipped models are used without training data.",
 )
 def entity_model(
     context: dg.AssetExecutionContext, config: EntityModelConfig, models: ModelStore
@@ -213,6 +213,7 @@ def entity_model(
     import tempfile
 
     from marsad.enrich.entities.features import WordClusters
+    from marsad.enrich.entities.lexicon import build_lexicon, lexicon_path
     from marsad.enrich.entities.tagger import EntityTagger
     from marsad.training.entities import evaluate_tagger, read_conll, train_models
     from marsad.training.entity_encoder import read_report
@@ -248,6 +249,9 @@ def entity_model(
         crf_scores = evaluate_tagger(tagger, sentences[cut:])
     train_models(sentences, model_path, clusters, context.log.info, encoder)
     lstm_path = model_path.with_name(LSTM_FILE)
+    # The frequent words' sums for these models, so the pipeline's taggers start warm.
+    lexicon = lexicon_path(model_path, clusters_path)
+    lexicon_words = build_lexicon(EntityTagger(model_path, clusters_path), lexicon)
     metadata = {
         "trained": True,
         "sentences": len(sentences),
@@ -255,6 +259,7 @@ def entity_model(
         "held_out_crf_alone_micro_f1": round(crf_scores.micro_f1, 4),
         "held_out_per_type": markdown_preview(scores.per_type, rows=3),
         "word_clusters": len(clusters.index),
+        "lexicon_words": lexicon_words,
         "news_encoder": encoder is not None,
         "bytes": model_path.stat().st_size + lstm_path.stat().st_size,
         "path": dg.MetadataValue.path(str(model_path.resolve())),

@@ -10,10 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.enrich.gazetteer import (
-    cache_folder,
-    prune_cache,
-)
+from marsad.cache import cache_folder, prune_cache
 
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 

@@ -47,6 +47,8 @@ class SentenceMarks:
     # The marks as numbers (PLACE_MARKS, ORGANISATION_MARKS), for the sums.
     place_ids: np.ndarray
     organisation_ids: np.ndarray
+    # Each word's row in the tagger's lexicon (-1 for a word it lacks), or None without one.
+    lexicon_rows: list[int] | None = None
 
 
 class FeatureSums:
@@ -64,6 +66,10 @@ class FeatureSums:
             index = {feature: row + 1 for feature, row in index.items()}
         self.vectors, self.index = vectors, index
         self.neighbours = neighbours
+        # A word's block: its own sum and, with ``neighbours``, what it gives each neighbour.
+        self.block_shape = (1 + len(OFFSETS) if neighbours else 1, vectors.shape[1])
+        # Blocks worked out beforehand, by lexicon row (``marsad.enrich.entities.lexicon``).
+        self.known: np.ndarray | None = None
         self._words: dict[str, np.ndarray] = {}
         slots = OFFSETS if neighbours else ()
         # Mark features by offset (0 is the word's own): mark number → row. Organisation
@@ -81,21 +87,29 @@ class FeatureSums:
 
     def _blocks(self, many: list[SentenceMarks]) -> np.ndarray:
         """[words, 1 + offsets or 1, dim]: each word's own sum and, with ``neighbours``, what
-        it gives each neighbour. Words not yet kept are summed together (``_summed``: a numpy
-        step per word cost more than the sums)."""
+        it gives each neighbour. Words not yet kept are read from the lexicon's blocks, or
+        summed together (``summed``: a numpy step per word cost more than the sums)."""
         kept = self._words
         new: dict[str, tuple] = {}
+        known: dict[str, int] = {}
         for m in many:
-            for w, info in zip(m.words, m.info, strict=True):
-                if w not in kept and w not in new:
-                    new[w] = info
-        if new:
-            if len(kept) + len(new) > CACHED_WORDS:
+            rows = m.lexicon_rows or [-1] * len(m.words)
+            for w, info, row in zip(m.words, m.info, rows, strict=True):
+                if w not in kept and w not in new and w not in known:
+                    if row >= 0:
+                        known[w] = row
+                    else:
+                        new[w] = info
+        if new or known:
+            if len(kept) + len(new) + len(known) > CACHED_WORDS:
                 kept.clear()
-            kept.update(zip(new, self._summed(list(new.values())), strict=True))
+            kept.update(zip(new, self.summed(list(new.values())), strict=True))
+            if known:
+                blocks = np.asarray(self.known[list(known.values())])  # read from the table
+                kept.update(zip(known, blocks, strict=True))
         return np.stack([kept[w] for m in many for w in m.words])
 
-    def _summed(self, infos: list[tuple]) -> list[np.ndarray]:
+    def summed(self, infos: list[tuple]) -> list[np.ndarray]:
         """The blocks of words from their ``word_features``, each feature group's rows added
         in the order its features come; SUMMED_WORDS words at a time, so that the rows
         gathered stay in the processor's cache."""

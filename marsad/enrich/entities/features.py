@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
@@ -25,6 +26,9 @@ from marsad.enrich.gazetteer import (
 )
 from marsad.limits import FEATURE_STRINGS_CACHE
 from marsad.shipped import DATA, MODELS, shipped_rows
+
+if TYPE_CHECKING:
+    from marsad.enrich.entities.lexicon import Lexicon
 
 CLUSTERS_PATH = MODELS / "word_clusters.npz"
 # Granularities of the word clusters, and those also given for the neighbouring words.
@@ -85,7 +89,7 @@ class WordClusters:
         return dict(zip(self.levels, map(str, self._rows[i].tolist()), strict=True))
 
 
-def _shape(token: str) -> str:
+def word_shape(token: str) -> str:
     if token.isdigit():
         return "digit"
     if _LATIN_RE.search(token):
@@ -126,7 +130,7 @@ def word_features(
     normal = match_key(word)
     norm, key = normal or word, without_proclitics(normal) or word
     bare = strip_proclitics(norm)
-    shape, trigger, cluster = _shape(word), triggers().get(key, "-"), clusters.of(norm)
+    shape, trigger, cluster = word_shape(word), triggers().get(key, "-"), clusters.of(norm)
     first, last = _name_bands(norm, bare)
     foreign = "1" if not foreign_names().isdisjoint((norm, bare)) else "-"
     own = (
@@ -172,9 +176,16 @@ def _longest_first(found: tuple[int, int, object]) -> tuple[int, int]:
     return found[0] - found[1], found[0]
 
 
-def sentence_marks(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> SentenceMarks:
-    """Each word's own features and its gazetteer and organisation marks."""
-    info = [word_features(w, clusters) for w in words]
+def sentence_marks(
+    words: list[str], gaz: Gazetteer, clusters: WordClusters, lexicon: Lexicon | None = None
+) -> SentenceMarks:
+    """Each word's own features and its gazetteer and organisation marks; with a
+    ``lexicon``, the words it holds get their row in it instead of their feature strings."""
+    if lexicon is None:
+        info, rows = [word_features(w, clusters) for w in words], None
+    else:
+        found = [lexicon.word(w) for w in words]
+        info, rows = [i for i, _ in found], [r for _, r in found]
     # Names are found among the normalized words (the gazetteer tries each clitic reading).
     normal = [norm for norm, _, _, _ in info]
     places = ["O"] * len(words)
@@ -204,6 +215,7 @@ def sentence_marks(words: list[str], gaz: Gazetteer, clusters: WordClusters) -> 
         found_organisations,
         place_ids,
         organisation_ids,
+        rows,
     )
 
 

@@ -38,6 +38,7 @@ from marsad.enrich.entities.features import (
     sentence_marks,
     word_features,
 )
+from marsad.enrich.entities.lexicon import Lexicon, lexicon_path
 from marsad.enrich.entities.linking import (
     CURRENCIES,
     CountryMention,
@@ -95,6 +96,7 @@ class EntityTagger:
         lstm_path = model_path.with_name(LSTM_PATH.name)
         self.lstm = LstmTagger.load(lstm_path) if lstm_path.is_file() else None
         self.encoder: NewsEncoder | None = None
+        self.lexicon: Lexicon | None = None
         if self.lstm is not None:
             # Both models are run in numpy over per-word sums of their features' vectors.
             attributes, weights, self.crf_transitions, crf_labels = crf_tables(model_path)
@@ -111,6 +113,16 @@ class EntityTagger:
                 # The LSTM's and the encoder's inputs, side by side.
                 features.append(self.encoder.release_features())
             self.lstm_sums = own_feature_sums(*features)
+            # The frequent words' blocks worked out beforehand (``marsad lexicon``), if any.
+            self.lexicon = Lexicon.load(
+                lexicon_path(model_path, clusters_path),
+                self.clusters,
+                self.crf_sums.block_shape,
+                self.lstm_sums.vectors.shape[1],
+            )
+            if self.lexicon is not None:
+                self.lexicon.prime_name_lists()
+                self.crf_sums.known, self.lstm_sums.known = self.lexicon.crf, self.lexicon.lstm
             # The CRF's label columns in the LSTM's order.
             self.crf_columns = [crf_labels.index(y) for y in self.lstm.labels]
             self.learnt_keys = frozenset(f[2:] for f in self.lstm.index if f.startswith("k="))
@@ -125,6 +137,12 @@ class EntityTagger:
                 + (1 - crf) * lstm["transitions"]
             )
             self.start, self.end = (1 - crf) * lstm["start"], (1 - crf) * lstm["end"]
+
+    @property
+    def _lexicon(self) -> Lexicon | None:
+        """The lexicon, while the LSTM is used: the CRF alone (``lstm`` set to None, as the
+        model asset scores it) writes out every word's feature strings."""
+        return self.lexicon if self.lstm is not None else None
 
     def split_inputs(self, sums: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """``lstm_sums`` of sentences as the LSTM's own inputs and the encoder's."""
@@ -147,7 +165,7 @@ class EntityTagger:
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
         """IOB2 tags of each sentence."""
         return self._tag_marks(
-            [sentence_marks(w, self.gazetteer, self.clusters) for w in sentences]
+            [sentence_marks(w, self.gazetteer, self.clusters, self._lexicon) for w in sentences]
         )
 
     def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
@@ -227,7 +245,7 @@ class EntityTagger:
             before = len(marks)
             for start, end in sentence_bounds(tokens):
                 words = [t.text for t in tokens[start:end]]
-                marks.append(sentence_marks(words, self.gazetteer, self.clusters))
+                marks.append(sentence_marks(words, self.gazetteer, self.clusters, self._lexicon))
             counts.append(len(marks) - before)
         tagged = iter(zip(marks, self._tag_marks(marks), strict=True))
         return [

@@ -1,0 +1,134 @@
+"""The entity tagger's lexicon: frequent words' sums worked out beforehand, read by a new
+tagging process instead of worked out again, with the same tags to the bit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsad.enrich.entities.features import CLUSTERS_PATH, word_features
+from marsad.enrich.entities.lexicon import (
+    Lexicon,
+    build_lexicon,
+    lexicon_built,
+    lexicon_path,
+    lexicon_words,
+    name_lists,
+)
+from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
+from tests.conftest import SHARED, shared_file
+
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
+SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "saudinewsnet_sample500.jsonl"
+# Words of one normalized form written several ways (hamza, alef maqsura, ta marbuta,
+# diacritics, tatweel), digits, Latin, clitics: the lexicon is keyed by normalized words.
+SPELLINGS = (
+    "وقال الرئيسُ المصريّ عبدالفتاح السيسي إن مصر ستعمل مع الأمم المتحدة، ثم توجه إلى "
+    "الرياض واجتمع بالأمير محمد بن سلمان في قصر اليمامة يوم ٢٥ مايو 2024 مع وفد من Google "
+    "ومسؤولي الشركة الامريكية وأكد ان الاتفاقيه ستوقع فى الرياض قبل نهايــة العام."
+)
+
+
+@pytest.fixture
+def cleared_name_lists():
+    """The place, organisation and club lists as a new process has them (nothing tried yet,
+    nothing read from a lexicon), and so again afterwards."""
+
+    def clear() -> None:
+        for names in name_lists():
+            names._starts.clear()
+            names._prior = None
+
+    clear()
+    yield
+    clear()
+
+
+def _texts() -> list[str]:
+    pages = sorted(SAMPLE.glob("page_*.txt"))[:40]
+    texts = [p.read_text("utf-8", errors="replace") for p in pages] + [SPELLINGS]
+    with shared_file(SAUDINEWSNET).open(encoding="utf-8") as lines:
+        texts += [json.loads(line)["content"] for _, line in zip(range(150), lines, strict=False)]
+    return texts
+
+
+def test_a_lexicon_gives_the_tags_and_countries_of_working_every_word_out(
+    tmp_path, monkeypatch, cleared_name_lists
+):
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
+    texts = _texts()
+    without = EntityTagger()
+    assert without.lexicon is None  # an empty cache folder: nothing to read
+    expected = without.analyse_many(texts)
+    path = lexicon_path(MODEL_PATH, CLUSTERS_PATH)
+    assert build_lexicon(without, path, count=5000) == 5000 and lexicon_built(path)
+    for names in name_lists():  # as in a new process
+        names._starts.clear()
+    tagger = EntityTagger()
+    assert tagger.lexicon is not None
+    # Most of the words are read from the table, yet every answer is the same.
+    words = [w for text in texts for w in text.split()]
+    assert sum(tagger.lexicon.word(w)[1] >= 0 for w in words) > 0.6 * len(words)
+    assert tagger.analyse_many(texts) == expected
+    assert tagger.lexicon.word("الرئيسُ")[1] == tagger.lexicon.word("الرئيس")[1] >= 0
+    assert tagger.lexicon.word("2024")[1] == -1 and tagger.lexicon.word("Google")[1] == -1
+
+
+def test_a_words_blocks_do_not_depend_on_the_words_summed_beside_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
+    tagger = EntityTagger()
+    path = lexicon_path(MODEL_PATH, CLUSTERS_PATH)
+    build_lexicon(tagger, path, count=300)
+    table = Lexicon.load(path, tagger.clusters, tagger.crf_sums.block_shape, 128)
+    words = lexicon_words(tagger.clusters, 300)
+    for row in (0, 57, 299):  # summed alone, not among 300
+        info = [word_features(words[row], tagger.clusters)]
+        assert np.array_equal(table.crf[row], tagger.crf_sums.summed(info)[0])
+        assert np.array_equal(table.lstm[row], tagger.lstm_sums.summed(info)[0])
+    # Words that start a name are known as such; others are not tried.
+    starts = dict(zip(words, table.starts, strict=True))
+    assert starts["مصر"] & 1 and not starts["قال"] & 1
+
+
+def test_a_lexicon_is_named_by_what_it_is_made_from(tmp_path, monkeypatch):
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path / "cache"))
+    models = tmp_path / "models"
+    shutil.copytree(MODEL_PATH.parent, models)
+    model, clusters = models / MODEL_PATH.name, models / CLUSTERS_PATH.name
+    first = lexicon_path(model, clusters)
+    assert lexicon_path(model, clusters) == first
+    (models / "entities_lstm.npz").write_bytes((models / "entities_lstm.npz").read_bytes())
+    second = lexicon_path(model, clusters)
+    assert second != first  # the LSTM was rewritten: its table is another
+    (models / "topics.npz").unlink()  # the topic model is not part of it
+    assert lexicon_path(model, clusters) == second
+    # A table whose width is not the models' is refused, not misread; so is a damaged one.
+    tagger = EntityTagger(model, clusters)
+    build_lexicon(tagger, second, count=10)
+    assert Lexicon.load(second, tagger.clusters, tagger.crf_sums.block_shape, 128) is not None
+    with pytest.warns(UserWarning, match="blocks"):
+        assert Lexicon.load(second, tagger.clusters, tagger.crf_sums.block_shape, 64) is None
+    second.write_bytes(b"not a table")
+    with pytest.warns(UserWarning, match="not read"):
+        assert EntityTagger(model, clusters).lexicon is None
+
+
+def test_marsad_lexicon_builds_the_table_once(tmp_path):
+    command = [sys.executable, "-m", "marsad.cli", "lexicon"]
+    env = {"MARSAD_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    built = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert built.stdout.startswith("lexicon of 50,000 words in "), built.stdout
+    again = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert again.stdout.startswith("lexicon current: "), again.stdout
+    (table,) = tmp_path.glob("lexicon-*.npy")
+    assert sorted(f.suffix for f in tmp_path.glob("lexicon-*")) == [".npy", ".npz"]
+    table.write_bytes(table.read_bytes()[:1000])  # damaged: written anew
+    rebuilt = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert rebuilt.stdout.startswith("lexicon of ") and "not read" in rebuilt.stderr
+    assert table.stat().st_size > 1000
