@@ -4,7 +4,9 @@
 - ingest: wall time and peak memory of `marsad run` over SaudiNewsNet in mixed formats with
   injected duplicates, and the duplicates' precision and recall;
 - entities: `marsad tag` pinned to one core over about 100,000 tokens of SaudiNewsNet
-  (whole command: process start and model load included), with and without --countries;
+  (whole command: process start and model load included), with and without --countries,
+  and over ANERcorp sentences (the first 100,000 tokens and the last 25,000, the test
+  split's size), with the lexicon of frequent words and without it;
 - dashboard: latency of every page's queries on a generated warehouse of 1,000,000 articles;
 - scale (only when named): `marsad run` over 2,000 and 12,000 aggregator pages as JSONL
   exports, then 1,000 pages added: pages/s, ms/page, peak RSS of the process tree;
@@ -44,6 +46,7 @@ from marsad.synthetic import generate, write_pages
 
 ASND = SAUDINEWSNET.parents[1] / "asnd" / "asnd_train80.parquet"
 ANERCORP = SAUDINEWSNET.parents[1] / "anercorp_train" / "anercorp_train.jsonl"
+TEST_SPLIT_TOKENS = 25_000
 
 
 def bench_parse(pages: int) -> None:
@@ -189,17 +192,38 @@ def bench_entities(tokens: int) -> None:
     if not ANERCORP.exists():
         print(f"entities: sentences skipped, {ANERCORP} not found")
         return
-    sentences, counted = [], 0
-    for line in ANERCORP.read_text("utf-8").splitlines():
-        sentence = json.loads(line)
-        sentences.append(sentence["text"])
+    sentences = [json.loads(line) for line in ANERCORP.read_text("utf-8").splitlines()]
+    first = _up_to(sentences, tokens)
+    # The last sentences, as many tokens as ANERcorp's test split holds.
+    last_texts, last_tokens = _up_to(sentences[::-1], TEST_SPLIT_TOKENS)
+    with tempfile.TemporaryDirectory() as bare_cache:
+        # A cache folder without the lexicon, its gazetteer built by a first line.
+        no_lexicon = {"MARSAD_CACHE": bare_cache}
+        _time_tag(first[0][:1], 0, "line", env=no_lexicon, quiet=True)
+        for texts, counted in (first, (last_texts[::-1], last_tokens)):
+            _time_tag(texts, counted, "ANERcorp sentences")
+            _time_tag(texts, counted, "ANERcorp sentences without the lexicon", env=no_lexicon)
+
+
+def _up_to(sentences: list[dict], tokens: int) -> tuple[list[str], int]:
+    """The texts of the first sentences that hold ``tokens`` tokens, and how many they hold."""
+    texts, counted = [], 0
+    for sentence in sentences:
+        texts.append(sentence["text"])
         counted += len(sentence["tokens"])
         if counted >= tokens:
             break
-    _time_tag(sentences, counted, "ANERcorp sentences")
+    return texts, counted
 
 
-def _time_tag(texts: list[str], tokens: int, what: str, *extra: str) -> None:
+def _time_tag(
+    texts: list[str],
+    tokens: int,
+    what: str,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    quiet: bool = False,
+) -> None:
     """Wall time of ``marsad tag`` pinned to one core over ``texts`` sent as one stream."""
     lines = "".join(
         json.dumps({"id": i, "text": x}, ensure_ascii=False) + "\n" for i, x in enumerate(texts)
@@ -211,14 +235,16 @@ def _time_tag(texts: list[str], tokens: int, what: str, *extra: str) -> None:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, **(env or {})},
     )
     wall = time.perf_counter() - start
     answered = done.stdout.count("\n")
-    print(
-        f"entities: `marsad tag {' '.join(extra)}` pinned to one core: {answered} {what}, "
-        f"{tokens:,} tokens in {wall:.2f} s = {tokens / wall:,.0f} tokens/s "
-        "(process start and model load included)"
-    )
+    if not quiet:
+        print(
+            f"entities: `marsad tag {' '.join(extra)}` pinned to one core: {answered} {what}, "
+            f"{tokens:,} tokens in {wall:.2f} s = {tokens / wall:,.0f} tokens/s "
+            "(process start and model load included)"
+        )
 
 
 def main() -> None:
