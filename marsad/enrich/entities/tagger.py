@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import regex
 
-from marsad.arabic import ARABIC_LETTER
+from marsad.arabic import ARABIC_LETTER, match_key
 from marsad.enrich.entities.countries import (
     INSTITUTE_WORDS,
     NAMED_AFTER_PLACES,
@@ -36,7 +36,6 @@ from marsad.enrich.entities.features import (
     crf_rows,
     own_feature_sums,
     sentence_marks,
-    word_features,
 )
 from marsad.enrich.entities.lexicon import Lexicon, lexicon_path
 from marsad.enrich.entities.linking import (
@@ -176,7 +175,7 @@ class EntityTagger:
         for document in documents:
             sentence_tags = [next(tagged) for _ in document]
             text = [w for words in document for w in words]
-            normal = [word_features(w, self.clusters)[0] for w in text]
+            normal = [match_key(w) or w for w in text]  # as ``word_features`` normalizes
             tags = iter(
                 read_as_text(
                     text, normal, [t for tags in sentence_tags for t in tags], self.clusters.index
