@@ -62,6 +62,7 @@ models: install-all
 	cp data/models/topics.npz data/models/entities.crfsuite data/models/entities_crf_tables.npz \
 	  data/models/entities_encoder.npz \
 	  data/models/entities_lstm.npz data/models/word_clusters.npz marsad/models/
+	$(BIN)/marsad lexicon
 
 screenshots: install-all
 	$(BIN)/python -m bench.screenshots
