@@ -9,11 +9,11 @@ from pathlib import Path
 CACHE_FILES_KEPT = 4
 
 
-def prune_cache(pattern: str) -> None:
-    """Remove all but the CACHE_FILES_KEPT newest cache files matching ``pattern``: each
-    change of the sources leaves a file behind."""
+def prune_cache(pattern: str, kept: int = CACHE_FILES_KEPT) -> None:
+    """Remove all but the ``kept`` newest cache files matching ``pattern``: each change of
+    the sources leaves a file behind."""
     files = sorted(cache_folder().glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
-    for stale in files[CACHE_FILES_KEPT:]:
+    for stale in files[kept:]:
         stale.unlink(missing_ok=True)
 
 

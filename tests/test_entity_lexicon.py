@@ -72,6 +72,9 @@ def test_a_lexicon_gives_the_tags_and_countries_of_working_every_word_out(
         names._starts.clear()
     tagger = EntityTagger()
     assert tagger.lexicon is not None
+    # The LSTM's feature vectors are read from the file too, as they were built.
+    assert tagger.lstm_sums.index == without.lstm_sums.index
+    assert np.array_equal(tagger.lstm_sums.vectors, without.lstm_sums.vectors)
     # Most of the words are read from the table, yet every answer is the same.
     words = [w for text in texts for w in text.split()]
     assert sum(tagger.lexicon.word(w)[1] >= 0 for w in words) > 0.6 * len(words)
@@ -112,7 +115,7 @@ def test_a_lexicon_is_named_by_what_it_is_made_from(tmp_path, monkeypatch):
     tagger = EntityTagger(model, clusters)
     build_lexicon(tagger, second, count=10)
     assert Lexicon.load(second, tagger.clusters, tagger.crf_sums.block_shape, 128) is not None
-    with pytest.warns(UserWarning, match="blocks"):
+    with pytest.warns(UserWarning, match="not read"):
         assert Lexicon.load(second, tagger.clusters, tagger.crf_sums.block_shape, 64) is None
     second.write_bytes(b"not a table")
     with pytest.warns(UserWarning, match="not read"):

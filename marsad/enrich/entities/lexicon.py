@@ -8,6 +8,9 @@ the news the word clusters were learnt from, so a new process looks them up inst
 are the sums the tagger works out itself, to the bit: the same ``FeatureSums`` code made
 them, and a word's sum does not depend on what is summed beside it.
 
+The same file holds the LSTM's and the encoder's feature vectors side by side, which a
+tagger otherwise builds at start (``own_feature_sums``: 42 MB of fresh memory).
+
 The table is built by ``marsad lexicon`` (``make install`` runs it) into the cache folder,
 named by the stat of everything it is made from: the models, the word clusters, the shipped
 lists and the feature code. A table that does not match is not read; the tagger then works
@@ -28,6 +31,7 @@ import numpy as np
 from marsad.arabic import match_key
 from marsad.cache import cache_folder, prune_cache
 from marsad.enrich.entities.decoding import crf_tables_path
+from marsad.enrich.entities.feature_sums import FeatureSums
 from marsad.enrich.entities.features import WordClusters, word_features, word_shape
 from marsad.enrich.entities.lstm import LSTM_PATH
 from marsad.enrich.entities.news_encoder import ENCODER_FILE
@@ -36,11 +40,14 @@ from marsad.limits import FEATURE_STRINGS_CACHE
 from marsad.shipped import DATA
 
 # Words in the table: they cover 93 % of the Arabic words (85 % of the distinct ones) of
-# ANERcorp's last 25,000 tokens, for 35 MB read on demand (memory-mapped).
+# ANERcorp's last 25,000 tokens, for 35 MB read on demand (memory-mapped; 77 MB with the
+# LSTM's feature vectors).
 LEXICON_WORDS = 50_000
+# Lexicons kept in the cache folder (79 MB each): this checkout's models and one other.
+LEXICONS_KEPT = 2
 # Words summed at a time while building (their feature strings are held until summed).
 _BUILD_CHUNK = 4096
-_FORMAT = "1"
+_FORMAT = "2"
 # The code a word's features and sums come from.
 _SOURCES = (
     Path(__file__).parent,
@@ -99,7 +106,8 @@ def lexicon_words(clusters: WordClusters, count: int = LEXICON_WORDS) -> list[st
 
 class Lexicon:
     """The blocks of the table's words (``FeatureSums._blocks``): the CRF's [words, 1 +
-    offsets, labels] and the LSTM's [words, 1, dimensions], views of one array."""
+    offsets, labels] and the LSTM's [words, 1, dimensions]; and the LSTM's feature sums
+    (``features``); all views of one memory-mapped array."""
 
     def __init__(
         self,
@@ -108,6 +116,7 @@ class Lexicon:
         clusters: WordClusters,
         crf_shape: tuple[int, int],
         starts: list[int],
+        features: FeatureSums | None = None,
     ):
         self.index = dict(zip(words, range(len(words)), strict=True))
         crf_width = crf_shape[0] * crf_shape[1]
@@ -116,6 +125,10 @@ class Lexicon:
         self.clusters = clusters
         # Bits of the name lists (``name_lists``) each word may start a name in.
         self.starts = starts
+        # The LSTM's and the encoder's feature vectors side by side (``own_feature_sums``),
+        # read from the file as well: building them at start wrote 42 MB of fresh memory,
+        # which after an idle spell cost a new process 0.4 s.
+        self.features = features
         # A word's entry once looked up (as ``word_features`` keeps its strings).
         self.word = lru_cache(maxsize=FEATURE_STRINGS_CACHE)(self._word)
 
@@ -149,13 +162,20 @@ class Lexicon:
             with np.load(path.with_suffix(".npz")) as data:
                 words = data["words"].tobytes().decode("utf-8").split("\n")
                 starts = data["starts"].tolist()
-            blocks = np.load(path, mmap_mode="r")
-            if blocks.shape != (len(words), width) or len(starts) != len(words):
-                raise ValueError(f"blocks {blocks.shape}, expected {(len(words), width)}")
+                features = data["features"].tobytes().decode("utf-8").split("\n")
+            # One file: the words' blocks, then the feature vectors (row 0 the unknown's).
+            values = np.load(path, mmap_mode="r")
+            split = len(words) * width
+            blocks = values[:split].reshape(len(words), width)
+            vectors = values[split:].reshape(len(features) + 1, lstm_width)
+            if len(starts) != len(words):
+                raise ValueError(f"{len(starts)} name marks for {len(words)} words")
         except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError) as error:
             warnings.warn(f"lexicon {path} not read: {error}", stacklevel=2)
             return None
-        return cls(words, blocks, clusters, crf_shape, starts)
+        rows = dict(zip(features, range(1, len(features) + 1), strict=True))
+        sums = FeatureSums(rows, vectors, neighbours=False, padded=True)
+        return cls(words, blocks, clusters, crf_shape, starts, sums)
 
 
 def name_lists() -> tuple[Gazetteer, Gazetteer, Gazetteer]:
@@ -181,14 +201,27 @@ def build_lexicon(tagger, path: Path, count: int = LEXICON_WORDS) -> int:
         blocks[start:end, crf_width:] = np.stack(tagger.lstm_sums.summed(infos))[:, 0]
     lists = name_lists()
     starts = [sum(names.starts_a_name(w) << bit for bit, names in enumerate(lists)) for w in words]
+    features = sorted(tagger.lstm_sums.index, key=tagger.lstm_sums.index.__getitem__)
+    if [tagger.lstm_sums.index[f] for f in features] != list(range(1, len(features) + 1)):
+        raise ValueError("the LSTM's feature rows are not 1, 2, 3 …: not a table to keep")
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Words first, then the blocks: the table is read only where both are whole.
-    text = np.frombuffer("\n".join(words).encode("utf-8"), np.uint8)
-    _write_atomically(path.with_suffix(".npz"), np.savez, words=text, starts=np.uint8(starts))
-    _write_atomically(path, np.save, blocks)
+    # Words first, then the values: the table is read only where both are whole.
+    _write_atomically(
+        path.with_suffix(".npz"),
+        np.savez,
+        words=_utf8("\n".join(words)),
+        starts=np.uint8(starts),
+        features=_utf8("\n".join(features)),
+    )
+    values = np.concatenate([blocks.ravel(), tagger.lstm_sums.vectors.ravel()])
+    _write_atomically(path, np.save, values)
     for kind in ("npy", "npz"):
-        prune_cache(f"lexicon-*.{kind}")
+        prune_cache(f"lexicon-*.{kind}", LEXICONS_KEPT)
     return len(words)
+
+
+def _utf8(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), np.uint8)
 
 
 def _write_atomically(path: Path, save, *args, **arrays) -> None:

@@ -111,16 +111,19 @@ class EntityTagger:
                     )
                 # The LSTM's and the encoder's inputs, side by side.
                 features.append(self.encoder.release_features())
-            self.lstm_sums = own_feature_sums(*features)
-            # The frequent words' blocks worked out beforehand (``marsad lexicon``), if any.
+            # The frequent words' blocks and the LSTM's feature sums worked out beforehand
+            # (``marsad lexicon``), if any.
             self.lexicon = Lexicon.load(
                 lexicon_path(model_path, clusters_path),
                 self.clusters,
                 self.crf_sums.block_shape,
-                self.lstm_sums.vectors.shape[1],
+                sum(vectors.shape[1] for _, vectors in features),
             )
-            if self.lexicon is not None:
+            if self.lexicon is None:
+                self.lstm_sums = own_feature_sums(*features)
+            else:
                 self.lexicon.prime_name_lists()
+                self.lstm_sums = self.lexicon.features
                 self.crf_sums.known, self.lstm_sums.known = self.lexicon.crf, self.lexicon.lstm
             # The CRF's label columns in the LSTM's order.
             self.crf_columns = [crf_labels.index(y) for y in self.lstm.labels]
