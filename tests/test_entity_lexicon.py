@@ -88,7 +88,8 @@ def test_a_words_blocks_do_not_depend_on_the_words_summed_beside_it(tmp_path, mo
     tagger = EntityTagger()
     path = lexicon_path(MODEL_PATH, CLUSTERS_PATH)
     build_lexicon(tagger, path, count=300)
-    table = Lexicon.load(path, tagger.clusters, tagger.crf_sums.block_shape, 128)
+    width = tagger.lstm_sums.vectors.shape[1]
+    table = Lexicon.load(path, tagger.clusters, tagger.crf_sums.block_shape, width)
     words = lexicon_words(tagger.clusters, 300)
     for row in (0, 57, 299):  # summed alone, not among 300
         info = [word_features(words[row], tagger.clusters)]

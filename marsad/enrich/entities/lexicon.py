@@ -67,9 +67,7 @@ def _inputs(model_path: Path, clusters_path: Path) -> list[Path]:
         model_path.with_name(LSTM_PATH.name),
         model_path.with_name(ENCODER_FILE),
     ]
-    code = [f for source in _SOURCES for f in sorted(source.glob("*"))] + [
-        s for s in _SOURCES if s.is_file()
-    ]
+    code = [f for s in _SOURCES for f in (sorted(s.glob("*")) if s.is_dir() else [s])]
     return [*models, clusters_path, *(f for f in code if f.is_file())]
 
 
@@ -116,7 +114,7 @@ class Lexicon:
         clusters: WordClusters,
         crf_shape: tuple[int, int],
         starts: list[int],
-        features: FeatureSums | None = None,
+        features: FeatureSums,
     ):
         self.index = dict(zip(words, range(len(words)), strict=True))
         crf_width = crf_shape[0] * crf_shape[1]
