@@ -28,11 +28,15 @@ $(VENV)/.complete: pyproject.toml uv.lock | $(UV)
 	touch $@ $(VENV)/.runtime
 
 # The entity tagger's table of frequent words for the shipped models (docs/entities.md): a
-# new tagging process reads their sums instead of working them out; once per models.
+# new tagging process reads their sums instead of working them out; once per models. The
+# project's own bytecode too: where PYTHONDONTWRITEBYTECODE is set, every command compiled
+# its modules again (0.035 s of each `marsad tag`); compileall skips what is current.
 install: $(VENV)/.runtime
+	$(BIN)/python -m compileall -q marsad pipelines dashboards
 	$(BIN)/marsad lexicon
 
 install-all: $(VENV)/.complete
+	$(BIN)/python -m compileall -q marsad pipelines dashboards
 	$(BIN)/marsad lexicon
 
 run: install

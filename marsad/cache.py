@@ -1,12 +1,19 @@
-"""The cache folder: what is built from the shipped data and models (the gazetteer, CRF
-tables, the entity tagger's lexicon) is kept there between runs, each file named by a digest
-of what it is built from."""
+"""The cache folder: what is built from the shipped data and models (the gazetteer, the name
+lists' tables, CRF tables, the entity tagger's lexicon) is kept there between runs, each file
+named by a digest of what it is built from."""
 
+import contextlib
+import hashlib
 import os
+import pickle
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 # Cache files kept of each kind: the newest, for the few checkouts or models in use.
 CACHE_FILES_KEPT = 4
+
+Built = TypeVar("Built")
 
 
 def prune_cache(pattern: str, kept: int = CACHE_FILES_KEPT) -> None:
@@ -24,3 +31,29 @@ def cache_folder() -> Path:
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "marsad"
     )
     return Path(folder)
+
+
+def pickled(
+    kind: str, sources: Iterable[Path], build: Callable[[], Built], salt: str = ""
+) -> Built:
+    """What ``build`` returns, read from the cache file of ``kind`` named by the contents of
+    ``sources`` (the data and the code that builds it) and ``salt`` when they are unchanged;
+    else built and written there. A damaged file is built again, a read-only cache folder
+    only costs the next process the build. The objects must pickle by module and class names,
+    which ``sources`` must therefore cover."""
+    digest = hashlib.sha256(salt.encode())
+    for source in sources:
+        digest.update(source.read_bytes())
+    path = cache_folder() / f"{kind}-{digest.hexdigest()[:16]}.pickle"
+    unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError)
+    with contextlib.suppress(*unreadable), path.open("rb") as cached:
+        return pickle.load(cached)
+    built = build()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as out:
+            pickle.dump(built, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        prune_cache(f"{kind}-*.pickle")
+    return built

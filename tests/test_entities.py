@@ -836,6 +836,56 @@ def test_gazetteer_is_cached_by_its_sources(tmp_path, monkeypatch):
         module.gazetteer.cache_clear()
 
 
+def test_pickled_tables_are_built_once_per_version_of_their_sources(tmp_path, monkeypatch):
+    from marsad.cache import pickled
+
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "names.csv"
+    source.write_text("سلمان\n", encoding="utf-8")
+    builds = []
+
+    def build():
+        builds.append(source.read_text(encoding="utf-8"))
+        return {"names": builds[-1].split()}
+
+    assert pickled("names", [source], build) == {"names": ["سلمان"]}
+    assert pickled("names", [source], build) == {"names": ["سلمان"]}
+    assert len(builds) == 1  # the second read the cache
+    source.write_text("سلمان\nفهد\n", encoding="utf-8")  # new sources, a new file
+    assert pickled("names", [source], build) == {"names": ["سلمان", "فهد"]}
+    assert len(builds) == 2
+    assert pickled("names", [source], build, salt="other") == {"names": ["سلمان", "فهد"]}
+    assert len(builds) == 3  # another salt (a library's version) names another file
+    for damaged in (tmp_path / "cache").glob("names-*.pickle"):
+        damaged.write_bytes(b"\x80\x05 cut short")
+    assert pickled("names", [source], build) == {"names": ["سلمان", "فهد"]}
+    assert len(builds) == 4  # a damaged file is built again, not trusted
+    assert pickled("names", [source], build) == {"names": ["سلمان", "فهد"]}
+    assert len(builds) == 4
+    monkeypatch.setenv("MARSAD_CACHE", str(source))  # a cache folder that cannot be made
+    assert pickled("names", [source], build) == {"names": ["سلمان", "فهد"]}
+
+
+def test_name_lists_read_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
+    from marsad.enrich import gazetteer as module
+
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
+    lists = (module.clubs, module.person_names)
+    for made in lists:
+        made.cache_clear()
+    try:
+        built = (module.clubs().places, module.person_names())
+        assert {f.name.split("-")[0] for f in tmp_path.iterdir()} == {"clubs", "person"}
+        for made in lists:
+            made.cache_clear()
+        assert (module.clubs().places, module.person_names()) == built
+        # found among normalized words, as the tagger gives them
+        assert module.clubs().find(["اتحاد", "طنجه"])[0][2].name == "اتحاد طنجة"
+    finally:
+        for made in lists:
+            made.cache_clear()
+
+
 COUNTRY_MENTIONS = Path(__file__).parent / "fixtures" / "country_mentions.jsonl"
 # Where each set's texts are: file under ../shared/data, id column, text column.
 COUNTRY_MENTION_SOURCES = {

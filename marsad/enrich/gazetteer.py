@@ -16,10 +16,6 @@ stripped off a name that does not need it.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import pickle
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -28,7 +24,7 @@ import regex
 
 from marsad import arabic
 from marsad.arabic import bare, match_key, readings, strip_proclitics
-from marsad.cache import cache_folder, prune_cache
+from marsad.cache import pickled
 from marsad.limits import WORD_CACHE
 from marsad.shipped import DATA, shipped_rows
 
@@ -36,6 +32,9 @@ PLACES_PATH = DATA / "places.csv"
 # GeoNames cities above the floors below (scripts/cities.py).
 CITIES_PATH = DATA / "cities.csv"
 ORGANISATIONS_PATH = DATA / "organisations.csv"
+# What the cached tables are built with besides their lists: this module and the
+# normalization it keys names with.
+_CODE = (Path(__file__), Path(arabic.__file__))
 # Arabic-script given names and surnames, with how many people of Wikidata bear each
 # (scripts/person_names.py).
 PERSON_NAMES_PATH = DATA / "person_names.csv"
@@ -415,19 +414,16 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """The gazetteer, from the user's cache when its sources are unchanged: building it is
     most of a short `marsad tag` run's start."""
-    path = _cache_path()
-    unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError)
-    with contextlib.suppress(*unreadable), path.open("rb") as cached:
-        return Gazetteer(pickle.load(cached))
-    built = Gazetteer.build()
-    with contextlib.suppress(OSError):  # a read-only home only costs the next start the build
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as out:
-            pickle.dump(built.places, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        prune_cache("gazetteer-*.pickle")
-    return built
+    import babel
+
+    # Country names and demonyms come from Babel's CLDR data; places pickle by module name.
+    places = pickled(
+        "gazetteer",
+        (PLACES_PATH, CITIES_PATH, *_CODE),
+        lambda: Gazetteer.build().places,
+        f"{__name__} {babel.__version__}",
+    )
+    return Gazetteer(places)
 
 
 @cache
@@ -452,18 +448,26 @@ def organisations() -> Gazetteer:
 def clubs() -> Gazetteer:
     """Sports clubs as Arabic Wikipedia names them (اتحاد طنجة, لوكوموتيف موسكو), matched like
     places: a hint for the tagger only, of no country (``scripts/club_names.py``)."""
-    names = [name for (name,) in shipped_rows(CLUBS_PATH, "name")]
-    return Gazetteer(
-        {name_key(name): Place("", "club", name) for name in names}, short_behind_clitics=False
-    )
+
+    def keyed() -> dict[tuple[str, ...], Place]:
+        names = [name for (name,) in shipped_rows(CLUBS_PATH, "name")]
+        return {name_key(name): Place("", "club", name) for name in names}
+
+    # Keying 3,000 names took an eighth of a one-line `marsad tag` run's start.
+    places = pickled("clubs", (CLUBS_PATH, *_CODE), keyed, __name__)
+    return Gazetteer(places, short_behind_clitics=False)
 
 
 @cache
 def person_names() -> dict[str, tuple[int, int]]:
     """Normalized name → (people with it as a given name, people with it as a surname): a
     hint for the tagger about people its training text never named."""
-    rows = shipped_rows(PERSON_NAMES_PATH, "name", "given", "surname")
-    return {name: (int(given), int(surname)) for name, given, surname in rows}
+
+    def counted() -> dict[str, tuple[int, int]]:
+        rows = shipped_rows(PERSON_NAMES_PATH, "name", "given", "surname")
+        return {name: (int(given), int(surname)) for name, given, surname in rows}
+
+    return pickled("person-names", (PERSON_NAMES_PATH, *_CODE), counted)
 
 
 @cache
@@ -471,21 +475,3 @@ def foreign_names() -> frozenset[str]:
     """Normalized name parts of people the Arab name list lacks, mostly non-Arab (بلير,
     شيراك): a hint for names the training text never met (``scripts/foreign_names.py``)."""
     return frozenset(name for name, _ in shipped_rows(FOREIGN_NAMES_PATH, "name", "source"))
-
-
-def _cache_path() -> Path:
-    """A cache file named by everything the gazetteer is built from: the curated places, the
-    cities, this module and the normalization it keys names with, and Babel's version."""
-    import babel
-
-    digest = hashlib.sha256()
-    for source in (
-        PLACES_PATH,
-        CITIES_PATH,
-        Path(__file__),
-        Path(arabic.__file__),
-    ):
-        digest.update(source.read_bytes())
-    digest.update(babel.__version__.encode())
-    digest.update(__name__.encode())  # the pickle names its classes by module
-    return cache_folder() / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
