@@ -72,6 +72,9 @@ def test_a_lexicon_gives_the_tags_and_countries_of_working_every_word_out(
         names._starts.clear()
     tagger = EntityTagger()
     assert tagger.lexicon is not None
+    # The models' own feature vectors stay on disk: the file holds them.
+    assert "embeddings" not in tagger.lstm.weights and "embeddings" in without.lstm.weights
+    assert not tagger.encoder.index and "embeddings" not in tagger.encoder.weights
     # The LSTM's feature vectors are read from the file too, as they were built.
     assert tagger.lstm_sums.index == without.lstm_sums.index
     assert np.array_equal(tagger.lstm_sums.vectors, without.lstm_sums.vectors)
@@ -120,7 +123,12 @@ def test_a_lexicon_is_named_by_what_it_is_made_from(tmp_path, monkeypatch):
         assert Lexicon.load(second, tagger.clusters, tagger.crf_sums.block_shape, 64) is None
     second.write_bytes(b"not a table")
     with pytest.warns(UserWarning, match="not read"):
-        assert EntityTagger(model, clusters).lexicon is None
+        damaged = EntityTagger(model, clusters)
+    # The models' feature vectors are then read after all, and the tags are the same.
+    assert damaged.lexicon is None and "embeddings" in damaged.lstm.weights
+    assert damaged.lstm_sums.vectors.shape == (len(damaged.lstm_sums.index) + 1, 128)
+    text = "قال الرئيس المصري عبد الفتاح السيسي في القاهرة إن منظمة الصحة العالمية"
+    assert damaged.analyse_many([text]) == tagger.analyse_many([text])
 
 
 def test_marsad_lexicon_builds_the_table_once(tmp_path):

@@ -168,10 +168,12 @@ def test_feature_sums_give_the_models_what_their_feature_strings_give():
         crfsuite = [[tagger.tagger.marginal(y, t) for y in labels] for t in range(len(words))]
         assert np.allclose(found, crfsuite, atol=1e-5)
     # The LSTM's own inputs (the encoder's beside them split off) are its sums over the
-    # written-out strings.
+    # written-out strings (with its feature vectors, which a tagger with a lexicon leaves
+    # on disk).
     summed, _ = tagger.split_inputs(tagger.lstm_sums.sentences(marks))
     rows = [sentence_rows(w, tagger.gazetteer, tagger.clusters)[0] for w in sentences]
-    written = [tagger.lstm.inputs(r) for r in rows]
+    lstm = LstmTagger.load(LSTM_PATH)
+    written = [lstm.inputs(r) for r in rows]
     assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(summed, written, strict=True))
     # Sums over many sentences at once are those of each sentence alone, to the bit.
     for sums in (tagger.crf_sums, tagger.lstm_sums):

@@ -37,7 +37,7 @@ from marsad.enrich.entities.features import (
     own_feature_sums,
     sentence_marks,
 )
-from marsad.enrich.entities.lexicon import Lexicon, lexicon_path
+from marsad.enrich.entities.lexicon import Lexicon, lexicon_built, lexicon_path
 from marsad.enrich.entities.linking import (
     CURRENCIES,
     CountryMention,
@@ -93,33 +93,40 @@ class EntityTagger:
         self.gazetteer = gazetteer()
         self.clusters = WordClusters.load(clusters_path)
         lstm_path = model_path.with_name(LSTM_PATH.name)
-        self.lstm = LstmTagger.load(lstm_path) if lstm_path.is_file() else None
+        # The frequent words' blocks and the LSTM's feature sums worked out beforehand
+        # (``marsad lexicon``), if any: the models' feature vectors are then not read.
+        table = lexicon_path(model_path, clusters_path)
+        self.lstm = None
+        if lstm_path.is_file():
+            self.lstm = LstmTagger.load(lstm_path, features=not lexicon_built(table))
         self.encoder: NewsEncoder | None = None
         self.lexicon: Lexicon | None = None
         if self.lstm is not None:
             # Both models are run in numpy over per-word sums of their features' vectors.
             attributes, weights, self.crf_transitions, crf_labels = crf_tables(model_path)
             self.crf_sums = FeatureSums(attributes, weights, neighbours=True)
-            features = [(self.lstm.index, self.lstm.weights["embeddings"])]
+            encoder_path = model_path.with_name(ENCODER_FILE)
             if self.lstm.context_width:
                 # The LSTM was trained on the news encoder's states: it reads them again.
-                self.encoder = NewsEncoder.load(model_path.with_name(ENCODER_FILE))
+                self.encoder = NewsEncoder.load(
+                    encoder_path, features="embeddings" in self.lstm.weights
+                )
                 if self.encoder.width != self.lstm.context_width:
                     raise ValueError(
                         f"{lstm_path} reads {self.lstm.context_width} encoder states a word, "
                         f"the encoder beside it gives {self.encoder.width}"
                     )
-                # The LSTM's and the encoder's inputs, side by side.
-                features.append(self.encoder.release_features())
-            # The frequent words' blocks and the LSTM's feature sums worked out beforehand
-            # (``marsad lexicon``), if any.
-            self.lexicon = Lexicon.load(
-                lexicon_path(model_path, clusters_path),
-                self.clusters,
-                self.crf_sums.block_shape,
-                sum(vectors.shape[1] for _, vectors in features),
-            )
+            # The LSTM's and the encoder's inputs, side by side.
+            width = self.lstm.dimensions + (self.encoder.dimensions if self.encoder else 0)
+            self.lexicon = Lexicon.load(table, self.clusters, self.crf_sums.block_shape, width)
             if self.lexicon is None:
+                if "embeddings" not in self.lstm.weights:  # a damaged lexicon: read them now
+                    self.lstm = LstmTagger.load(lstm_path)
+                    if self.encoder is not None:
+                        self.encoder = NewsEncoder.load(encoder_path)
+                features = [(self.lstm.index, self.lstm.weights["embeddings"])]
+                if self.encoder is not None:
+                    features.append(self.encoder.release_features())
                 self.lstm_sums = own_feature_sums(*features)
             else:
                 self.lexicon.prime_name_lists()
@@ -148,7 +155,7 @@ class EntityTagger:
 
     def split_inputs(self, sums: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """``lstm_sums`` of sentences as the LSTM's own inputs and the encoder's."""
-        width = self.lstm.weights["embeddings"].shape[1]
+        width = self.lstm.dimensions
         return [x[:, :width] for x in sums], [x[:, width:] for x in sums]
 
     def _lstm_emissions(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -156,7 +163,7 @@ class EntityTagger:
         batch; with the encoder, its states are worked out on the same batch first."""
         if self.encoder is None:
             return self.lstm.emissions(x, lengths)
-        width = self.lstm.weights["embeddings"].shape[1]
+        width = self.lstm.dimensions
         states = self.encoder.states(x[..., width:], lengths)
         return self.lstm.emissions(self.lstm.with_context(x[..., :width], states), lengths)
 
