@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,7 +44,8 @@ def pickled(
     which ``sources`` must therefore cover."""
     digest = hashlib.sha256(salt.encode())
     for source in sources:
-        digest.update(source.read_bytes())
+        stat = source.stat()
+        digest.update(_contents_digest(source, stat.st_size, stat.st_mtime_ns))
     path = cache_folder() / f"{kind}-{digest.hexdigest()[:16]}.pickle"
     unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError)
     with contextlib.suppress(*unreadable), path.open("rb") as cached:
@@ -57,3 +59,10 @@ def pickled(
         os.replace(tmp, path)
         prune_cache(f"{kind}-*.pickle")
     return built
+
+
+@cache
+def _contents_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+    """A file's SHA-256, read again only when its size or modification time changes: the
+    tables of one start share their code files."""
+    return hashlib.sha256(path.read_bytes()).digest()

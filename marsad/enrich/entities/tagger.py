@@ -96,9 +96,10 @@ class EntityTagger:
         # The frequent words' blocks and the LSTM's feature sums worked out beforehand
         # (``marsad lexicon``), if any: the models' feature vectors are then not read.
         table = lexicon_path(model_path, clusters_path)
+        own_vectors = not lexicon_built(table)
         self.lstm = None
         if lstm_path.is_file():
-            self.lstm = LstmTagger.load(lstm_path, features=not lexicon_built(table))
+            self.lstm = LstmTagger.load(lstm_path, features=own_vectors)
         self.encoder: NewsEncoder | None = None
         self.lexicon: Lexicon | None = None
         if self.lstm is not None:
@@ -108,9 +109,7 @@ class EntityTagger:
             encoder_path = model_path.with_name(ENCODER_FILE)
             if self.lstm.context_width:
                 # The LSTM was trained on the news encoder's states: it reads them again.
-                self.encoder = NewsEncoder.load(
-                    encoder_path, features="embeddings" in self.lstm.weights
-                )
+                self.encoder = NewsEncoder.load(encoder_path, features=own_vectors)
                 if self.encoder.width != self.lstm.context_width:
                     raise ValueError(
                         f"{lstm_path} reads {self.lstm.context_width} encoder states a word, "
@@ -120,7 +119,7 @@ class EntityTagger:
             width = self.lstm.dimensions + (self.encoder.dimensions if self.encoder else 0)
             self.lexicon = Lexicon.load(table, self.clusters, self.crf_sums.block_shape, width)
             if self.lexicon is None:
-                if "embeddings" not in self.lstm.weights:  # a damaged lexicon: read them now
+                if not own_vectors:  # a damaged lexicon: read them now
                     self.lstm = LstmTagger.load(lstm_path)
                     if self.encoder is not None:
                         self.encoder = NewsEncoder.load(encoder_path)
