@@ -180,3 +180,19 @@ def test_feature_sums_give_the_models_what_their_feature_strings_give():
         together = sums.sentences(marks)
         alone = [sums.sentence(m) for m in marks]
         assert all(np.array_equal(a, b) for a, b in zip(together, alone, strict=True))
+
+
+def test_feature_sums_past_their_cache_bound_keep_the_words_a_batch_reads(monkeypatch):
+    """A batch of enough new words starts the per-word cache again; the words it already
+    held and reads again must stay (they once raised KeyError past 100,000 words)."""
+    from marsad.enrich.entities import feature_sums
+
+    tagger = EntityTagger()
+    monkeypatch.setattr(feature_sums, "CACHED_WORDS", 50)
+    sentence = ["قال", "الرئيس", "الروسي", "فلاديمير", "بوتين", "في", "موسكو", "."]
+    first = tagger.tag_words(sentence)
+    new_words = [f"كلمة{i}" for i in range(60)]  # more than the bound, none cached
+    tagged = tagger.tag_sentences([sentence + new_words, sentence])
+    assert tagged[0][: len(sentence)] == first and tagged[1] == first
+    for sums in (tagger.crf_sums, tagger.lstm_sums):
+        assert len(sums._words) <= len(set(sentence + new_words))  # bounded by the batch

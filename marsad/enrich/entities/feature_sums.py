@@ -102,7 +102,10 @@ class FeatureSums:
                         new[w] = info
         if new or known:
             if len(kept) + len(new) + len(known) > CACHED_WORDS:
+                # Start again, but keep the blocks this batch reads from the cache.
+                needed = {w: kept[w] for m in many for w in m.words if w in kept}
                 kept.clear()
+                kept.update(needed)
             kept.update(zip(new, self.summed(list(new.values())), strict=True))
             if known:
                 blocks = np.asarray(self.known[list(known.values())])  # read from the table
