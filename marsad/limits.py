@@ -1,5 +1,5 @@
-"""The one bound of every per-word cache (features, stems, gazetteer and topic lookups), and
-how a worker full of them collects its garbage.
+"""The one bound of every per-word cache (features, stems, gazetteer and topic lookups), how
+a worker full of them collects its garbage, and the one BLAS thread it multiplies on.
 
 News vocabulary repeats, so caching a word's work pays; but the vocabulary keeps growing with
 the corpus, so every cache has this size limit and memory stays bounded by it, not by how many
@@ -51,3 +51,15 @@ class BatchCollector:
         """Hand the frozen objects back to the collector (a process that goes on with other
         work)."""
         gc.unfreeze()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS (numpy's matrix products) on one thread for the block. The models' products are
+    small (an LSTM step of a batch), so a second thread only waits on the first: on two
+    cores `marsad tag` took the same time with 1.4 times the CPU, and 1.3-1.5 times as long
+    while the other core was busy. Ray's actors get the same from their environment."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

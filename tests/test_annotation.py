@@ -116,6 +116,30 @@ def test_a_batch_garbage_is_collected_after_it_and_what_survives_is_frozen():
     assert gc.get_freeze_count() == 0
 
 
+def _blas_threads() -> set[int]:
+    from threadpoolctl import threadpool_info
+
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+def test_a_worker_multiplies_on_one_blas_thread_and_gives_the_rest_back(parts, monkeypatch):
+    """Annotation's matrix products are small: a second BLAS thread only burns the core that
+    another worker (or the rest of the run) needs."""
+    from marsad.enrich import annotation
+
+    before, during = _blas_threads(), []
+    real = annotation._annotate_chunk
+
+    def watched(chunk, models):
+        during.append(_blas_threads())
+        return real(chunk, models)
+
+    monkeypatch.setattr(annotation, "_annotate_chunk", watched)
+    assert sum(len(a) for _, a in annotate_parts(parts, MODELS, articles=0)) > 0
+    assert during and all(threads == {1} for threads in during)
+    assert _blas_threads() == before  # the process goes on with its own setting
+
+
 def test_the_in_process_path_leaves_the_collector_as_it_found_it(parts):
     list(annotate_parts(parts, MODELS, articles=0))
     assert gc.isenabled()

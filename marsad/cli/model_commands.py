@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from marsad.limits import BatchCollector
+from marsad.limits import BatchCollector, one_blas_thread
 
 # Lines classified together at most, and the fewest worth a batch (a batch has a fixed
 # cost; fewer lines are classified one by one, with the same answers).
@@ -103,7 +103,7 @@ def classify(args: argparse.Namespace) -> int:
     for items in _arrived_items("classify", _strings("title", "text")):
         good = [item for item, _ in items if item is not None]
         titles, texts = [i.get("title") for i in good], [i.get("text") for i in good]
-        with collector.batch():  # lists: the work is done inside the batch
+        with collector.batch(), one_blas_thread():  # lists: the work is done inside
             if len(good) >= CLASSIFY_BATCH_MIN:
                 answers = list(model.classify_many(titles, texts))
             else:
@@ -129,7 +129,7 @@ def tag(args: argparse.Namespace) -> int:
     status = 0
     for items in _arrived_items("tag", _strings("text")):
         good = [item for item, _ in items if item is not None]
-        with collector.batch():
+        with collector.batch(), one_blas_thread():
             found = tagger.analyse_many([item.get("text") or "" for item in good])
         out = []
         for item, (mentions, countries) in zip(good, found, strict=True):

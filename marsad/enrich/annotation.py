@@ -13,7 +13,7 @@ import polars as pl
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
-from marsad.limits import BatchCollector
+from marsad.limits import BatchCollector, one_blas_thread
 
 # Articles sent to a worker at once: enough to outweigh the trip between processes.
 CHUNK_ARTICLES = 400
@@ -137,7 +137,7 @@ class Annotator:
         self.collector = BatchCollector()
 
     def annotate(self, chunk: pl.DataFrame) -> pl.DataFrame:
-        with self.collector.batch():
+        with self.collector.batch(), one_blas_thread():
             return _annotate_chunk(chunk, self.models)
 
 
