@@ -107,6 +107,22 @@ def test_gazetteer_finds_multiword_names_and_skips_ambiguous_ones():
     ]  # a bare عمان may be Amman or Oman: not counted
 
 
+def test_the_words_a_list_has_read_are_kept_within_the_cache_bound(monkeypatch):
+    """Each list remembers which words start none of its names; a stream of new words
+    (a long run's vocabulary) starts that memory again instead of growing it."""
+    from marsad.enrich import gazetteer as module
+
+    monkeypatch.setattr(module, "STARTS_KEPT", 20)
+    places = gazetteer()
+    monkeypatch.setattr(places, "_starts", {})
+    words = [match_key(w) for w in "أكد البيت الأبيض أن الولايات المتحدة تدعم سلطنة عمان".split()]
+    expected = places.find(words)
+    for i in range(100):
+        places.find([f"كلمة{i}", *words])
+        assert len(places._starts) <= 20
+    assert places.find(words) == expected and len(expected) == 3
+
+
 def located_spans(sentence: str, loc_spans: list[tuple[int, int]]) -> dict:
     """``located_places`` of a sentence whose words the tagger read as places at
     ``loc_spans``: (start, end) word span → country."""

@@ -42,6 +42,8 @@ FOREIGN_NAMES_PATH = DATA / "foreign_names.csv"
 CLUBS_PATH = DATA / "clubs.csv"
 # The longest place name in words.
 MAX_NAME_WORDS = 4
+# Words whose name-starting readings a list keeps, at most; the cache starts again past it.
+STARTS_KEPT = WORD_CACHE
 
 # Arab League members and neighbours whose smaller cities are news places for Arab outlets.
 REGION = {
@@ -289,6 +291,8 @@ class Gazetteer:
                     key=lambda r: (not r[1], -len(r[0]), r[0]),
                 )
             )
+            if len(self._starts) >= STARTS_KEPT:  # bounded: a stream of new words cannot grow it
+                self._starts.clear()
             self._starts[word] = found
         return found
 
