@@ -33,19 +33,29 @@ class BatchCollector:
         self.batches = 0
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, last: bool = False) -> Iterator[None]:
+        """The collector off during the batch; a pass after it, unless it is the ``last`` of
+        a process that then ends: then all is frozen unscanned and the collector stays off,
+        so neither that pass nor the one Python makes at exit walks the batch's objects
+        (0.04 s of a `marsad tag` over 25,000 words)."""
         enabled = gc.isenabled()
         gc.disable()
         try:
             yield
         finally:
-            self.batches += 1
-            if self.batches % THAW_BATCHES == 0:
-                gc.unfreeze()
-            gc.collect()
-            gc.freeze()
-            if enabled:
-                gc.enable()
+            if last:
+                gc.freeze()
+            else:
+                self._collect(enabled)
+
+    def _collect(self, enabled: bool) -> None:
+        self.batches += 1
+        if self.batches % THAW_BATCHES == 0:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
     def release(self) -> None:
         """Hand the frozen objects back to the collector (a process that goes on with other

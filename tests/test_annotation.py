@@ -116,6 +116,24 @@ def test_a_batch_garbage_is_collected_after_it_and_what_survives_is_frozen():
     assert gc.get_freeze_count() == 0
 
 
+def test_the_last_batch_of_a_process_leaves_the_collector_off():
+    """A process that ends after its last batch makes no pass over what the batch left: not
+    after it, nor at exit (the collector stays off, all is frozen)."""
+    collector = BatchCollector()
+    enabled, frozen = gc.isenabled(), gc.get_freeze_count()
+    try:
+        with collector.batch(last=True):
+            garbage = weakref.ref(_Cycle())
+        assert not gc.isenabled() and garbage() is not None
+        assert gc.get_freeze_count() > frozen and collector.batches == 0
+    finally:
+        collector.release()
+        if enabled:
+            gc.enable()
+        gc.collect()
+    assert garbage() is None
+
+
 def _blas_threads() -> set[int]:
     from threadpoolctl import threadpool_info
 

@@ -173,3 +173,22 @@ def test_tag_starts_without_the_warehouse_libraries():
     assert done.returncode == 0, done.stderr
     assert "بوتين" in json.loads(done.stdout)["entities"][0]["text"]
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_tag_and_classify_know_the_last_group_of_a_file(tmp_path: Path):
+    """The last group of lines is known as such, so that the process skips the garbage
+    collection it would make before exiting (``BatchCollector.batch``)."""
+    from marsad.cli.model_commands import CLASSIFY_BATCH, _arrived_lines
+
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(b'{"text": "a"}\n{"text": "b"}\n{"text": "c"}')  # no final newline
+    with small.open("rb") as stream:
+        assert list(_arrived_lines(stream)) == [
+            ([b'{"text": "a"}', b'{"text": "b"}', b'{"text": "c"}'], True)
+        ]
+    large = tmp_path / "large.jsonl"
+    large.write_bytes(b"x" * 100 + b"\n" * (3 * CLASSIFY_BATCH))
+    with large.open("rb") as stream:
+        groups = list(_arrived_lines(stream))
+    assert sum(len(lines) for lines, _ in groups) == 3 * CLASSIFY_BATCH
+    assert [last for _, last in groups[:-1]] == [False] * (len(groups) - 1)

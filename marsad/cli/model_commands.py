@@ -29,29 +29,34 @@ def _waiting(fd: int) -> bool:
         return False
 
 
-def _arrived_lines(stream) -> Iterator[list[bytes]]:
+def _arrived_lines(stream) -> Iterator[tuple[list[bytes], bool]]:
     """The complete lines of a binary stream, in groups: reading goes on while more input is
     already waiting, up to CLASSIFY_BATCH lines, so a piped file comes in large groups and a
-    line sent alone is answered at once."""
+    line sent alone is answered at once. Each group comes with whether the stream had ended
+    before it was handed on: so it is for a file's last group, unless that group filled
+    CLASSIFY_BATCH."""
     fd, pending, lines = stream.fileno(), b"", []
     while chunk := os.read(fd, 1 << 20):
         *complete, pending = (pending + chunk).split(b"\n")
         lines += complete
         if lines and (len(lines) >= CLASSIFY_BATCH or not _waiting(fd)):
-            yield lines
+            yield lines, False
             lines = []
     if pending:
         lines.append(pending)
     if lines:
-        yield lines
+        yield lines, True
 
 
-def _arrived_items(command: str, check) -> Iterator[list[tuple[dict | None, str | None]]]:
+def _arrived_items(
+    command: str, check
+) -> Iterator[tuple[list[tuple[dict | None, str | None]], bool]]:
     """The JSON objects of stdin's lines in the groups they arrive in (``_arrived_lines``),
     each with None, or None and the error of a bad line (reported on stderr); ``check``
-    raises ValueError for an object that cannot be answered."""
+    raises ValueError for an object that cannot be answered. Each group comes with whether
+    it is the last."""
     number = 0
-    for lines in _arrived_lines(sys.stdin.buffer):
+    for lines, last in _arrived_lines(sys.stdin.buffer):
         items: list[tuple[dict | None, str | None]] = []
         for raw in lines:
             number += 1
@@ -67,7 +72,7 @@ def _arrived_items(command: str, check) -> Iterator[list[tuple[dict | None, str 
             except ValueError as error:  # bad UTF-8 and bad JSON included
                 print(f"marsad {command}: line {number}: {error}", file=sys.stderr)
                 items.append((None, f"line {number}: {error}"))
-        yield items
+        yield items, last
 
 
 def _write_answers(items, answers: Iterator[dict]) -> int:
@@ -100,10 +105,10 @@ def classify(args: argparse.Namespace) -> int:
     model = TopicModel.load(args.model or MODEL_PATH)
     collector = BatchCollector()
     status = 0
-    for items in _arrived_items("classify", _strings("title", "text")):
+    for items, last in _arrived_items("classify", _strings("title", "text")):
         good = [item for item, _ in items if item is not None]
         titles, texts = [i.get("title") for i in good], [i.get("text") for i in good]
-        with collector.batch(), one_blas_thread():  # lists: the work is done inside
+        with collector.batch(last), one_blas_thread():  # lists: the work is done inside
             if len(good) >= CLASSIFY_BATCH_MIN:
                 answers = list(model.classify_many(titles, texts))
             else:
@@ -127,9 +132,9 @@ def tag(args: argparse.Namespace) -> int:
     tagger = EntityTagger(model, model.parent / CLUSTERS_PATH.name)
     collector = BatchCollector()
     status = 0
-    for items in _arrived_items("tag", _strings("text")):
+    for items, last in _arrived_items("tag", _strings("text")):
         good = [item for item, _ in items if item is not None]
-        with collector.batch(), one_blas_thread():
+        with collector.batch(last), one_blas_thread():
             found = tagger.analyse_many([item.get("text") or "" for item in good])
         out = []
         for item, (mentions, countries) in zip(good, found, strict=True):
