@@ -192,3 +192,22 @@ def test_tag_and_classify_know_the_last_group_of_a_file(tmp_path: Path):
         groups = list(_arrived_lines(stream))
     assert sum(len(lines) for lines, _ in groups) == 3 * CLASSIFY_BATCH
     assert [last for _, last in groups[:-1]] == [False] * (len(groups) - 1)
+
+
+def test_a_reader_that_leaves_early_stops_tag_and_classify_quietly():
+    """`marsad tag < news.jsonl | head -1`: the command stops without a traceback."""
+    lines = "".join(
+        json.dumps({"id": i, "text": f"قال الرئيس فلاديمير بوتين في موسكو {i}"}) + "\n"
+        for i in range(3000)
+    )
+    for command in ("tag", "classify"):
+        process = subprocess.Popen(
+            marsad_command(command),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        process.stdout.close()  # the reader is gone before the first answer
+        _, error = process.communicate(lines.encode("utf-8"), timeout=300)
+        assert process.returncode == 1, error
+        assert b"Traceback" not in error and b"BrokenPipe" not in error, error

@@ -162,7 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    status = args.handler(args)
+    try:
+        status = args.handler(args)
+    except BrokenPipeError:
+        # The reader left early (`marsad tag < news.jsonl | head`): stop quietly, as Unix
+        # tools do. Output still buffered goes nowhere, or its flush at exit fails again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     if argv is None and args.command in ("run", "reannotate"):
         # The run is complete and its files closed. DuckDB's bindings would report objects
         # still alive at interpreter shutdown after Ray ran (nanobind's leak notices), which
