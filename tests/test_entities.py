@@ -163,6 +163,9 @@ def test_a_place_after_a_place_word_is_located_by_its_sentence_and_its_list():
     # The one country the sentence's known places name; and the name again further on.
     sentence = "قال مسؤول بالصحة المصرية إن الحافلة قدمت من مدينة زعفرانة وانقلبت قبل زعفرانة"
     assert located_spans(sentence, [(9, 10)]) == {(9, 10): "EG", (12, 13): "EG"}
+    # However long the text (the name is looked for where its first word is).
+    longer = sentence + " وكلام" * 3000 + " في زعفرانة"
+    assert located_spans(longer, [(9, 10)]) == {(9, 10): "EG", (12, 13): "EG", (3014, 3015): "EG"}
     # Two countries in the sentence, no place word, or the article (عمدة المدينة is the
     # city's mayor): not located.
     assert located("وفد مصري وليبي في مدينة زعفرانة", [(5, 6)]) == {}

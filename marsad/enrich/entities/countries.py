@@ -217,6 +217,8 @@ def located_places(
     several countries (الشرق الأوسط) are never located. ``sentence_of`` gives each word's
     sentence (the whole text is one sentence without it)."""
     place_at = {s: place for s, _, place in places}
+    by_start = {s: (e, place) for s, e, place in places}
+    by_end = {e: (s, place) for s, e, place in places}
     covered = {i for s, e, _ in places for i in range(s, e)}
     keys = [word_key(w) for w in words]
     sentence_of = sentence_of or [0] * len(words)
@@ -229,7 +231,7 @@ def located_places(
         code = (
             _place_after(words, keys, e, place_at)
             or NATIONAL_PLACE_WORDS.get(introduced_by or place_word(words[s]) or "")
-            or _listed_with(words, s, e, places)
+            or _listed_with(words, s, e, by_start, by_end)
             or (
                 (introduced_by or place_word(words[s]))
                 and _sentence_country(keys, places, sentence_of, sentence_of[s])
@@ -305,12 +307,15 @@ def _across_border(keys: list[str], at: int) -> bool:
 
 
 def _listed_with(
-    words: list[str], s: int, e: int, places: list[tuple[int, int, Place]]
+    words: list[str],
+    s: int,
+    e: int,
+    by_start: dict[int, tuple[int, Place]],
+    by_end: dict[int, tuple[int, Place]],
 ) -> str | None:
     """The one country of the known places listed with the span, joined by و, where the
-    list has at least two (الحسكة وحلب وعين عيسى ودير الزور; not لندن وعمان)."""
-    by_start = {ps: (pe, place) for ps, pe, place in places}
-    by_end = {pe: (ps, place) for ps, pe, place in places}
+    list has at least two (الحسكة وحلب وعين عيسى ودير الزور; not لندن وعمان). The known
+    places are given by their first word and by the word after them."""
     listed = []
     at = s  # leftwards: each item joined to the next by the و that begins it
     while at in by_end and match_key(words[at]).startswith("و"):
@@ -347,10 +352,19 @@ def _repeated(
     others = {i for s, e, kind in spans if kind in ("PER", "ORG") for i in range(s, e)}
     taken = {i for s, e in located for i in range(s, e)} | covered | others
     names = {tuple(keys[s:e]): (s, code) for (s, e), code in sorted(located.items())}
-    repeated = {}
+    repeated: dict[tuple[int, int], str] = {}
+    if not names:
+        return repeated
+    # Where each word is, so that a name is looked for where its first word is, not at every
+    # word (a long text names many places).
+    positions: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        positions.setdefault(key, []).append(i)
     for name, (first, code) in names.items():
         size = len(name)
-        for i in range(first + size, len(keys) - size + 1):
+        for i in positions[name[0]]:
+            if i < first + size or i + size > len(keys):
+                continue
             if tuple(keys[i : i + size]) == name and not taken.intersection(range(i, i + size)):
                 repeated[(i, i + size)] = code
                 taken.update(range(i, i + size))
