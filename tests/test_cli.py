@@ -175,10 +175,11 @@ def test_tag_starts_without_the_warehouse_libraries():
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
 
-def test_tag_and_classify_know_the_last_group_of_a_file(tmp_path: Path):
-    """The last group of lines is known as such, so that the process skips the garbage
-    collection it would make before exiting (``BatchCollector.batch``)."""
-    from marsad.cli.model_commands import CLASSIFY_BATCH, _arrived_lines
+def test_tag_and_classify_read_a_file_in_bounded_groups_and_know_the_last(tmp_path: Path):
+    """Groups are bounded in lines and bytes (memory follows the group, not the file), and
+    the last is known as such, so that the process skips the garbage collection it would
+    make before exiting (``BatchCollector.batch``)."""
+    from marsad.cli.model_commands import BATCH_BYTES, CLASSIFY_BATCH, _arrived_lines
 
     small = tmp_path / "small.jsonl"
     small.write_bytes(b'{"text": "a"}\n{"text": "b"}\n{"text": "c"}')  # no final newline
@@ -192,6 +193,15 @@ def test_tag_and_classify_know_the_last_group_of_a_file(tmp_path: Path):
         groups = list(_arrived_lines(stream))
     assert sum(len(lines) for lines, _ in groups) == 3 * CLASSIFY_BATCH
     assert [last for _, last in groups[:-1]] == [False] * (len(groups) - 1)
+    # Long texts: a group holds about BATCH_BYTES, whatever its number of lines.
+    long_texts = tmp_path / "long.jsonl"
+    line = b"x" * (BATCH_BYTES // 4)
+    long_texts.write_bytes((line + b"\n") * 20)
+    with long_texts.open("rb") as stream:
+        groups = list(_arrived_lines(stream))
+    assert sum(len(lines) for lines, _ in groups) == 20
+    assert all(sum(map(len, lines)) <= 2 * BATCH_BYTES for lines, _ in groups)
+    assert len(groups) >= 4
 
 
 def test_a_reader_that_leaves_early_stops_tag_and_classify_quietly():
