@@ -65,6 +65,28 @@ def test_worker_pool_gives_the_same_annotations(parts, monkeypatch):
     assert pooled.equals(here)
 
 
+def test_chunks_are_bounded_in_bytes_as_in_articles(parts, monkeypatch):
+    """Long bodies make smaller chunks (a worker's memory follows the chunk's text), never an
+    article left out or cut, and the annotations are the same."""
+    from marsad.enrich import annotation
+
+    whole = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
+    monkeypatch.setattr(annotation, "CHUNK_BYTES", 3_000)
+    chunks = list(annotation._chunks(parts))
+
+    def text_bytes(chunk: pl.DataFrame) -> int:
+        return sum(
+            len((t or "").encode()) + len((b or "").encode())
+            for t, b in chunk.select("title", "body").iter_rows()
+        )
+
+    assert len(chunks) > 3
+    assert all(c.height == 1 or text_bytes(c) <= 3_000 for _, c in chunks)
+    assert sum(c.height for _, c in chunks) == sum(f.height for _, f in parts)
+    small = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
+    assert small.equals(whole)
+
+
 def test_a_ray_cluster_of_two_nodes_gives_the_same_annotations(parts, monkeypatch):
     """A real Ray cluster on loopback (a head and a second node, one CPU each), reached by
     address as a user's cluster would be."""

@@ -17,6 +17,10 @@ from marsad.limits import BatchCollector, one_blas_thread
 
 # Articles sent to a worker at once: enough to outweigh the trip between processes.
 CHUNK_ARTICLES = 400
+# Bytes of titles and bodies sent at once, at most (but one article each time): news chunks
+# stay at CHUNK_ARTICLES (400 SaudiNewsNet articles hold 1.4 MB), while very long bodies
+# cannot make a worker's memory grow (`marsad tag` held 0.8 GB for 3.4 MB of articles).
+CHUNK_BYTES = 4 << 20
 # Below this many articles a pool costs more (Ray starts, each worker loads the models) than
 # it saves.
 POOL_MIN_ARTICLES = int(os.environ.get("MARSAD_POOL_MIN_ARTICLES", "2000"))
@@ -143,31 +147,42 @@ class Annotator:
 
 def _pieces(
     parts: Iterable[tuple[str, pl.DataFrame]],
-) -> Iterator[tuple[str, pl.DataFrame]]:
-    """Each part's rows in pieces of at most CHUNK_ARTICLES (a part with no row still gets
-    its turn)."""
+) -> Iterator[tuple[str, pl.DataFrame, int]]:
+    """Each part's rows in pieces of at most CHUNK_ARTICLES and CHUNK_BYTES (or one row),
+    with their bytes of text (a part with no row still gets its turn)."""
     for key, frame in parts:
         columns = frame.select("page_id", "title", "body", "parse_error")
-        for offset in range(0, max(frame.height, 1), CHUNK_ARTICLES):
-            yield key, columns.slice(offset, CHUNK_ARTICLES)
+        sizes = columns.select(
+            pl.col("title").str.len_bytes().fill_null(0)
+            + pl.col("body").str.len_bytes().fill_null(0)
+        ).to_series()
+        start, rows, size = 0, 0, 0
+        for row, length in enumerate(sizes.to_list()):
+            if rows and (rows == CHUNK_ARTICLES or size + length > CHUNK_BYTES):
+                yield key, columns.slice(start, rows), size
+                start, rows, size = row, 0, 0
+            rows, size = rows + 1, size + length
+        yield key, columns.slice(start, rows), size
 
 
 def _chunks(
     parts: Iterable[tuple[str, pl.DataFrame]],
 ) -> Iterator[tuple[list[str], pl.DataFrame]]:
-    """Parsed pages of many parts (ingest batches) in chunks of at most CHUNK_ARTICLES, each
-    with the parts it covers in order (a part with no article still gets its turn)."""
+    """Parsed pages of many parts (ingest batches) in chunks of at most CHUNK_ARTICLES and
+    CHUNK_BYTES (or one article), each with the parts it covers in order (a part with no
+    article still gets its turn)."""
     keys: list[str] = []
     frames: list[pl.DataFrame] = []
-    rows = 0
-    for key, piece in _pieces(parts):
-        if rows + piece.height > CHUNK_ARTICLES and frames:
+    rows = size = 0
+    for key, piece, piece_size in _pieces(parts):
+        full = rows + piece.height > CHUNK_ARTICLES or size + piece_size > CHUNK_BYTES
+        if full and frames:
             yield keys, pl.concat(frames, how="vertical_relaxed")
-            keys, frames, rows = [], [], 0
+            keys, frames, rows, size = [], [], 0, 0
         if not keys or keys[-1] != key:
             keys.append(key)
         frames.append(piece.with_columns(pl.lit(key).alias("part")))
-        rows += piece.height
+        rows, size = rows + piece.height, size + piece_size
     if keys:
         yield keys, pl.concat(frames, how="vertical_relaxed")
 
