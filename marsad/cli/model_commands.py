@@ -13,14 +13,16 @@ from pathlib import Path
 
 from marsad.limits import BatchCollector, one_blas_thread
 
-# Lines classified together at most, and the fewest worth a batch (a batch has a fixed
-# cost; fewer lines are classified one by one, with the same answers).
+# Lines after which a group of input is handed on, and the fewest worth a batch (a batch has
+# a fixed cost; fewer lines are classified one by one, with the same answers).
 CLASSIFY_BATCH = 1000
-# Bytes of lines a group holds (about), so that long texts do not make a group's memory grow:
-# groups of 1,000 SaudiNewsNet articles (about 6 MB of JSON lines) took a tagging process to
-# 0.81 GB, 1 MB groups to 0.58 GB, at the same speed.
-BATCH_BYTES = 1 << 20
 CLASSIFY_BATCH_MIN = 32
+# Bytes after which a group is handed on, so that long texts do not make a group's memory
+# grow: groups of 1,000 SaudiNewsNet articles (about 6 MB of JSON lines) took a tagging
+# process to 0.81 GB, 1 MB groups to 0.58 GB, at the same speed. Input is read 1 MB at a
+# time, so a group holds under 2 MB, or one line longer than that (and more than
+# CLASSIFY_BATCH lines where they are short: 30,000 one-word lines come as one group).
+BATCH_BYTES = 1 << 20
 
 
 def _waiting(fd: int) -> bool:
@@ -35,9 +37,10 @@ def _waiting(fd: int) -> bool:
 
 def _arrived_lines(stream) -> Iterator[tuple[list[bytes], bool]]:
     """The complete lines of a binary stream, in groups: reading goes on while more input is
-    already waiting, up to CLASSIFY_BATCH lines or BATCH_BYTES, so a piped file comes in large
-    groups and a line sent alone is answered at once. Each group comes with whether the stream
-    had ended before it was handed on: so it is for a file's last group, unless it was full."""
+    already waiting, until CLASSIFY_BATCH lines or BATCH_BYTES have come (a read of 1 MB at a
+    time), so a piped file comes in large groups and a line sent alone is answered at once.
+    Each group comes with whether the stream had ended before it was handed on: so it is for
+    a file's last group, unless it was full."""
     fd, pending, lines, size = stream.fileno(), b"", [], 0
     while chunk := os.read(fd, 1 << 20):
         *complete, pending = (pending + chunk).split(b"\n")
