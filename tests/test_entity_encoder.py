@@ -102,9 +102,18 @@ def test_the_tagger_reads_the_encoder_its_lstm_was_trained_with(tiny_encoder, tm
     clusters = WordClusters.load(CLUSTERS_PATH)
     train_lstm(sentences, lstm_path, clusters, LstmSettings(hidden=8), encoder=path)
     lstm = LstmTagger.load(lstm_path)
-    assert lstm.context_width == NewsEncoder.load(path).width == 16
+    pretrained = NewsEncoder.load(path)
+    assert lstm.context_width == pretrained.width == 16
     tagger = EntityTagger(tmp_path / MODEL_PATH.name, CLUSTERS_PATH)
     assert tagger.encoder is not None
+    # The encoder's LSTM weights were tuned with the tagger's: its LSTM file holds them, the
+    # tagger's encoder runs them, and the pre-trained encoder's file is as it was.
+    for key in ("fw_W", "fw_U", "fw_b", "bw_W", "bw_U", "bw_b"):
+        tuned = lstm.weights[f"encoder_{key}"]
+        assert tuned.shape == pretrained.weights[key].shape
+        assert np.array_equal(tagger.encoder.weights[key], tuned)
+    assert not np.allclose(lstm.weights["encoder_fw_U"], pretrained.weights["fw_U"], atol=1e-3)
+    assert (tmp_path / ENCODER_FILE).read_bytes() == path.read_bytes()
     assert tagger.tag_words(["قال", "محمد", "في", "تونس", "."])[1] == "B-PER"
     # The LSTM's and the encoder's feature sums are looked up together: each model's are
     # those it gets alone, to the bit. The tagger's encoder no longer holds its own copy.
@@ -114,6 +123,18 @@ def test_the_tagger_reads_the_encoder_its_lstm_was_trained_with(tiny_encoder, tm
     for model, found in ((tagger.lstm, own), (NewsEncoder.load(path), states)):
         alone = own_feature_sums((model.index, model.weights["embeddings"])).sentences(marks)
         assert all(np.array_equal(a, b) for a, b in zip(found, alone, strict=True))
+    # At a rate of 0 the encoder's weights stay as pre-trained (to float16's precision).
+    kept = tmp_path / "kept" / LSTM_PATH.name
+    train_lstm(
+        sentences,
+        kept,
+        clusters,
+        LstmSettings(hidden=8, epochs=2, encoder_learning_rate=0),
+        encoder=path,
+    )
+    kept_weights = LstmTagger.load(kept).weights
+    for key in ("fw_W", "fw_U", "fw_b", "bw_W", "bw_U", "bw_b"):
+        assert np.allclose(kept_weights[f"encoder_{key}"], pretrained.weights[key], atol=2e-3)
     # Without its encoder beside it, the LSTM cannot run: a clear error.
     (tmp_path / ENCODER_FILE).unlink()
     with pytest.raises(FileNotFoundError):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import numpy as np
 import polars as pl
 import pytest
 
@@ -444,9 +445,11 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path, monkey
     assert trained == tmp_path / "m" / "topics.npz" and trained.is_file()
     assert (tmp_path / "m" / "word_vectors.kv").is_file()
     assert (tmp_path / "m" / "word_clusters.npz").is_file()
-    # The encoder learnt from the news; the tagger's LSTM reads its states.
+    # The encoder learnt from the news; the tagger's LSTM reads its states, the encoder's
+    # LSTM weights as tuned with it.
     assert (tmp_path / "m" / "entities_encoder.npz").is_file()
-    assert tagger.encoder is not None
+    assert tagger.encoder is not None and "encoder_fw_U" in tagger.lstm.weights
+    assert np.array_equal(tagger.encoder.weights["fw_U"], tagger.lstm.weights["encoder_fw_U"])
     # The trained models' lexicon was worked out with them: their taggers start warm.
     assert tagger.lexicon is not None and "في" in tagger.lexicon.index
     model = models.topic_model()

@@ -137,18 +137,19 @@ def train_lstm(
 ) -> None:
     """Train the BiLSTM-CRF on the same features as the CRF and write it to ``model_path``
     (beside the CRF's file, where ``EntityTagger`` looks for it). With ``encoder`` (a news
-    encoder's file, which must then lie beside it too) the LSTM reads the encoder's states."""
+    encoder's file, which must then lie beside it too) the LSTM reads the encoder's states,
+    the encoder's LSTM weights tuned with it (they are saved in the LSTM's file)."""
     from marsad.training.entity_lstm import LstmSettings, train
 
     gaz = gazetteer()
     featured = [(sentence_rows(words, gaz, clusters)[0], tags) for words, tags in sentences]
-    context = None
+    inputs = None
     if encoder is not None:
         news = NewsEncoder.load(encoder)
-        sums = own_feature_sums((news.index, news.weights["embeddings"]))
+        sums = own_feature_sums((news.index, news.weights.pop("embeddings")))
         marks = [sentence_marks(words, gaz, clusters) for words, _ in sentences]
-        context = news.states_of_inputs(sums.sentences(marks))
-    train(featured, model_path, settings or LstmSettings(), log, context)
+        inputs = (sums.sentences(marks), news.weights)
+    train(featured, model_path, settings or LstmSettings(), log, inputs)
 
 
 def train_models(

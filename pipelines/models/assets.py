@@ -202,7 +202,8 @@ class EntityModelConfig(dg.Config):
     kinds={"crfsuite", "jax"},
     description="Entity recognizer: a CRF over Arabic features, gazetteers and word clusters, "
     "and a BiLSTM-CRF over the same features and the news encoder's states (unless "
-    "news_encoder=false), whose scores the tagger weighs with the CRF's; trained on ANERcorp's "
+    "news_encoder=false; the encoder's LSTM weights tuned with it and saved in its file), "
+    "whose scores the tagger weighs with the CRF's; trained on ANERcorp's "
     "training split, with scores on its last tenth (together and the CRF alone), and its "
     "lexicon of frequent words' sums; the shipped models are used without training data.",
 )
@@ -217,6 +218,7 @@ def entity_model(
     from marsad.enrich.entities.tagger import EntityTagger
     from marsad.training.entities import evaluate_tagger, read_conll, train_models
     from marsad.training.entity_encoder import read_report
+    from marsad.training.entity_lstm import LstmSettings
 
     conll = models.training_file(ANERCORP)
     if conll is None:
@@ -265,7 +267,9 @@ def entity_model(
         "path": dg.MetadataValue.path(str(model_path.resolve())),
     }
     if encoder is not None:
+        # The pre-trained encoder's perplexity: the LSTM's file holds its weights as tuned.
         report = read_report(encoder)["report"]
+        metadata["encoder_tuned_with_tagger"] = LstmSettings().encoder_learning_rate > 0
         metadata["encoder_held_out_perplexity_forward"] = report["perplexity_forward"]
         metadata["encoder_held_out_perplexity_backward"] = report["perplexity_backward"]
     return dg.MaterializeResult(metadata=metadata)

@@ -4,7 +4,8 @@ word before, for the backward one) from what it has read.
 
 ANERcorp labels 125,000 words; the encoder reads millions of words of news, so its states say
 what a word's context expects (a name after قال, a place after في) for words the labelled
-text never showed. The entity tagger's BiLSTM reads those states beside its own features.
+text never showed. The entity tagger's BiLSTM reads those states beside its own features;
+the encoder's LSTM weights are tuned with it, and its file holds them (``tuned``).
 Each word comes in as the sum of learnt vectors of its own features (the tagger's: normalized
 form, affixes, clusters, gazetteer marks). It runs here in numpy; training is in
 ``marsad.training.entity_encoder`` (JAX).
@@ -39,6 +40,15 @@ class NewsEncoder:
             weights, dimensions = load_weights(data, skipped)
             vocabulary = bytes(data["vocabulary"]).decode("utf-8").split("\n") if features else []
         return cls({f: i + 1 for i, f in enumerate(vocabulary)}, weights, dimensions)
+
+    def tuned(self, lstm_weights: dict[str, np.ndarray]) -> NewsEncoder:
+        """This encoder with the LSTM weights the tagger's LSTM was trained with, where its
+        file holds them (``encoder_fw_W`` and so on: ``entity_lstm`` tunes them; an LSTM
+        trained on the pre-trained weights has none)."""
+        prefix = "encoder_"
+        for key in [k for k in lstm_weights if k.startswith(prefix)]:
+            self.weights[key.removeprefix(prefix)] = lstm_weights[key]
+        return self
 
     def release_features(self) -> tuple[dict[str, int], np.ndarray]:
         """Its feature index and vectors, which it no longer holds after: the tagger's sums

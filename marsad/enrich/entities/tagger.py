@@ -109,7 +109,8 @@ class EntityTagger:
             encoder_path = model_path.with_name(ENCODER_FILE)
             if self.lstm.context_width:
                 # The LSTM was trained on the news encoder's states: it reads them again.
-                self.encoder = NewsEncoder.load(encoder_path, features=own_vectors)
+                encoder = NewsEncoder.load(encoder_path, features=own_vectors)
+                self.encoder = encoder.tuned(self.lstm.weights)
                 if self.encoder.width != self.lstm.context_width:
                     raise ValueError(
                         f"{lstm_path} reads {self.lstm.context_width} encoder states a word, "
@@ -122,7 +123,7 @@ class EntityTagger:
                 if not own_vectors:  # a damaged lexicon: read them now
                     self.lstm = LstmTagger.load(lstm_path)
                     if self.encoder is not None:
-                        self.encoder = NewsEncoder.load(encoder_path)
+                        self.encoder = NewsEncoder.load(encoder_path).tuned(self.lstm.weights)
                 features = [(self.lstm.index, self.lstm.weights["embeddings"])]
                 if self.encoder is not None:
                     features.append(self.encoder.release_features())
