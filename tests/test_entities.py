@@ -1143,6 +1143,17 @@ def test_social_media_handles_are_no_words_of_the_text():
     assert all(m.text != "KSRelief" for m in shipped_tagger().analyse(text)[0])
 
 
+def test_markup_tags_are_no_words_of_the_text():
+    """A title that quotes HTML: its tags' names were read as an organisation (script)."""
+    from marsad.enrich.entities.tokens import tokenize
+
+    text = '<script>window.x = 1</script> عنوان <b class="x">عريض</b> و 3 < 4 و <مصر>'
+    words = [t.text for t in tokenize(text)]
+    assert words[:7] == ["window", ".", "x", "=", "1", "عنوان", "عريض"]
+    assert words[7:] == ["و", "3", "<", "4", "و", "<", "مصر", ">"]  # no tag: words and marks
+    assert all(m.text != "script" for m in shipped_tagger().analyse(text)[0])
+
+
 def test_place_names_that_are_everyday_words_count_only_where_the_tagger_reads_a_place():
     def countries(text: str) -> list[str]:
         return [c.country_code for c in shipped_tagger().analyse(text)[1]]

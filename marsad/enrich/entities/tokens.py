@@ -1,5 +1,5 @@
 """Words of a text as the tagger reads them: tokenization (decimal numbers whole, handles
-left out, hashtags parted into words) and sentence bounds.
+and markup tags left out, hashtags parted into words) and sentence bounds.
 """
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ import regex
 
 # Decimal numbers stay whole (6.3 is one word): a full stop inside one must not end the
 # sentence the tagger reads. A social-media handle (@The_Persona) is an address, not
-# words of the text: it is matched whole and left out (``tokenize``). Other words
+# words of the text: it is matched whole and left out (``tokenize``). So is a markup tag
+# left in a text (<script>, </b>: a title that quotes HTML), whose name the models once
+# read as an organisation; Arabic between < and > stays words. Other words
 # start with a letter or digit: a hashtag's underscores part its words
 # (#هاري_وميغان_في_المغرب) and an emoji's variation selector (▶️مصر) is no part of the word
 # after it.
 _TOKEN_RE = regex.compile(
-    r"(?<![\p{L}\p{N}])@[\p{L}\p{M}\p{N}_]+|\p{N}+(?:[.,٫]\p{N}+)+|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*"
+    r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
+    r"|(?<![\p{L}\p{N}])@[\p{L}\p{M}\p{N}_]+|\p{N}+(?:[.,٫]\p{N}+)+|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*"
     r"|[^\s\p{L}\p{M}\p{N}_]"
 )
 
@@ -27,12 +30,12 @@ class Token(NamedTuple):  # a tuple: made for every word of every text
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words and punctuation marks with their character offsets (social-media handles left
-    out)."""
+    """Words and punctuation marks with their character offsets (social-media handles and
+    markup tags left out)."""
     return [
         Token(word, m.start(), m.end())
         for m in _TOKEN_RE.finditer(text)
-        if (word := m.group())[0] != "@" or len(word) == 1
+        if (word := m.group())[0] not in "@<" or len(word) == 1
     ]
 
 
