@@ -321,6 +321,23 @@ def read_as_text(
     return untag_amounts_and_dates(words, tags)
 
 
+def whole_acronyms(tags: list[str], acronyms: list[tuple[int, int]]) -> list[str]:
+    """An acronym spelt out letter by letter (``spelt_acronyms``) is one name: when the
+    models read some of its letters as an entity, the letters before them join it (إن of
+    إن. بي. سي, NBC, is also the everyday word "that")."""
+    tags = list(tags)
+    for first, end in acronyms:
+        named = next((i for i in range(first, end) if tags[i] != "O"), None)
+        if named is None or named == first:
+            continue
+        kind = tags[named][2:]
+        joined = first > 0 and tags[first - 1][2:] == kind and tags[first - 1] != "O"
+        tags[first:named] = [f"I-{kind}"] * (named - first)
+        tags[first] = f"I-{kind}" if joined else f"B-{kind}"
+        tags[named] = f"I-{kind}"
+    return tags
+
+
 @lru_cache(maxsize=WORD_CACHE)  # news names repeat from text to text
 def name_forms(word: str) -> frozenset[tuple[str, bool]]:
     """The readings of a normalized word long enough to stand for a name."""

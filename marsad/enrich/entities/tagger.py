@@ -46,10 +46,11 @@ from marsad.enrich.entities.linking import (
     full_names,
     name_forms,
     read_as_text,
+    whole_acronyms,
 )
 from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, in_batches
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
-from marsad.enrich.entities.tokens import Token, sentence_bounds, tokenize
+from marsad.enrich.entities.tokens import Token, sentence_bounds, spelt_acronyms, tokenize
 from marsad.enrich.gazetteer import (
     Place,
     gazetteer,
@@ -281,6 +282,7 @@ class EntityTagger:
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
         tags = read_as_text(words, normal, tags, self.clusters.index)
+        tags = whole_acronyms(tags, spelt_acronyms(text, tokens))
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of

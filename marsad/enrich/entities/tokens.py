@@ -29,14 +29,77 @@ class Token(NamedTuple):  # a tuple: made for every word of every text
     end: int
 
 
+# Latin letters as Arabic writes their names, the parts of an acronym spelt out with full
+# stops (بي.بي.سي, إن. بي. سي, إتش. إس. بي. سي: BBC, NBC, HSBC).
+# fmt: off
+LETTER_NAMES = frozenset((
+    "إيه", "ايه", "أيه", "بي", "سي", "دي", "إي", "اي", "إف", "اف", "جي", "إتش", "اتش", "آي",
+    "جيه", "جاي", "كي", "كيه", "إل", "إم", "ام", "إن", "ان", "أو", "او", "آر", "ار", "إس",
+    "اس", "تي", "يو", "في", "دبليو", "إكس", "اكس", "واي", "زد",
+))
+# fmt: on
+
+
 def tokenize(text: str) -> list[Token]:
-    """Words and punctuation marks with their character offsets (social-media handles and
-    markup tags left out)."""
-    return [
+    """Words and punctuation marks with their character offsets (social-media handles,
+    markup tags and the full stops inside a spelt-out acronym left out)."""
+    tokens = [
         Token(word, m.start(), m.end())
         for m in _TOKEN_RE.finditer(text)
         if (word := m.group())[0] not in "@<" or len(word) == 1
     ]
+    return _without_acronym_stops(tokens) if "." in text else tokens
+
+
+def _without_acronym_stops(tokens: list[Token]) -> list[Token]:
+    """The tokens less each full stop between two letter names, the first written against
+    it: such a stop ends no sentence, and the letters read as one name, as news also writes
+    them with spaces (بي بي سي). With a space after the stop (إن. بي. سي), the acronym
+    must go on past the next letter, so that a sentence ending on في (in) before one
+    beginning with أو (or) stays two."""
+    kept: list[Token] = []
+    inside = False  # the last stop was left out
+    for i, token in enumerate(tokens):
+        if (
+            token.text == "."
+            and 0 < i < len(tokens) - 1
+            and tokens[i - 1].text in LETTER_NAMES
+            and tokens[i - 1].end == token.start
+            and tokens[i + 1].text in LETTER_NAMES
+            and (
+                tokens[i + 1].start == token.end
+                or (tokens[i + 1].start == token.end + 1 and (inside or _stop_after(tokens, i + 1)))
+            )
+        ):
+            inside = True
+            continue
+        if token.text != "." and token.text not in LETTER_NAMES:
+            inside = False
+        kept.append(token)
+    return kept
+
+
+def _stop_after(tokens: list[Token], i: int) -> bool:
+    """Whether a full stop is written against token ``i``."""
+    return (
+        i + 1 < len(tokens) and tokens[i + 1].text == "." and tokens[i + 1].start == tokens[i].end
+    )
+
+
+def spelt_acronyms(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, past last) token of each acronym spelt out with full stops: letter names
+    with a stop between each two (بي.بي.سي, إن. بي. سي), which ``tokenize`` left out."""
+    runs: list[tuple[int, int]] = []
+    first = 0
+    for i in range(1, len(tokens) + 1):
+        if i < len(tokens) and tokens[i].text in LETTER_NAMES:
+            between = text[tokens[i - 1].end : tokens[i].start]
+            if tokens[i - 1].text in LETTER_NAMES and between in (".", ". "):
+                continue
+        if i - first >= 2:
+            runs.append((first, i))
+        first = i
+    return runs
 
 
 SENTENCE_ENDS = frozenset((".", "؟", "!", "?"))
