@@ -496,6 +496,15 @@ def test_a_place_named_after_a_king_is_the_place_not_the_king():
     assert ("مستشفى الملك فهد", "ORG", None) in found
     assert ("مطار الملك عبدالعزيز", "LOC", "SA") in found
     assert not any(kind == "PER" for _, kind, _ in found), found
+    # The models' span holding the title too, read as a person or an organisation.
+    words = ["بمستشفى", "الملك", "فيصل", "و", "مستشفى", "الملك", "فهد"]
+    tags = ["O", "B-ORG", "I-ORG", "O", "O", "B-PER", "I-PER"]
+    expected = ["B-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "I-ORG", "I-ORG"]
+    assert name_namesakes(words, tags) == expected
+    # A holy mosque read without المسجد (an organisation الحرام led by nothing).
+    words = ["خطيب", "المسجد", "الحرام", "و", "المسجد", "الكبير"]
+    tags = ["O", "O", "B-ORG", "O", "O", "B-LOC"]
+    assert name_namesakes(words, tags) == ["O", "B-LOC", "I-LOC", "O", "O", "B-LOC"]
 
 
 def test_article_countries_weights_title_and_lead():

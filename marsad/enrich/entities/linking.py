@@ -288,19 +288,30 @@ _NAMESAKE_KINDS = {
     ),
 }
 
+_MOSQUE = word_key("المسجد")
+_HOLY_MOSQUES = word_keys("الحرام", "النبوي", "الأقصى")
+
 
 def name_namesakes(words: list[str], tags: list[str]) -> list[str]:
     """A place or an institution named after a king or a prince (مطار الملك فهد, جامعة
     الأمير سلطان, حي الملك فهد) read as that place or institution, not as the person: the
     models read the name alone, and the Entities page counted King Fahd in every airport,
-    hospital and road named after him."""
+    hospital and road named after him. The same where they read the name with its title,
+    as a person or an organisation (مستشفى الملك فيصل: الملك فيصل). A holy mosque read
+    without its first word (المسجد الحرام: الحرام, an organisation) is that mosque."""
     tags = list(tags)
     for start, end, kind in spans_of(tags):
-        if kind != "PER" or start < 2 or tags[start - 1] != "O" or tags[start - 2] != "O":
+        if start < 1 or tags[start - 1] != "O":
             continue
-        head = _NAMESAKE_KINDS.get(word_key(words[start - 2]))
-        if head and word_key(words[start - 1]) in _NAMESAKE_TITLES:
-            tags[start - 2 : end] = [f"B-{head}"] + [f"I-{head}"] * (end - start + 1)
+        before = word_key(words[start - 1])
+        if kind == "PER" and before in _NAMESAKE_TITLES:
+            head = _NAMESAKE_KINDS.get(word_key(words[start - 2])) if start >= 2 else None
+            if head and tags[start - 2] == "O":
+                tags[start - 2 : end] = [f"B-{head}"] + [f"I-{head}"] * (end - start + 1)
+        elif word_key(words[start]) in _NAMESAKE_TITLES and (head := _NAMESAKE_KINDS.get(before)):
+            tags[start - 1 : end] = [f"B-{head}"] + [f"I-{head}"] * (end - start)
+        elif before == _MOSQUE and end - start == 1 and word_key(words[start]) in _HOLY_MOSQUES:
+            tags[start - 1 : end] = ["B-LOC", "I-LOC"]
     return tags
 
 
