@@ -99,3 +99,24 @@ def series_labels(coverage: pl.DataFrame, split: str) -> dict[str, str]:
             if code not in (queries.OTHER, queries.UNKNOWN)
         }
     return labels
+
+
+def distinct_names(entities: pl.DataFrame, language: str = "en") -> pl.DataFrame:
+    """Entities with their ``name`` told apart where several share it: the clubs of several
+    countries called الأهلي are one bar each, named with their country (الأهلي (مصر)); the
+    name of no known country (the texts that settle none) stays as it is."""
+    if entities.is_empty():
+        return entities
+    repeated = entities["name"].is_duplicated()
+    return entities.with_columns(
+        pl.Series(
+            "name",
+            [
+                f"{name} ({country_name(code, language)})" if twice and code else name
+                for name, code, twice in zip(
+                    entities["name"], entities["country_code"], repeated, strict=True
+                )
+            ],
+            pl.String,
+        )
+    )

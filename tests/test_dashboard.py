@@ -333,3 +333,24 @@ def test_a_script_run_reads_one_published_version_to_its_end(
         assert con.execute(count).fetchone()[0] == before - before // 2
     assert held.execute(count).fetchone()[0] == before
     held.close()
+
+
+def test_entities_of_one_name_are_told_apart_by_their_country():
+    import polars as pl
+
+    from dashboards.names import distinct_names
+
+    top = pl.DataFrame(
+        {
+            "name": ["الأهلي", "الأهلي", "الأهلي", "داعش"],
+            "country_code": [None, "SA", "EG", None],
+            "articles": [24, 18, 7, 70],
+        }
+    )
+    assert distinct_names(top, "ar")["name"].to_list() == [
+        "الأهلي",
+        "الأهلي (السعودية)",
+        "الأهلي (مصر)",
+        "داعش",
+    ]
+    assert distinct_names(top, "en")["name"][1] == "الأهلي (Saudi Arabia)"

@@ -1180,6 +1180,21 @@ def test_an_acronym_spelt_out_with_full_stops_is_one_organisation():
     assert len(ids) == 1
 
 
+def test_a_club_name_several_countries_share_names_one_club_per_country():
+    """الأهلي in a Jeddah match and in a Cairo match are two clubs, two entities; where the
+    text names neither country, the name alone."""
+    texts = ["فاز الأهلي على الاتحاد في جدة أمس", "فاز الأهلي على الزمالك في القاهرة أمس"]
+    texts.append("فاز الأهلي أمس")
+    clubs = [
+        next(m for m in mentions if m.text == "الأهلي")
+        for mentions, _ in shipped_tagger().analyse_many(texts)
+    ]
+    assert [m.country_code for m in clubs] == ["SA", "EG", None]
+    assert len({m.entity_id for m in clubs}) == 3
+    assert clubs[2].entity_id == entity_id("ORG", ["الأهلي"])
+    assert clubs[0].entity_id == entity_id("ORG", ["الأهلي"], "SA")
+
+
 def test_place_names_that_are_everyday_words_count_only_where_the_tagger_reads_a_place():
     def countries(text: str) -> list[str]:
         return [c.country_code for c in shipped_tagger().analyse(text)[1]]

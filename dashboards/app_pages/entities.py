@@ -3,8 +3,8 @@ time and the entities they appear with."""
 
 import streamlit as st
 
-from dashboards import charts, queries
-from dashboards.i18n import arabic, plotly_config, t
+from dashboards import charts, names, queries
+from dashboards.i18n import arabic, language, plotly_config, t
 from dashboards.tables import article_columns
 
 selection: queries.Selection = st.session_state["selection"]
@@ -15,7 +15,7 @@ tops = {}
 for column, kind, title in zip(
     columns, ("PER", "ORG", "LOC"), ("people", "organisations", "places"), strict=True
 ):
-    tops[kind] = top.filter(top["type"] == kind).drop("type")
+    tops[kind] = names.distinct_names(top.filter(top["type"] == kind).drop("type"), language())
     column.subheader(t(title))
     if tops[kind].height:
         column.plotly_chart(

@@ -448,6 +448,13 @@ def organisations() -> Gazetteer:
     return Gazetteer(known, short_behind_clitics=False)
 
 
+def shared_by_countries(name: str) -> bool:
+    """Whether several countries' organisations go by this name (الأهلي: a club of Cairo, one
+    of Jeddah…): each is an entity of its own, told apart by the country the text settles."""
+    known = organisations().place_of(name)
+    return known is not None and bool(known.elsewhere)
+
+
 @cache
 def clubs() -> Gazetteer:
     """Sports clubs as Arabic Wikipedia names them (اتحاد طنجة, لوكوموتيف موسكو), matched like

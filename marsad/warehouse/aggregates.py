@@ -92,7 +92,9 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> None:
     table (its size follows the names, not the articles): a new article can make a
     surname's full name dominant, or no longer so."""
     merges = entity_merges(
-        con.sql("SELECT entity_id, type, name, mentions, articles FROM entities").pl(),
+        con.sql(
+            "SELECT entity_id, type, name, mentions, articles, country_code FROM entities"
+        ).pl(),
         con.sql(f"SELECT * FROM {STATE_SCHEMA}.acronym_pairs").pl(),
     )
     con.execute(

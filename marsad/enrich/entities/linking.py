@@ -428,10 +428,12 @@ def entity_key(kind: str, words: list[str]) -> str:
     return f"{kind}:" + " ".join(word_key(w) for w in words)
 
 
-def entity_id(kind: str, words: list[str]) -> str:
+def entity_id(kind: str, words: list[str], country: str | None = None) -> str:
     """Stable id of an entity: its type and the clitic-free keys of its words, so بوتين and
-    وبوتين, أحمد and احمد are one entity."""
-    return stable_id(entity_key(kind, words))
+    وبوتين, أحمد and احمد are one entity; with ``country``, the one of that country among
+    those that share the name (``shared_by_countries``: Jeddah's الأهلي is not Cairo's)."""
+    key = entity_key(kind, words)
+    return stable_id(f"{key}@{country}" if country else key)
 
 
 @dataclass(frozen=True)

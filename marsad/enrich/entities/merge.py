@@ -8,6 +8,9 @@ The rules, each applied only where the corpus names one clear target:
 1. **Same key**: names equal once spelling is folded and "عبد X" is written as one word
    (عبد الفتاح السيسي = عبدالفتاح السيسي) are one entity; for people, a title the tagger took
    in after a lineage is left out (محمد بن نايف ولي, of "ولي العهد", = محمد بن نايف).
+   A name several countries' clubs share (الأهلي of Jeddah, of Cairo) stays one entity per
+   country: the tagger gives each country's its own id, and the name the text settles no
+   country for joins the one of its mentions' country, if any.
 2. **Lineage cut short** (people): a name of two or more words that begins a longer name
    (سلمان بن عبدالعزيز → سلمان بن عبدالعزيز آل سعود, محمد بن سلمان → محمد بن سلمان بن
    عبدالعزيز) is that longer name, when the longer one holds at least two thirds of the
@@ -48,7 +51,7 @@ import polars as pl
 
 from marsad.arabic import match_key
 from marsad.enrich.entities.linking import TITLE_WORD, entity_id
-from marsad.enrich.gazetteer import country_names, person_names
+from marsad.enrich.gazetteer import country_names, person_names, shared_by_countries
 
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3
@@ -197,7 +200,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
     are other names of another. ``entities`` has entity_id, type, name, mentions and, for
     rule 6, articles; ``acronyms`` is what ``acronym_pairs`` counted over the corpus."""
     names = person_names()
-    columns = ["entity_id", "type", "name", "mentions", "articles"]
+    columns = ["entity_id", "type", "name", "mentions", "articles", "country_code"]
     rows = [
         row
         for row in entities.select(c for c in columns if c in entities.columns).to_dicts()
@@ -207,12 +210,16 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         row["key"] = (person_key if row["type"] == "PER" else name_key)(row["name"])
     merged: dict[str, tuple[str, str]] = {}
 
-    # 1. Same key: the most mentioned spelling leads.
-    by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    # 1. Same key: the most mentioned spelling leads. A name several countries' clubs share
+    # is one entity per country (the tagger's ids already say which).
+    by_key: dict[tuple[str, str, str | None], list[dict]] = defaultdict(list)
     for row in rows:
         if row["key"]:
-            by_key[(row["type"], row["key"])].append(row)
-    lead: dict[tuple[str, str], dict] = {}
+            shared = row["type"] == "ORG" and shared_by_countries(row["name"])
+            by_key[(row["type"], row["key"], row.get("country_code") if shared else None)].append(
+                row
+            )
+    lead: dict[tuple[str, str, str | None], dict] = {}
     for group_key, group in by_key.items():
         group.sort(key=lambda r: (-r["mentions"], r["entity_id"]))
         lead[group_key] = {**group[0], "mentions": sum(r["mentions"] for r in group)}

@@ -54,6 +54,7 @@ from marsad.enrich.entities.tokens import Token, sentence_bounds, spelt_acronyms
 from marsad.enrich.gazetteer import (
     Place,
     gazetteer,
+    shared_by_countries,
     word_key,
 )
 from marsad.shipped import MODELS
@@ -304,6 +305,8 @@ class EntityTagger:
                 # A known organisation's own country first (الليكود → IL), else a place in
                 # its name (حزب الله اللبناني → LB), else the place that locates it.
                 known = organisation_country(name, places) if kind == "ORG" else None
+                if known and shared_by_countries(name):
+                    identity = entity_id(kind, span_words, known)
                 country = (
                     known
                     or settled.get((s, e))
