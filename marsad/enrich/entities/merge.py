@@ -212,20 +212,25 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
 
     # 1. Same key: the most mentioned spelling leads. A name several countries' clubs share
     # is one entity per country (the tagger's ids already say which).
-    by_key: dict[tuple[str, str, str | None], list[dict]] = defaultdict(list)
+    same_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
         if row["key"]:
-            shared = row["type"] == "ORG" and shared_by_countries(row["name"])
-            by_key[(row["type"], row["key"], row.get("country_code") if shared else None)].append(
-                row
-            )
-    lead: dict[tuple[str, str, str | None], dict] = {}
-    for group_key, group in by_key.items():
+            same_key[(row["type"], row["key"])].append(row)
+    groups: list[list[dict]] = []
+    for (kind, _), group in same_key.items():
+        if len(group) > 1 and kind == "ORG" and shared_by_countries(group[0]["name"]):
+            per_country: dict[str | None, list[dict]] = defaultdict(list)
+            for row in group:
+                per_country[row.get("country_code")].append(row)
+            groups += per_country.values()
+        else:
+            groups.append(group)
+    leads: list[dict] = []
+    for group in groups:
         group.sort(key=lambda r: (-r["mentions"], r["entity_id"]))
-        lead[group_key] = {**group[0], "mentions": sum(r["mentions"] for r in group)}
+        leads.append({**group[0], "mentions": sum(r["mentions"] for r in group)})
         for row in group[1:]:
             merged[row["entity_id"]] = (group[0]["entity_id"], "same key")
-    leads = list(lead.values())
 
     # Follow chains (a same-key alias of a cut-short name) to the entity it names.
     def final(entity_id: str) -> str:
