@@ -248,7 +248,9 @@ TABLES: dict[str, Table] = {
                     "entity_id",
                     "VARCHAR",
                     "Stable id: type plus the clitic-free normalized words, so spellings and "
-                    "clitic forms of one name are one entity.",
+                    "clitic forms of one name are one entity; for a club name several "
+                    "countries share (الأهلي), also the country the article settles, so "
+                    "Jeddah's and Cairo's are two entities.",
                 ),
                 C("type", "VARCHAR", "PER, ORG or LOC."),
                 C(
