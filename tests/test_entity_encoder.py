@@ -15,7 +15,7 @@ from marsad.enrich.entities.features import (
     own_feature_sums,
     sentence_marks,
 )
-from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger
+from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, in_batches
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
 from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
 from marsad.enrich.gazetteer import gazetteer
@@ -71,7 +71,7 @@ def test_numpy_states_equal_the_trained_jax_model(tiny_encoder):
     sentences = [["قال", "الرئيس", "محمد", "."], ["وصل", "الوفد", "إلى", "تونس", "أمس", "."]]
     marks = [sentence_marks(words, gazetteer(), clusters) for words in sentences]
     inputs = sums.sentences(marks)
-    found = encoder.states_of_inputs(inputs)
+    found = in_batches(inputs, encoder.states)  # as the tagger runs it, batch by batch
     assert [f.shape for f in found] == [(4, encoder.width), (6, encoder.width)]
     w = encoder.weights
     params = {d: {k: jnp.asarray(w[f"{d}_{k}"]) for k in ("W", "U", "b")} for d in ("fw", "bw")}

@@ -448,6 +448,7 @@ def organisations() -> Gazetteer:
     return Gazetteer(known, short_behind_clitics=False)
 
 
+@lru_cache(maxsize=WORD_CACHE)  # asked for every organisation mention the tagger places
 def shared_by_countries(name: str) -> bool:
     """Whether several countries' organisations go by this name (الأهلي: a club of Cairo, one
     of Jeddah…): each is an entity of its own, told apart by the country the text settles."""

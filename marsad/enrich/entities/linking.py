@@ -4,7 +4,7 @@ where the full name was), full names, and the ids entities are keyed by.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -316,23 +316,28 @@ def name_namesakes(words: list[str], tags: list[str]) -> list[str]:
 
 
 def read_as_text(
-    words: list[str], normal: list[str], tags: list[str], vocabulary: Container[str]
+    words: list[str],
+    normal: list[str],
+    tags: list[str],
+    vocabulary: Container[str],
+    acronyms: Sequence[tuple[int, int]] = (),
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates
     and titles left out of names, names carried on past their links (``complete_lineages``)
     and to their nisba (``carry_nisbas``), two people joined by و parted, then one reading of
     a name throughout (``consistent_tags``), and places named after a king read as places
-    (``name_namesakes``). ``normal`` are the normalized words,
-    ``vocabulary`` the news words (``untag_leading_words``)."""
+    (``name_namesakes``), and acronyms spelt out with full stops read whole
+    (``whole_acronyms``). ``normal`` are the normalized words, ``vocabulary`` the news words
+    (``untag_leading_words``), ``acronyms`` the spelt-out ones (``spelt_acronyms``)."""
     # An amount, a date or a title lends no reading to the text's other words, nor takes one.
     tags = complete_lineages(words, untag_amounts_and_dates(words, tags))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     tags = name_namesakes(words, consistent_tags(normal, tags))
-    return untag_amounts_and_dates(words, tags)
+    return whole_acronyms(untag_amounts_and_dates(words, tags), acronyms)
 
 
-def whole_acronyms(tags: list[str], acronyms: list[tuple[int, int]]) -> list[str]:
+def whole_acronyms(tags: list[str], acronyms: Sequence[tuple[int, int]]) -> list[str]:
     """An acronym spelt out letter by letter (``spelt_acronyms``) is one name: when the
     models read some of its letters as an entity, the letters before them join it (إن of
     إن. بي. سي, NBC, is also the everyday word "that")."""

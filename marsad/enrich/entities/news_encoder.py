@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.enrich.entities.lstm import bidirectional_states, in_batches, load_weights
+from marsad.enrich.entities.lstm import bidirectional_states, load_weights
 
 # Its file's name: it lies beside the entity models whose LSTM reads it, the shipped ones too
 # (docs/entities.md, "The news encoder under the LSTM").
@@ -64,8 +64,3 @@ class NewsEncoder:
     def states(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """[batch, steps, width] from the inputs [batch, steps, dimensions]."""
         return bidirectional_states(x, lengths, self.weights)
-
-    def states_of_inputs(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
-        """Each sentence's states [words, width] from its inputs [words, dimensions] (the
-        sums of its words' feature vectors, ``FeatureSums`` over ``embeddings``)."""
-        return in_batches(inputs, self.states)

@@ -46,7 +46,6 @@ from marsad.enrich.entities.linking import (
     full_names,
     name_forms,
     read_as_text,
-    whole_acronyms,
 )
 from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, in_batches
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
@@ -282,8 +281,8 @@ class EntityTagger:
             named += [(s + at, e + at, o) for s, e, o in marks.found_organisations]
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
-        tags = read_as_text(words, normal, tags, self.clusters.index)
-        tags = whole_acronyms(tags, spelt_acronyms(text, tokens))
+        acronyms = spelt_acronyms(text, tokens)
+        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
