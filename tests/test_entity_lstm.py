@@ -48,7 +48,7 @@ def test_best_tags_never_start_an_entity_inside():
 def test_best_paths_is_the_best_valid_sequence_of_a_linear_chain():
     """Viterbi over label, transition, start and end scores against every valid sequence."""
     rng = np.random.default_rng(3)
-    lengths = (1, 3, 3, 4)  # two of one length are decoded together
+    lengths = (1, 3, 3, 4)  # decoded together, the shorter ones padded
     scores = [rng.normal(size=(n, len(LABELS))) for n in lengths]
     transitions = rng.normal(size=(len(LABELS), len(LABELS)))
     start, end = rng.normal(size=len(LABELS)), rng.normal(size=len(LABELS))

@@ -13,18 +13,26 @@ import numpy as np
 from marsad.cache import cache_folder, prune_cache
 
 ENTITY_TYPES = ("PER", "ORG", "LOC")
+DECODE_WORDS = 2048  # padded words decoded together (``best_paths``)
 
 
 def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
     """(start, end exclusive, type) of the entities in IOB2 tags; a stray I- starts one."""
     spans, start, kind = [], None, None
-    for i, tag in enumerate([*tags, "O"]):
+    for i, tag in enumerate(tags):
+        if tag == "O":  # most words: asked several times of every text's tags
+            if start is not None:
+                spans.append((start, i, kind))
+                start = None
+            continue
         prefix, _, label = tag.partition("-")
         if start is not None and (prefix != "I" or label != kind):
             spans.append((start, i, kind))
-            start, kind = None, None
+            start = None
         if prefix == "B" or (prefix == "I" and start is None and label):
             start, kind = i, label
+    if start is not None:
+        spans.append((start, len(tags), kind))
     return spans
 
 
@@ -50,7 +58,7 @@ def best_paths(
 ) -> list[list[str]]:
     """The best-scoring valid IOB2 sequence of each sentence (Viterbi) under label scores
     [words, labels] and a linear chain's transition [from, to], start and end scores; an I-X
-    only after a B-X or an I-X. Sentences of one length are decoded together."""
+    only after a B-X or an I-X. Sentences of like length are decoded together, padded."""
     barred = np.array(
         [
             [0.0 if not b.startswith("I-") or a[2:] == b[2:] else -np.inf for b in labels]
@@ -59,27 +67,37 @@ def best_paths(
     )
     moves = transitions + barred
     opening = start + np.array([-np.inf if y.startswith("I-") else 0.0 for y in labels])
-    by_length: dict[int, list[int]] = {}
-    for i, p in enumerate(scores):
-        by_length.setdefault(len(p), []).append(i)
+    stay = np.arange(len(labels))
     found: list[list[str]] = [[] for _ in scores]
-    for length, members in by_length.items():
-        if length == 0:
-            continue
-        stacked = np.stack([scores[i] for i in members])
+    order = sorted((i for i, p in enumerate(scores) if len(p)), key=lambda i: len(scores[i]))
+    first = 0
+    while first < len(order):
+        # Up to DECODE_WORDS padded slots a group: one step per word of its longest
+        # sentence, where decoding each length apart took one per word of every length.
+        last = first + 1
+        while last < len(order) and (last - first + 1) * len(scores[order[last]]) <= DECODE_WORDS:
+            last += 1
+        members, first = order[first:last], last
+        lengths = np.array([len(scores[i]) for i in members])
+        steps = int(lengths[-1])
+        stacked = np.zeros((len(members), steps, len(labels)))
+        for row, i in enumerate(members):
+            stacked[row, : lengths[row]] = scores[i]
         best = stacked[:, 0] + opening
-        back = []
-        for t in range(1, length):
+        back = np.empty((steps, len(members), len(labels)), np.int64)
+        for t in range(1, steps):
             paths = best[:, :, None] + moves  # [sentences, from, to]
-            back.append(paths.argmax(axis=1))
-            best = paths.max(axis=1) + stacked[:, t]
-        best = best + end
-        path = [best.argmax(axis=1)]
-        for pointers in reversed(back):
-            path.append(pointers[np.arange(len(members)), path[-1]])
-        path = np.stack(path[::-1], axis=1)
-        for row, i in zip(path, members, strict=True):
-            found[i] = [labels[k] for k in row]
+            # Past its last word a sentence keeps its scores and its label.
+            running = (t < lengths)[:, None]
+            back[t] = np.where(running, paths.argmax(axis=1), stay)
+            best = np.where(running, paths.max(axis=1) + stacked[:, t], best)
+        path = np.empty((len(members), steps), np.int64)
+        path[:, -1] = (best + end).argmax(axis=1)
+        rows = np.arange(len(members))
+        for t in range(steps - 1, 0, -1):
+            path[:, t - 1] = back[t, rows, path[:, t]]
+        for row, i in enumerate(members):
+            found[i] = [labels[k] for k in path[row, : lengths[row]]]
     return found
 
 
