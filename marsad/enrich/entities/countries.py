@@ -10,8 +10,9 @@ from dataclasses import replace
 from functools import lru_cache
 
 from marsad.arabic import bare, match_key, readings
+from marsad.enrich.entities.amounts import adjective_ending
 from marsad.enrich.entities.features import triggers
-from marsad.enrich.entities.linking import CountryMention, adjective_ending
+from marsad.enrich.entities.linking import CountryMention
 from marsad.enrich.gazetteer import (
     AMBIGUOUS_NAMES,
     EVERYDAY_WORD_PLACES,

@@ -11,6 +11,7 @@ import numpy as np
 import regex
 
 from marsad.arabic import ARABIC_LETTER, match_key
+from marsad.enrich.entities.amounts import CURRENCIES
 from marsad.enrich.entities.countries import (
     INSTITUTE_WORDS,
     NAMED_AFTER_PLACES,
@@ -39,7 +40,6 @@ from marsad.enrich.entities.features import (
 )
 from marsad.enrich.entities.lexicon import Lexicon, lexicon_built, lexicon_path
 from marsad.enrich.entities.linking import (
-    CURRENCIES,
     CountryMention,
     Mention,
     entity_id,
