@@ -56,6 +56,28 @@ def test_every_part_gets_its_own_articles_in_order(parts):
     assert pl.concat(merged["a"])["topic"].null_count() == 0
 
 
+def test_a_club_the_text_does_not_place_is_the_outlet_country_club(parts):
+    """الأهلي without a town in a Saudi paper is Jeddah's club, in an Egyptian one Cairo's;
+    the outlet's country comes from parsing (``outlet_country``)."""
+    pages = (
+        parts[0][1]
+        .head(3)
+        .with_columns(
+            pl.lit("فوز الأهلي").alias("title"),
+            pl.lit("فاز الأهلي أمس بهدفين في الدوري.").alias("body"),
+            pl.Series("outlet_country", ["SA", "EG", None]),
+        )
+    )
+    annotated = annotate_parts([("a", pages)], MODELS, articles=0)
+    rows = pl.concat([frame for _, frame in annotated]).sort("page_id")
+    found = {
+        page_id: {m["country_code"] for m in mentions if m["text"] == "الأهلي"}
+        for page_id, mentions in zip(rows["page_id"], rows["entities"], strict=True)
+    }
+    homes = dict(zip(pages["page_id"], pages["outlet_country"], strict=True))
+    assert found == {page_id: {home} for page_id, home in homes.items()}
+
+
 def test_worker_pool_gives_the_same_annotations(parts, monkeypatch):
     # Small chunks so that several are in flight at once.
     monkeypatch.setattr("marsad.enrich.annotation.CHUNK_ARTICLES", 7)

@@ -1224,6 +1224,18 @@ def test_a_club_name_several_countries_share_names_one_club_per_country():
     assert len({m.entity_id for m in clubs}) == 3
     assert clubs[2].entity_id == entity_id("ORG", ["الأهلي"])
     assert clubs[0].entity_id == entity_id("ORG", ["الأهلي"], "SA")
+    # The outlet's country places a club its text does not: a Saudi paper's الأهلي is
+    # Jeddah's, an Egyptian paper's Cairo's; what the text names comes first.
+    homes = ["EG", "SA", "SA"]
+    clubs = [
+        next(m for m in mentions if m.text == "الأهلي")
+        for mentions, _ in shipped_tagger().analyse_many(texts, homes)
+    ]
+    assert [m.country_code for m in clubs] == ["SA", "EG", "SA"]
+    assert clubs[2].entity_id == entity_id("ORG", ["الأهلي"], "SA")
+    # A name of one club only keeps its own country.
+    mentions = shipped_tagger().analyse_many(["فاز الزمالك أمس"], ["SA"])[0][0]
+    assert [(m.text, m.country_code) for m in mentions] == [("الزمالك", "EG")]
 
 
 def test_place_names_that_are_everyday_words_count_only_where_the_tagger_reads_a_place():

@@ -78,13 +78,18 @@ def classify_texts(
     )
 
 
-def tag_texts(tagger: EntityTagger, fields: dict[str, list[str | None]]) -> pl.DataFrame:
-    """``entities`` and ``countries`` mentions of each row's texts, by field name."""
+def tag_texts(
+    tagger: EntityTagger,
+    fields: dict[str, list[str | None]],
+    home_countries: list[str | None] | None = None,
+) -> pl.DataFrame:
+    """``entities`` and ``countries`` mentions of each row's texts, by field name; each row's
+    ``home_countries`` entry is its outlet's country (``EntityTagger.analyse_many``)."""
     entities, countries = [], []
     rows = len(next(iter(fields.values())))
     # All texts are analysed together (the LSTM reads many sentences at once).
     found = {
-        field: tagger.analyse_many([text or "" for text in texts])
+        field: tagger.analyse_many([text or "" for text in texts], home_countries)
         for field, texts in fields.items()
     }
     for i in range(rows):
@@ -105,10 +110,13 @@ def annotate_pages(parsed: pl.DataFrame, model: TopicModel, tagger: EntityTagger
     """One row per parsed page with an article: its primary topic, topic scores, entity
     mentions and country mentions (offsets into the title or the body), and its keys for
     deduplication and search (``article_keys``)."""
-    articles = parsed.filter(pl.col("parse_error").is_null()).select("page_id", "title", "body")
+    articles = parsed.filter(pl.col("parse_error").is_null()).select(
+        "page_id", "title", "body", "outlet_country"
+    )
     titles, bodies = articles["title"].to_list(), articles["body"].to_list()
     topics = classify_texts(model, titles, bodies)
-    mentions = tag_texts(tagger, {"title": titles, "body": bodies})
+    homes = articles["outlet_country"].to_list()
+    mentions = tag_texts(tagger, {"title": titles, "body": bodies}, homes)
     keys = article_keys(articles)
     return pl.concat([articles.select("page_id"), topics, mentions, keys], how="horizontal").cast(
         ANNOTATION_SCHEMA  # type: ignore[arg-type]
@@ -152,7 +160,11 @@ def _pieces(
     """Each part's rows in pieces of at most CHUNK_ARTICLES and CHUNK_BYTES (or one row),
     with their bytes of text (a part with no row still gets its turn)."""
     for key, frame in parts:
-        columns = frame.select("page_id", "title", "body", "parse_error")
+        # The outlet's country places shared club names (``tag_texts``).
+        home = pl.col("outlet_country") if "outlet_country" in frame.columns else pl.lit(None)
+        columns = frame.select(
+            "page_id", "title", "body", "parse_error", home.cast(pl.String).alias("outlet_country")
+        )
         sizes = columns.select(
             pl.col("title").str.len_bytes().fill_null(0)
             + pl.col("body").str.len_bytes().fill_null(0)

@@ -247,8 +247,12 @@ class EntityTagger:
         """Entity mentions and country mentions of a text, with character offsets."""
         return self.analyse_many([text])[0]
 
-    def analyse_many(self, texts: list[str]) -> list[tuple[list[Mention], list[CountryMention]]]:
-        """``analyse`` of each text; the sentences of all of them are tagged together."""
+    def analyse_many(
+        self, texts: list[str], home_countries: list[str | None] | None = None
+    ) -> list[tuple[list[Mention], list[CountryMention]]]:
+        """``analyse`` of each text; the sentences of all of them are tagged together. Each
+        text's ``home_countries`` entry (its outlet's country) says which club a name that
+        several countries' clubs share is where the text places it nowhere."""
         tokenized = [tokenize(text) for text in texts]
         marks, counts = [], []
         for tokens in tokenized:
@@ -258,15 +262,21 @@ class EntityTagger:
                 marks.append(sentence_marks(words, self.gazetteer, self.clusters, self._lexicon))
             counts.append(len(marks) - before)
         tagged = iter(zip(marks, self._tag_marks(marks), strict=True))
+        homes = home_countries or [None] * len(texts)
         return [
-            self._read(text, tokens, [next(tagged) for _ in range(count)])
-            for text, tokens, count in zip(texts, tokenized, counts, strict=True)
+            self._read(text, tokens, [next(tagged) for _ in range(count)], home)
+            for text, tokens, count, home in zip(texts, tokenized, counts, homes, strict=True)
         ]
 
     def _read(
-        self, text: str, tokens: list[Token], sentences: list[tuple[SentenceMarks, list[str]]]
+        self,
+        text: str,
+        tokens: list[Token],
+        sentences: list[tuple[SentenceMarks, list[str]]],
+        home: str | None = None,
     ) -> tuple[list[Mention], list[CountryMention]]:
-        """Mentions and country mentions of a text from its tagged sentences."""
+        """Mentions and country mentions of a text from its tagged sentences (``home``: its
+        outlet's country, see ``analyse_many``)."""
         words = [t.text for t in tokens]
         tags: list[str] = []
         normal: list[str] = []
@@ -304,8 +314,12 @@ class EntityTagger:
                 # A known organisation's own country first (الليكود → IL), else a place in
                 # its name (حزب الله اللبناني → LB), else the place that locates it.
                 known = organisation_country(name, places) if kind == "ORG" else None
-                if known and shared_by_countries(name):
-                    identity = entity_id(kind, span_words, known)
+                if kind == "ORG" and shared_by_countries(name):
+                    # A club of a name several countries' clubs share: the one the text
+                    # places, else the outlet's own (a Saudi paper's الأهلي is Jeddah's).
+                    known = known or home
+                    if known:
+                        identity = entity_id(kind, span_words, known)
                 country = (
                     known
                     or settled.get((s, e))
