@@ -768,6 +768,14 @@ def test_tag_command_writes_entities_with_offsets_and_countries():
     countries = {c["country_code"]: c for c in first["countries"]}
     assert countries["EG"]["is_about"] and countries["EG"]["mentions"] == 3
     assert out[1] == {"id": "b", "entities": [], "countries": []}
+    # The outlet's country, where given, places a club name several countries share.
+    lines = [
+        {"id": 1, "text": "فاز الأهلي أمس", "outlet_country": "EG"},
+        {"id": 2, "text": "فاز الأهلي أمس"},
+    ]
+    done = _run("tag", stdin="".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    clubs = [json.loads(line)["entities"][0]["country_code"] for line in done.stdout.splitlines()]
+    assert clubs == ["EG", None]
 
 
 def test_eval_ner_command_reports_per_type_and_micro_scores(tmp_path: Path):

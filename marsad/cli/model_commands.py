@@ -149,10 +149,13 @@ def tag(args: argparse.Namespace) -> int:
         )
     collector = BatchCollector()
     status = 0
-    for items, last in _arrived_items("tag", _strings("text")):
+    for items, last in _arrived_items("tag", _strings("text", "outlet_country")):
         good = [item for item, _ in items if item is not None]
         with collector.batch(last), one_blas_thread():
-            found = tagger.analyse_many([item.get("text") or "" for item in good])
+            found = tagger.analyse_many(
+                [item.get("text") or "" for item in good],
+                [item.get("outlet_country") for item in good],
+            )
         out = []
         for item, (mentions, countries) in zip(good, found, strict=True):
             answer = {"id": item.get("id"), "entities": [vars(m) for m in mentions]}
