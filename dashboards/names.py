@@ -104,10 +104,15 @@ def series_labels(coverage: pl.DataFrame, split: str) -> dict[str, str]:
 def distinct_names(entities: pl.DataFrame, language: str = "en") -> pl.DataFrame:
     """Entities with their ``name`` told apart where several share it: the clubs of several
     countries called الأهلي are one bar each, named with their country (الأهلي (مصر)); the
-    name of no known country (the texts that settle none) stays as it is."""
+    name of no known country (the texts that settle none) stays as it is. Shared among the
+    rows, or in the warehouse where a ``namesakes`` column counts its entities of the name
+    (the Egyptian club named even when only the Saudi one is among the top)."""
     if entities.is_empty():
-        return entities
+        return entities.drop("namesakes", strict=False)
     repeated = entities["name"].is_duplicated()
+    if "namesakes" in entities.columns:
+        repeated = repeated | (entities["namesakes"] > 1)
+        entities = entities.drop("namesakes")
     return entities.with_columns(
         pl.Series(
             "name",

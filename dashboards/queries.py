@@ -265,7 +265,12 @@ def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
         )
         SELECT e.type, e.entity_id, e.name, e.country_code,
                (c.articles - coalesce(r.repeats, 0))::BIGINT AS covered,
-               c.mentions::BIGINT AS named
+               c.mentions::BIGINT AS named,
+               -- Entities of this name in the warehouse (the clubs called الأهلي), shown
+               -- or not: the page then names each with its country.
+               (SELECT count(*) FROM entities n
+                WHERE n.type = e.type AND n.name = e.name AND n.merged_into IS NULL
+               )::BIGINT AS namesakes
         FROM counted c JOIN entities e USING (entity_id)
         LEFT JOIN repeats r ON r.canonical = c.entity_id
         WHERE e.merge_rule IS DISTINCT FROM 'given name alone'

@@ -354,3 +354,8 @@ def test_entities_of_one_name_are_told_apart_by_their_country():
         "داعش",
     ]
     assert distinct_names(top, "en")["name"][1] == "الأهلي (Saudi Arabia)"
+    # One club of the name among the rows, another in the warehouse: named all the same.
+    shown = top.slice(1, 1).with_columns(namesakes=pl.lit(2))
+    assert distinct_names(shown, "ar").to_dicts() == [
+        {"name": "الأهلي (السعودية)", "country_code": "SA", "articles": 18}
+    ]
