@@ -357,6 +357,19 @@ def test_financial_is_not_mali():
     assert countries("قتل عشرة جنود في شمال مالي أمس") == ["ML"]
 
 
+def test_private_is_not_the_club():
+    """الأهلي is also "private" or "civil" (التعليم الأهلي, القطاع الأهلي, السلم الأهلي), which
+    the models read as the club of that name."""
+    from marsad.enrich.entities.amounts import untag_amounts_and_dates
+
+    words = ["دعم", "التعليم", "الأهلي", "والحكومي", "و", "الحكومي", "والأهلي"]
+    tags = ["O", "O", "B-ORG", "O", "O", "O", "B-ORG"]
+    assert untag_amounts_and_dates(words, tags) == ["O"] * 7
+    words = ["فاز", "النادي", "الأهلي", "على", "الهلال", "الأهلي"]  # the club, in a list too
+    tags = ["O", "O", "B-ORG", "O", "B-ORG", "B-ORG"]
+    assert untag_amounts_and_dates(words, tags) == tags
+
+
 def test_titles_after_a_name_are_not_the_name():
     """ANERcorp writes ولي twice and never after a name, so the models read "ولي العهد" after
     a name as the name going on; on 1,800 Saudi pages محمد بن نايف ولي then led the people."""

@@ -1,6 +1,6 @@
 """Amounts, dates and adjectives the models read as names: ريال of "500 ريال" (Real Madrid cut
-short), نيسان of "15 نيسان" (Nissan), مالي of "مبلغ مالي" (Mali). The first of the text-reading
-rules (``linking.read_as_text``).
+short), نيسان of "15 نيسان" (Nissan), مالي of "مبلغ مالي" (Mali), الأهلي of "التعليم الأهلي"
+(the club). The first of the text-reading rules (``linking.read_as_text``).
 """
 
 from __future__ import annotations
@@ -75,11 +75,27 @@ def _neighbour(words: list[str], i: int, step: int, skipped: frozenset[str]) -> 
     return words[i] if 0 <= i < len(words) else None
 
 
+# Nouns that الأهلي after them qualifies as "private" or "civil" (التعليم الأهلي, private
+# education; القطاع الأهلي; السلم الأهلي, civil peace), where the models read the club; the
+# nouns written before الأهلي in SaudiNewsNet that are no club's (not النادي, فريق, البنك…).
+PRIVATE_NOUNS = word_keys(
+    *("التعليم", "القطاع", "السلم", "العمل", "المستشفى", "المشفى", "المدارس", "الحكومي"),
+)
+_AHLI = word_key("الأهلي")
+
+
+def _private(before: str, word: str) -> bool:
+    """Whether الأهلي is "private" or "civil": after such a noun (``PRIVATE_NOUNS``), or
+    joined by و to الحكومي (public and private)."""
+    return word_key(word) == _AHLI and word_key(before) in PRIVATE_NOUNS
+
+
 def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
     """Tags of one-word names that are an amount or a date left out: a currency word after a
     figure (500 ريال, مليون ريال; the models read ريال as Real Madrid cut short), a month
     beside its other name or a figure (نيسان (أبريل), 15 نيسان, نيسان 2014; read as Nissan),
-    and مالي where it is "financial" (مبلغ مالي, إداري ومالي), not Mali."""
+    مالي where it is "financial" (مبلغ مالي, إداري ومالي), not Mali, and الأهلي where it is
+    "private" (التعليم الأهلي), not the club."""
     tags = list(tags)
     for i, tag in enumerate(tags):
         if not tag.startswith("B-") or (i + 1 < len(tags) and tags[i + 1].startswith("I-")):
@@ -93,6 +109,6 @@ def untag_amounts_and_dates(words: list[str], tags: list[str]) -> list[str]:
             sides = [_neighbour(words, i, step, _BETWEEN_MONTHS) for step in (-1, 1)]
             if any(w is not None and (_figure(w) or word_key(w) in MONTHS) for w in sides):
                 tags[i] = "O"
-        elif i > 0 and _financial(words[i - 1], words[i]):
+        elif i > 0 and (_financial(words[i - 1], words[i]) or _private(words[i - 1], words[i])):
             tags[i] = "O"
     return tags
