@@ -1256,6 +1256,9 @@ def test_a_club_name_several_countries_share_names_one_club_per_country():
     ]
     assert [m.country_code for m in clubs] == ["SA", "EG", "SA"]
     assert clubs[2].entity_id == entity_id("ORG", ["الأهلي"], "SA")
+    # An outlet of a country with no club of the name (Morocco) places none.
+    clubs = shipped_tagger().analyse_many(["فاز الأهلي أمس"], ["MA"])[0][0]
+    assert [(m.text, m.country_code) for m in clubs] == [("الأهلي", None)]
     # A name of one club only keeps its own country.
     mentions = shipped_tagger().analyse_many(["فاز الزمالك أمس"], ["SA"])[0][0]
     assert [(m.text, m.country_code) for m in mentions] == [("الزمالك", "EG")]

@@ -65,12 +65,16 @@ PLACE_PREPOSITIONS = word_keys("إلى", "الى", "في", "من", "مدينة")
 OUTLET_WORDS = written_forms("قناة", "صحيفة", "جريدة", "إذاعة", "مجلة", "تلفزيون", "راديو")
 
 
-def organisation_country(name: str, places: list[tuple[int, int, Place]]) -> str | None:
+def organisation_country(
+    name: str, places: list[tuple[int, int, Place]], home: str | None = None
+) -> str | None:
     """A known organisation's country. A name several countries' clubs share (الأهلي: Cairo,
     Jeddah, Doha…; ``elsewhere``, as for places in ``settle_places``) is the club of the one
     country among them that the text's towns name most (a match in Jeddah: Saudi Arabia),
-    else its places of any kind (a club's own city says more than a player's nationality),
-    and of no known country where they name none of them, or two as often."""
+    else its places of any kind (a club's own city says more than a player's nationality).
+    Where they name none of them, or two as often, it is the club of ``home`` (the outlet's
+    country: a Saudi paper's الأهلي is Jeddah's) if that country has one, else of no known
+    country."""
     known = organisations().place_of(name)
     if known is None or not known.elsewhere:
         return known.country_code if known else None
@@ -79,8 +83,10 @@ def organisation_country(name: str, places: list[tuple[int, int, Place]]) -> str
     for named in (towns, Counter(p.country_code for _, _, p in places)):
         ranked = sorted(((named[c], c) for c in candidates if named[c]), reverse=True)
         if ranked:
-            return ranked[0][1] if len(ranked) == 1 or ranked[1][0] < ranked[0][0] else None
-    return None
+            if len(ranked) == 1 or ranked[1][0] < ranked[0][0]:
+                return ranked[0][1]
+            break
+    return home if home in candidates else None
 
 
 def settle_places(places: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:

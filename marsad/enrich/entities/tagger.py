@@ -313,13 +313,9 @@ class EntityTagger:
                 name = " ".join(span_words)
                 # A known organisation's own country first (الليكود → IL), else a place in
                 # its name (حزب الله اللبناني → LB), else the place that locates it.
-                known = organisation_country(name, places) if kind == "ORG" else None
-                if kind == "ORG" and shared_by_countries(name):
-                    # A club of a name several countries' clubs share: the one the text
-                    # places, else the outlet's own (a Saudi paper's الأهلي is Jeddah's).
-                    known = known or home
-                    if known:
-                        identity = entity_id(kind, span_words, known)
+                known = organisation_country(name, places, home) if kind == "ORG" else None
+                if known and shared_by_countries(name):
+                    identity = entity_id(kind, span_words, known)  # one club per country
                 country = (
                     known
                     or settled.get((s, e))
