@@ -102,26 +102,19 @@ def series_labels(coverage: pl.DataFrame, split: str) -> dict[str, str]:
 
 
 def distinct_names(entities: pl.DataFrame, language: str = "en") -> pl.DataFrame:
-    """Entities with their ``name`` told apart where several share it: the clubs of several
-    countries called الأهلي are one bar each, named with their country (الأهلي (مصر)); the
-    name of no known country (the texts that settle none) stays as it is. Shared among the
-    rows, or in the warehouse where a ``namesakes`` column counts its entities of the name
-    (the Egyptian club named even when only the Saudi one is among the top)."""
-    if entities.is_empty():
-        return entities.drop("namesakes", strict=False)
-    repeated = entities["name"].is_duplicated()
-    if "namesakes" in entities.columns:
-        repeated = repeated | (entities["namesakes"] > 1)
-        entities = entities.drop("namesakes")
+    """Entities with their ``name`` told apart where the warehouse holds several of it
+    (``namesakes``, from ``queries.top_entities``), shown or not: the clubs of several
+    countries called الأهلي are named with their country (الأهلي (مصر)); the name of no known
+    country (the texts that settle none) stays as it is."""
     return entities.with_columns(
         pl.Series(
             "name",
             [
-                f"{name} ({country_name(code, language)})" if twice and code else name
-                for name, code, twice in zip(
-                    entities["name"], entities["country_code"], repeated, strict=True
-                )
+                f"{name} ({country_name(code, language)})" if namesakes > 1 and code else name
+                for name, code, namesakes in entities.select(
+                    "name", "country_code", "namesakes"
+                ).iter_rows()
             ],
             pl.String,
         )
-    )
+    ).drop("namesakes")

@@ -262,25 +262,31 @@ def top_entities(selection: Selection, limit: int = 20) -> pl.DataFrame:
             SELECT coalesce(e.merged_into, p.entity_id) AS entity_id,
                    sum(p.articles) AS articles, sum(p.mentions) AS mentions
             FROM per_name p JOIN entities e USING (entity_id) GROUP BY 1
+        ),
+        shown AS (
+            SELECT e.type, e.entity_id, e.name, e.country_code,
+                   (c.articles - coalesce(r.repeats, 0))::BIGINT AS covered,
+                   c.mentions::BIGINT AS named
+            FROM counted c JOIN entities e USING (entity_id)
+            LEFT JOIN repeats r ON r.canonical = c.entity_id
+            WHERE e.merge_rule IS DISTINCT FROM 'given name alone'
+              -- A "person" without an Arabic letter is page furniture the tagger took for a
+              -- name (Next Previous), not someone the news is about.
+              AND NOT (e.type = 'PER' AND NOT regexp_matches(e.name, '[\u0600-\u06ff]'))
+            QUALIFY row_number() OVER (
+                PARTITION BY e.type ORDER BY covered DESC, named DESC, e.name
+            ) <= {int(limit)}
+        ),
+        -- Entities of each shown name in the warehouse (the clubs called الأهلي), shown or
+        -- not: the page names each with its country (``names.distinct_names``).
+        namesakes AS (
+            SELECT n.type, n.name, count(*)::BIGINT AS namesakes
+            FROM entities n SEMI JOIN shown t ON n.type = t.type AND n.name = t.name
+            WHERE n.merged_into IS NULL GROUP BY ALL
         )
-        SELECT e.type, e.entity_id, e.name, e.country_code,
-               (c.articles - coalesce(r.repeats, 0))::BIGINT AS covered,
-               c.mentions::BIGINT AS named,
-               -- Entities of this name in the warehouse (the clubs called الأهلي), shown
-               -- or not: the page then names each with its country.
-               (SELECT count(*) FROM entities n
-                WHERE n.type = e.type AND n.name = e.name AND n.merged_into IS NULL
-               )::BIGINT AS namesakes
-        FROM counted c JOIN entities e USING (entity_id)
-        LEFT JOIN repeats r ON r.canonical = c.entity_id
-        WHERE e.merge_rule IS DISTINCT FROM 'given name alone'
-          -- A "person" without an Arabic letter is page furniture the tagger took for a
-          -- name (Next Previous), not someone the news is about.
-          AND NOT (e.type = 'PER' AND NOT regexp_matches(e.name, '[\u0600-\u06ff]'))
-        QUALIFY row_number() OVER (
-            PARTITION BY e.type ORDER BY covered DESC, named DESC, e.name
-        ) <= {int(limit)}
-        ORDER BY e.type, covered DESC, named DESC, e.name
+        SELECT t.*, coalesce(s.namesakes, 1)::BIGINT AS namesakes
+        FROM shown t LEFT JOIN namesakes s USING (type, name)
+        ORDER BY t.type, t.covered DESC, t.named DESC, t.name
         """,
         params,
     ).rename({"covered": "articles", "named": "mentions"})

@@ -161,10 +161,7 @@ def _pieces(
     with their bytes of text (a part with no row still gets its turn)."""
     for key, frame in parts:
         # The outlet's country places shared club names (``tag_texts``).
-        home = pl.col("outlet_country") if "outlet_country" in frame.columns else pl.lit(None)
-        columns = frame.select(
-            "page_id", "title", "body", "parse_error", home.cast(pl.String).alias("outlet_country")
-        )
+        columns = frame.select("page_id", "title", "body", "parse_error", "outlet_country")
         sizes = columns.select(
             pl.col("title").str.len_bytes().fill_null(0)
             + pl.col("body").str.len_bytes().fill_null(0)

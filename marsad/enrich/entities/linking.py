@@ -71,11 +71,14 @@ _PARTICLES = frozenset(
 
 # Particles that are also surnames (لي: Lee, Li), as written.
 _SURNAME_PARTICLES = frozenset({"لي"})
-# Titles before a person (word keys): after one, a particle is a name (الأمير على: Prince Ali,
-# as Egyptian spelling writes علي).
-PERSON_TITLES = word_keys(
-    *("الأمير", "الأميرة", "الملك", "الملكة", "السلطان", "الشيخ", "الشيخة", "الإمام", "السيد"),
-    *("السيدة", "الرئيس", "الدكتور", "الوزير", "اللاعب", "المدرب", "الفنان", "الكاتب"),
+# Titles of the people places and institutions are named after (مطار الملك فهد:
+# ``name_namesakes``), as word keys.
+_NAMESAKE_TITLES = word_keys("الملك", "الأمير", "الأميرة", "السلطان", "الشيخ", "الشيخة", "الإمام")
+# Titles before a person: after one, a particle is a name (الأمير على: Prince Ali, as
+# Egyptian spelling writes علي).
+PERSON_TITLES = _NAMESAKE_TITLES | word_keys(
+    *("الملكة", "السيد", "السيدة", "الرئيس", "الدكتور", "الوزير", "اللاعب", "المدرب"),
+    *("الفنان", "الكاتب"),
 )
 
 
@@ -227,9 +230,8 @@ def untag_leading_words(
     return tags
 
 
-# Titles of the people places and institutions are named after (مطار الملك فهد), and the
-# words that name those places (LOC) and institutions (ORG), as word keys.
-_NAMESAKE_TITLES = word_keys("الملك", "الأمير", "الأميرة", "السلطان", "الشيخ", "الشيخة", "الإمام")
+# The words that name the places (LOC) and institutions (ORG) named after a titled person
+# (``_NAMESAKE_TITLES``), as word keys.
 _NAMESAKE_KINDS = {
     **dict.fromkeys(
         word_keys(
