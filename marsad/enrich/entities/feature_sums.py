@@ -10,7 +10,7 @@ edges, word pairs) is looked up per position. The sums are the same as over the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import Any
@@ -49,6 +49,8 @@ class SentenceMarks:
     organisation_ids: np.ndarray
     # Each word's row in the tagger's lexicon (-1 for a word it lacks), or None without one.
     lexicon_rows: list[int] | None = None
+    # The sports clubs found (word spans), a curated organisation's words or not.
+    found_clubs: list[tuple[int, int, Any]] = field(default_factory=list)
 
 
 class FeatureSums:

@@ -199,9 +199,10 @@ def sentence_marks(
     known_organisations = ["O"] * len(words)
     organisation_ids = np.zeros(len(words), np.int64)
     found_organisations = organisations().find(normal)
+    found_clubs = clubs().find(normal)
     # Clubs the curated list lacks mark the words too, but give no country: only the curated
     # organisations go on to country attribution.
-    for start, end, _ in sorted(found_organisations + clubs().find(normal), key=_longest_first):
+    for start, end, _ in sorted(found_organisations + found_clubs, key=_longest_first):
         if any(mark != "O" for mark in known_organisations[start:end]):
             continue
         known_organisations[start:end] = ["B"] + ["I"] * (end - start - 1)
@@ -216,6 +217,7 @@ def sentence_marks(
         place_ids,
         organisation_ids,
         rows,
+        found_clubs,
     )
 
 

@@ -283,22 +283,51 @@ def read_as_text(
     tags: list[str],
     vocabulary: Container[str],
     acronyms: Sequence[tuple[int, int]] = (),
+    clubs: Sequence[tuple[int, int]] = (),
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates,
     particles (``untag_particles``) and titles left out of names, names carried on past their
     links (``complete_lineages``) and to their nisba (``carry_nisbas``), two people joined by
     و parted, then one reading of a name throughout (``consistent_tags``), and places named
     after a king read as places (``name_namesakes``), and acronyms spelt out with full stops
-    read whole (``whole_acronyms``). ``normal`` are the normalized words, ``vocabulary`` the
-    news words (``untag_leading_words``), ``acronyms`` the spelt-out ones
-    (``spelt_acronyms``)."""
+    read whole (``whole_acronyms``), and clubs named in several words read whole
+    (``whole_clubs``). ``normal`` are the normalized words, ``vocabulary`` the news words
+    (``untag_leading_words``), ``acronyms`` the spelt-out ones (``spelt_acronyms``), ``clubs``
+    the spans the club list finds."""
     # An amount, a date, a particle or a title lends no reading to the text's other words,
     # nor takes one.
     tags = complete_lineages(words, untag_particles(words, untag_amounts_and_dates(words, tags)))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     tags = name_namesakes(words, consistent_tags(normal, tags, words))
-    return whole_acronyms(untag_amounts_and_dates(words, tags), acronyms)
+    return whole_clubs(words, whole_acronyms(untag_amounts_and_dates(words, tags), acronyms), clubs)
+
+
+# A club named after its town whose name begins with the word for a town: in news the
+# words name the town (مدينة بونه, the city of Pune, is also FC Pune City's Arabic name).
+_TOWN_WORDS = frozenset((word_key("مدينة"),))
+
+
+def whole_clubs(words: list[str], tags: list[str], clubs: Sequence[tuple[int, int]]) -> list[str]:
+    """A sports club named in several words (a span the club list finds) is one
+    organisation where the models read a place in it: المغرب الفاسي (Maghreb of Fes) is no
+    Morocco, هرتا برلين no Berlin, ريال مدريد no Madrid. Not where they read a person in it,
+    nor where a name they read runs on past it. A club read without a place is left as read:
+    whether نادي or النادي belongs to the name, ANERcorp writes both ways."""
+    tags = list(tags)
+    for first, end in clubs:
+        inside = tags[first:end]
+        if (
+            end - first < 2
+            or not any(tag.endswith("-LOC") for tag in inside)
+            or any(tag.endswith("-PER") for tag in inside)
+            or inside[0].startswith("I-")
+            or (end < len(tags) and tags[end].startswith("I-"))
+            or word_key(words[first]) in _TOWN_WORDS
+        ):
+            continue
+        tags[first:end] = ["B-ORG"] + ["I-ORG"] * (end - first - 1)
+    return tags
 
 
 def whole_acronyms(tags: list[str], acronyms: Sequence[tuple[int, int]]) -> list[str]:

@@ -181,17 +181,20 @@ class EntityTagger:
     def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
         """IOB2 tags of each document's sentences, the document read as one text
         (``read_as_text``: a name read alike throughout it) as ``analyse`` reads a text."""
-        tagged = iter(self.tag_sentences([words for document in documents for words in document]))
+        marks = [
+            sentence_marks(words, self.gazetteer, self.clusters, self._lexicon)
+            for document in documents
+            for words in document
+        ]
+        tagged = iter(zip(marks, self._tag_marks(marks), strict=True))
         found = []
         for document in documents:
-            sentence_tags = [next(tagged) for _ in document]
+            sentences = [next(tagged) for _ in document]
             text = [w for words in document for w in words]
             normal = [match_key(w) or w for w in text]  # as ``word_features`` normalizes
-            tags = iter(
-                read_as_text(
-                    text, normal, [t for tags in sentence_tags for t in tags], self.clusters.index
-                )
-            )
+            tags = [t for _, sentence_tags in sentences for t in sentence_tags]
+            clubs = text_clubs(sentences)
+            tags = iter(read_as_text(text, normal, tags, self.clusters.index, clubs=clubs))
             found.append([[next(tags) for _ in words] for words in document])
         return found
 
@@ -292,7 +295,8 @@ class EntityTagger:
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
         acronyms = spelt_acronyms(text, tokens)
-        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms)
+        clubs = text_clubs(sentences)
+        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms, clubs)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
@@ -401,6 +405,15 @@ class EntityTagger:
             and not (place.kind == "demonym" and s > 0 and word_key(words[s - 1]) in CURRENCIES)
             and not (place.kind == "demonym" and names_a_language(words, s))
         ]
+
+
+def text_clubs(sentences: list[tuple[SentenceMarks, list[str]]]) -> list[tuple[int, int]]:
+    """The clubs found in a text's tagged sentences, at the text's word positions."""
+    found, at = [], 0
+    for marks, _ in sentences:
+        found += [(start + at, end + at) for start, end, _ in marks.found_clubs]
+        at += len(marks.words)
+    return found
 
 
 @cache
