@@ -442,7 +442,9 @@ def organisations() -> Gazetteer:
         key = name_key(name)
         if key in known:  # a name several countries' clubs share (الأهلي)
             first = known[key]
-            known[key] = replace(first, elsewhere=(*first.elsewhere, code))
+            # Two spellings of one name (آرسنال, أرسنال) are one organisation, not two.
+            if code != first.country_code and code not in first.elsewhere:
+                known[key] = replace(first, elsewhere=(*first.elsewhere, code))
         else:
             known[key] = Place(code, kind, name)
     return Gazetteer(known, short_behind_clitics=False)
