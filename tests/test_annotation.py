@@ -78,6 +78,37 @@ def test_a_club_the_text_does_not_place_is_the_outlet_country_club(parts):
     assert found == {page_id: {home} for page_id, home in homes.items()}
 
 
+def test_a_club_named_by_an_everyday_word_is_the_club_in_a_sports_story_title_too(parts):
+    """النصر alone in a title is the Riyadh club where the topic model files the article
+    under sport (its title has no words of sport of its own); النصر of a camp
+    in a story of war is nobody's."""
+    body = "وصل فريق النصر إلى لندن لخوض مباراة كأس السوبر أمام الهلال، وأكد مدرب الفريق "
+    body += "أن اللاعبين جاهزون وأن الجمهور سيحضر بكثافة في الملعب."
+    war = "سيطرت المقاومة على معسكر النصر وسط مدينة البيضاء بعد قصف الطيران لمواقع الحوثيين."
+    pages = (
+        parts[0][1]
+        .head(2)
+        .with_columns(
+            pl.Series(
+                "title", ["طائرة خاصة تنقل النصر إلى النمسا", "المقاومة تسيطر على معسكر النصر"]
+            ),
+            pl.Series("body", [body, war]),
+            pl.lit("SA").alias("outlet_country"),
+        )
+    )
+    annotated = annotate_parts([("a", pages)], MODELS, articles=0)
+    rows = pl.concat([frame for _, frame in annotated])
+    topics = dict(zip(rows["page_id"], rows["topic"], strict=True))
+    found = {
+        page_id: {(m["field"], m["country_code"]) for m in mentions if m["text"] == "النصر"}
+        for page_id, mentions in zip(rows["page_id"], rows["entities"], strict=True)
+    }
+    sport, war_page = pages["page_id"].to_list()
+    assert topics[sport] == "15000000"
+    assert found[sport] == {("title", "SA"), ("body", "SA")}
+    assert all(country is None for _, country in found[war_page])
+
+
 def test_worker_pool_gives_the_same_annotations(parts, monkeypatch):
     # Small chunks so that several are in flight at once.
     monkeypatch.setattr("marsad.enrich.annotation.CHUNK_ARTICLES", 7)

@@ -1290,6 +1290,35 @@ def test_a_club_name_several_countries_share_names_one_club_per_country():
     assert [(m.text, m.country_code) for m in mentions] == [("الزمالك", "EG")]
 
 
+def test_a_club_named_by_an_everyday_word_is_the_club_in_a_sports_story():
+    """النصر ("victory") is نادي النصر of Riyadh where the tagger reads an organisation in a
+    sports story and the text or its outlet says Saudi Arabia: on 1,800 Saudi pages, 32 of
+    43 articles (the rest: a camp in Yemen, a futsal score line, "النصر السعودي" written
+    out). Elsewhere it is the name alone, of no country."""
+    from marsad.enrich.entities.countries import on_sport
+    from marsad.enrich.gazetteer import bare_club
+
+    assert bare_club("النصر").name == bare_club("وللنصر").name == "نادي النصر"
+    assert bare_club("نصر") is None  # no article: a man's name
+    assert bare_club("الأهلي") is None  # listed alone already
+    riyadh = gazetteer().find(["الرياض"])
+    assert organisation_country("النصر", riyadh, sport=True) == "SA"
+    assert organisation_country("النصر", [], "SA", sport=True) == "SA"
+    assert organisation_country("النصر", riyadh) is None  # not a sports story
+    assert organisation_country("النصر", [], "EG", sport=True) is None  # no Egyptian club
+    # A demonym right after the name says whose it is: النصر الإماراتي is Dubai's.
+    assert organisation_country("النصر", riyadh, "SA", sport=True, demonym="AE") == "AE"
+    assert organisation_country("الأهلي", riyadh, "SA", demonym="KW") == "KW"  # a bank
+    assert on_sport(["قال", "مدرب", "الفريق", "إن", "اللاعب", "جاهز"])
+    assert not on_sport(["قال", "الفريق", "أول", "قائد", "الجيش"])  # a lieutenant general
+    text = "أعلن مدرب النصر أن اللاعب سيعود قبل مباراة الهلال في الرياض"
+    mentions, _ = shipped_tagger().analyse(text)
+    found = {m.text: (m.country_code, m.entity_id) for m in mentions if m.type == "ORG"}
+    assert found["النصر"] == ("SA", entity_id("ORG", ["النصر"], "SA"))
+    mentions, _ = shipped_tagger().analyse("سيطرت المقاومة على معسكر النصر في البيضاء")
+    assert all(m.country_code is None for m in mentions if m.text == "النصر")
+
+
 def test_two_spellings_of_one_organisation_are_not_organisations_of_two_countries():
     """آرسنال and أرسنال, listed both, fold to one name: Arsenal was read as a club several
     countries share, of a country only where the text named Britain (74 mentions of Arsenal

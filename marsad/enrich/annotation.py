@@ -12,6 +12,7 @@ import polars as pl
 
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
+from marsad.enrich.topics.taxonomy import TOPICS
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys
 from marsad.limits import BatchCollector, one_blas_thread
 
@@ -53,6 +54,8 @@ COUNTRY_MENTIONS = pl.List(
         }
     )
 )
+# The IPTC topic of sports stories.
+SPORT = next(topic.code for topic in TOPICS if topic.en == "sport")
 ANNOTATION_SCHEMA = {
     "page_id": pl.String,
     "topic": pl.String,
@@ -82,14 +85,16 @@ def tag_texts(
     tagger: EntityTagger,
     fields: dict[str, list[str | None]],
     home_countries: list[str | None] | None = None,
+    sports: list[bool] | None = None,
 ) -> pl.DataFrame:
     """``entities`` and ``countries`` mentions of each row's texts, by field name; each row's
-    ``home_countries`` entry is its outlet's country (``EntityTagger.analyse_many``)."""
+    ``home_countries`` entry is its outlet's country, its ``sports`` entry whether it is a
+    sports story (``EntityTagger.analyse_many``)."""
     entities, countries = [], []
     rows = len(next(iter(fields.values())))
     # All texts are analysed together (the LSTM reads many sentences at once).
     found = {
-        field: tagger.analyse_many([text or "" for text in texts], home_countries)
+        field: tagger.analyse_many([text or "" for text in texts], home_countries, sports)
         for field, texts in fields.items()
     }
     for i in range(rows):
@@ -116,7 +121,10 @@ def annotate_pages(parsed: pl.DataFrame, model: TopicModel, tagger: EntityTagger
     titles, bodies = articles["title"].to_list(), articles["body"].to_list()
     topics = classify_texts(model, titles, bodies)
     homes = articles["outlet_country"].to_list()
-    mentions = tag_texts(tagger, {"title": titles, "body": bodies}, homes)
+    # An article the topic model files under sport is a sports story, its title too (النصر
+    # alone in a title is the club).
+    sports = [topic == SPORT for topic in topics["topic"].to_list()]
+    mentions = tag_texts(tagger, {"title": titles, "body": bodies}, homes, sports)
     keys = article_keys(articles)
     return pl.concat([articles.select("page_id"), topics, mentions, keys], how="horizontal").cast(
         ANNOTATION_SCHEMA  # type: ignore[arg-type]

@@ -249,8 +249,9 @@ TABLES: dict[str, Table] = {
                     "VARCHAR",
                     "Stable id: type plus the clitic-free normalized words, so spellings and "
                     "clitic forms of one name are one entity; for a club name several "
-                    "countries share (الأهلي), also the country the article settles, else "
-                    "its outlet's, so Jeddah's and Cairo's are two entities.",
+                    "countries share (الأهلي) or that is an everyday word (النصر, in a "
+                    "sports story), also the country the article settles, else its "
+                    "outlet's, so Jeddah's and Cairo's are two entities.",
                 ),
                 C("type", "VARCHAR", "PER, ORG or LOC."),
                 C(

@@ -24,6 +24,7 @@ from marsad.enrich.entities.countries import (
     name_after_title,
     names_a_club,
     names_a_language,
+    on_sport,
     organisation_country,
     place_word,
     right_hand_side,
@@ -251,11 +252,16 @@ class EntityTagger:
         return self.analyse_many([text])[0]
 
     def analyse_many(
-        self, texts: list[str], home_countries: list[str | None] | None = None
+        self,
+        texts: list[str],
+        home_countries: list[str | None] | None = None,
+        sports: list[bool] | None = None,
     ) -> list[tuple[list[Mention], list[CountryMention]]]:
         """``analyse`` of each text; the sentences of all of them are tagged together. Each
         text's ``home_countries`` entry (its outlet's country) says which club a name that
-        several countries' clubs share is where the text places it nowhere."""
+        several countries' clubs share is where the text places it nowhere; its ``sports``
+        entry, whether it belongs to a sports story (a title whose article is one), which a
+        text is anyway where its own words say so (``on_sport``)."""
         tokenized = [tokenize(text) for text in texts]
         marks, counts = [], []
         for tokens in tokenized:
@@ -266,9 +272,12 @@ class EntityTagger:
             counts.append(len(marks) - before)
         tagged = iter(zip(marks, self._tag_marks(marks), strict=True))
         homes = home_countries or [None] * len(texts)
+        on_sports = sports or [False] * len(texts)
         return [
-            self._read(text, tokens, [next(tagged) for _ in range(count)], home)
-            for text, tokens, count, home in zip(texts, tokenized, counts, homes, strict=True)
+            self._read(text, tokens, [next(tagged) for _ in range(count)], home, sport)
+            for text, tokens, count, home, sport in zip(
+                texts, tokenized, counts, homes, on_sports, strict=True
+            )
         ]
 
     def _read(
@@ -277,9 +286,10 @@ class EntityTagger:
         tokens: list[Token],
         sentences: list[tuple[SentenceMarks, list[str]]],
         home: str | None = None,
+        sport: bool = False,
     ) -> tuple[list[Mention], list[CountryMention]]:
         """Mentions and country mentions of a text from its tagged sentences (``home``: its
-        outlet's country, see ``analyse_many``)."""
+        outlet's country; ``sport``: of a sports story; see ``analyse_many``)."""
         words = [t.text for t in tokens]
         tags: list[str] = []
         normal: list[str] = []
@@ -305,6 +315,16 @@ class EntityTagger:
         located = located_places(words, normal, spans, places, sentence_of)
         # A surname alone is the person the text names in full: one entity.
         named_in_full = full_names(words, normal, spans)
+        # Whether a club's everyday-word name (النصر) may be the club: a sports story.
+        sport = sport or (any(k == "ORG" and e - s == 1 for s, e, k in spans) and on_sport(words))
+        # A demonym right after an organisation says whose it is (النصر الإماراتي), unless a
+        # person follows it, whom it describes (مدافع النصر البحريني محمد حسين).
+        people = {s for s, _, k in spans if k == "PER"}
+        demonyms = {
+            s: place.country_code
+            for s, e, place in places
+            if place.kind == "demonym" and e not in people
+        }
         mentions = []
         for s, e, kind in spans:
             span_words = words[s:e]
@@ -317,7 +337,11 @@ class EntityTagger:
                 name = " ".join(span_words)
                 # A known organisation's own country first (الليكود → IL), else a place in
                 # its name (حزب الله اللبناني → LB), else the place that locates it.
-                known = organisation_country(name, places, home) if kind == "ORG" else None
+                known = (
+                    organisation_country(name, places, home, sport, demonyms.get(e))
+                    if kind == "ORG"
+                    else None
+                )
                 if known and shared_by_countries(name):
                     identity = entity_id(kind, span_words, known)  # one club per country
                 country = (
