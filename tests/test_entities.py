@@ -13,7 +13,8 @@ import pytest
 
 from bench.commands import marsad_command
 from marsad.arabic import match_key
-from marsad.enrich.entities.countries import article_countries, organisation_country
+from marsad.enrich.entities.clubs import organisation_country, shared_by_countries
+from marsad.enrich.entities.countries import article_countries
 from marsad.enrich.entities.decoding import spans_of
 from marsad.enrich.entities.features import WordClusters, sentence_marks, word_features
 from marsad.enrich.entities.linking import CountryMention, consistent_tags, entity_id
@@ -25,7 +26,6 @@ from marsad.enrich.gazetteer import (
     gazetteer,
     organisations,
     person_names,
-    shared_by_countries,
 )
 from marsad.synthetic import generate
 from marsad.training.entities import (
@@ -1295,8 +1295,7 @@ def test_a_club_named_by_an_everyday_word_is_the_club_in_a_sports_story():
     sports story and the text or its outlet says Saudi Arabia: on 1,800 Saudi pages, 32 of
     43 articles (the rest: a camp in Yemen, a futsal score line, "النصر السعودي" written
     out). Elsewhere it is the name alone, of no country."""
-    from marsad.enrich.entities.countries import on_sport
-    from marsad.enrich.gazetteer import bare_club
+    from marsad.enrich.entities.clubs import bare_club, on_sport
 
     assert bare_club("النصر").name == bare_club("وللنصر").name == "نادي النصر"
     assert bare_club("نصر") is None  # no article: a man's name

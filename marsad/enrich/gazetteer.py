@@ -450,37 +450,6 @@ def organisations() -> Gazetteer:
     return Gazetteer(known, short_behind_clitics=False)
 
 
-@lru_cache(maxsize=WORD_CACHE)  # asked for every organisation mention the tagger places
-def shared_by_countries(name: str) -> bool:
-    """Whether the text settles by country which organisation a name is: several countries'
-    organisations go by it (الأهلي: a club of Cairo, one of Jeddah…), or it is a club's name
-    that is also an everyday word (``bare_club``: النصر). Each is an entity of its own per
-    country the text settles."""
-    known = organisations().place_of(name)
-    return (known is not None and bool(known.elsewhere)) or bare_club(name) is not None
-
-
-# The word before a club's name that the curated list writes with it (نادي النصر).
-_CLUB_WORD = "نادي"
-
-
-@lru_cache(maxsize=WORD_CACHE)
-def bare_club(name: str) -> Place | None:
-    """The club the curated list names after نادي (نادي النصر, نادي الهلال) where a text names
-    it by its one word with the article (النصر, also "victory"; والهلال). The list leaves such
-    names out alone, as everyday words; a name the tagger reads as an organisation may be the
-    club. None for any other name."""
-    words = match_key(name).split()
-    if len(words) != 1 or organisations().place_of(name) is not None:
-        return None
-    for form, has_article in sorted(readings(words[0])):
-        if has_article:
-            found = organisations().find([_CLUB_WORD, "ال" + form])
-            if found and found[0][:2] == (0, 2) and found[0][2].kind == "club":
-                return found[0][2]
-    return None
-
-
 @cache
 def clubs() -> Gazetteer:
     """Sports clubs as Arabic Wikipedia names them (اتحاد طنجة, لوكوموتيف موسكو), matched like

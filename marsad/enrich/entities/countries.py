@@ -18,9 +18,7 @@ from marsad.enrich.gazetteer import (
     EVERYDAY_WORD_PLACES,
     SUPRANATIONAL,
     Place,
-    bare_club,
     name_key,
-    organisations,
     word_key,
     word_keys,
 )
@@ -64,51 +62,6 @@ SPORTS_WORDS = word_keys(
 PLACE_PREPOSITIONS = word_keys("إلى", "الى", "في", "من", "مدينة")
 # Outlet words before a place that make it the outlet's name (بقناة القدس).
 OUTLET_WORDS = written_forms("قناة", "صحيفة", "جريدة", "إذاعة", "مجلة", "تلفزيون", "راديو")
-
-
-def on_sport(words: list[str]) -> bool:
-    """Whether a text is a sports story: two of its words or more are words of sport
-    (``SPORTS_WORDS``: لاعب, مباراة, جمهور…; فريق alone is also a lieutenant general)."""
-    return sum(word_key(word) in SPORTS_WORDS for word in words) >= 2
-
-
-def organisation_country(
-    name: str,
-    places: list[tuple[int, int, Place]],
-    home: str | None = None,
-    sport: bool = False,
-    demonym: str | None = None,
-) -> str | None:
-    """A known organisation's country. A name several countries' clubs share (الأهلي: Cairo,
-    Jeddah, Doha…; ``elsewhere``, as for places in ``settle_places``) is the club of the one
-    country among them that the text's towns name most (a match in Jeddah: Saudi Arabia),
-    else its places of any kind (a club's own city says more than a player's nationality).
-    Where they name none of them, or two as often, it is the club of ``home`` (the outlet's
-    country: a Saudi paper's الأهلي is Jeddah's) if that country has one, else of no known
-    country. A club's name that is also an everyday word (``bare_club``: النصر, نادي النصر of
-    Riyadh) is settled alike in a sports story (``sport``, see ``on_sport``), even where one
-    country has a club of the name. A demonym right after the name says first (``demonym``,
-    its country): النصر الإماراتي is Dubai's, not Riyadh's; البنك الأهلي الكويتي is Kuwaiti."""
-    known = organisations().place_of(name)
-    if known is None:
-        # A club's everyday-word name (النصر) is the club only in a sports story (``sport``:
-        # الاتحاد is also the European Union cut short), of the country the text says.
-        known = bare_club(name) if sport else None
-        if known is None:
-            return None
-    elif not known.elsewhere:
-        return known.country_code
-    if demonym:
-        return demonym
-    candidates = (known.country_code, *known.elsewhere)
-    towns = Counter(p.country_code for _, _, p in places if p.kind in ("city", "region"))
-    for named in (towns, Counter(p.country_code for _, _, p in places)):
-        ranked = sorted(((named[c], c) for c in candidates if named[c]), reverse=True)
-        if ranked:
-            if len(ranked) == 1 or ranked[1][0] < ranked[0][0]:
-                return ranked[0][1]
-            break
-    return home if home in candidates else None
 
 
 def settle_places(places: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:

@@ -50,8 +50,9 @@ from collections import defaultdict
 import polars as pl
 
 from marsad.arabic import match_key
+from marsad.enrich.entities.clubs import shared_by_countries
 from marsad.enrich.entities.linking import TITLE_WORD, entity_id
-from marsad.enrich.gazetteer import country_names, person_names, shared_by_countries
+from marsad.enrich.gazetteer import country_names, person_names
 
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3

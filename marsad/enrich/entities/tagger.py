@@ -12,6 +12,7 @@ import regex
 
 from marsad.arabic import ARABIC_LETTER, match_key
 from marsad.enrich.entities.amounts import CURRENCIES
+from marsad.enrich.entities.clubs import on_sport, organisation_country, shared_by_countries
 from marsad.enrich.entities.countries import (
     INSTITUTE_WORDS,
     NAMED_AFTER_PLACES,
@@ -24,8 +25,6 @@ from marsad.enrich.entities.countries import (
     name_after_title,
     names_a_club,
     names_a_language,
-    on_sport,
-    organisation_country,
     place_word,
     right_hand_side,
     settle_places,
@@ -54,7 +53,6 @@ from marsad.enrich.entities.tokens import Token, sentence_bounds, spelt_acronyms
 from marsad.enrich.gazetteer import (
     Place,
     gazetteer,
-    shared_by_countries,
     word_key,
 )
 from marsad.shipped import MODELS
