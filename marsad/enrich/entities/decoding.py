@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,20 @@ from marsad.cache import cache_folder, prune_cache
 
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 DECODE_WORDS = 2048  # padded words decoded together (``best_paths``)
+
+
+def like_length_groups(lengths: Sequence[int], slots: int) -> Iterator[list[int]]:
+    """Positions of items grouped by like length, shortest first: each group as many items
+    as fit in ``slots`` once padded to its longest (at least one), so that little is padded
+    where they are worked on together (the LSTM's batches, ``best_paths``)."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    first = 0
+    while first < len(order):
+        last = first + 1
+        while last < len(order) and (last - first + 1) * lengths[order[last]] <= slots:
+            last += 1
+        yield order[first:last]
+        first = last
 
 
 def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
@@ -69,15 +84,11 @@ def best_paths(
     opening = start + np.array([-np.inf if y.startswith("I-") else 0.0 for y in labels])
     stay = np.arange(len(labels))
     found: list[list[str]] = [[] for _ in scores]
-    order = sorted((i for i, p in enumerate(scores) if len(p)), key=lambda i: len(scores[i]))
-    first = 0
-    while first < len(order):
-        # Up to DECODE_WORDS padded slots a group: one step per word of its longest
-        # sentence, where decoding each length apart took one per word of every length.
-        last = first + 1
-        while last < len(order) and (last - first + 1) * len(scores[order[last]]) <= DECODE_WORDS:
-            last += 1
-        members, first = order[first:last], last
+    given = [i for i, p in enumerate(scores) if len(p)]
+    # Up to DECODE_WORDS padded slots a group: one step per word of its longest sentence,
+    # where decoding each length apart took one per word of every length.
+    for group in like_length_groups([len(scores[i]) for i in given], DECODE_WORDS):
+        members = [given[g] for g in group]
         lengths = np.array([len(scores[i]) for i in members])
         steps = int(lengths[-1])
         stacked = np.zeros((len(members), steps, len(labels)))

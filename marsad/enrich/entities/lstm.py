@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from marsad.enrich.entities.decoding import like_length_groups
 from marsad.shipped import MODELS
 
 LSTM_PATH = MODELS / "entities_lstm.npz"
@@ -116,13 +117,7 @@ def in_batches(inputs, run) -> list[np.ndarray]:
     inputs [words, dim], cut back to each sentence's words. Sentences of like length run
     together (up to BATCH_WORDS padded slots), so little is padded."""
     found: list[np.ndarray] = [np.empty(0)] * len(inputs)
-    order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
-    first = 0
-    while first < len(order):
-        last = first + 1
-        while last < len(order) and (last - first + 1) * len(inputs[order[last]]) <= BATCH_WORDS:
-            last += 1
-        members = order[first:last]
+    for members in like_length_groups([len(x) for x in inputs], BATCH_WORDS):
         steps = len(inputs[members[-1]])
         x = np.zeros((len(members), steps, inputs[members[0]].shape[1]), np.float32)
         lengths = np.array([len(inputs[i]) for i in members], np.int64)
@@ -131,7 +126,6 @@ def in_batches(inputs, run) -> list[np.ndarray]:
         out = run(x, lengths)
         for b, i in enumerate(members):
             found[i] = out[b, : len(inputs[i])]
-        first = last
     return found
 
 
