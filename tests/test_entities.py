@@ -1145,6 +1145,38 @@ def test_a_club_named_after_its_town_is_one_organisation_where_a_place_is_read_i
     assert pune[0][3:5] == ["O", "B-LOC"]
 
 
+def test_a_country_named_in_several_words_is_one_place_where_a_place_is_read_in_it():
+    """``whole_places``: the models read جنوب أفريقيا as Africa and ساحل العاج as العاج; a
+    country the gazetteer names in several words is one place where they read a place in it
+    (cross-validation, one sentence a text: 11 spans right, 5 wrong, places 0.890 → 0.892;
+    3,000 SaudiNewsNet articles: 21 mentions, all right)."""
+    from marsad.enrich.entities.linking import whole_places
+
+    tags = ["O", "O", "B-LOC", "O", "B-LOC", "B-LOC", "O"]
+    countries = [(1, 3), (4, 6)]
+    expected = ["O", "B-LOC", "I-LOC", "O", "B-LOC", "I-LOC", "O"]
+    assert whole_places(tags, countries) == expected
+    # Left as read: no place in it, a person or an organisation in it, a name running into
+    # it or on past it.
+    assert whole_places(["O"] * 7, countries) == ["O"] * 7
+    for tags in (
+        ["O", "B-PER", "B-LOC", "O", "B-ORG", "B-LOC", "O"],
+        ["B-LOC", "I-LOC", "I-LOC", "O", "B-LOC", "I-LOC", "I-LOC"],
+    ):
+        assert whole_places(tags, countries) == tags
+    # Through the shipped tagger, with the gazetteer's own spans; قطاع غزة (a part that
+    # stands for a country) is left as read.
+    texts = [
+        "رئيس جنوب أفريقيا يغادر المستشفى بعد خضوعه للعلاج",
+        "تأهلت بنما على حساب ترينيداد وتوباغو بركلات الترجيح",
+        "قصفت الطائرات مواقع في قطاع غزة أمس",
+    ]
+    south_africa, trinidad, gaza = shipped_tagger().tag_documents([[t.split()] for t in texts])
+    assert south_africa[0][1:3] == ["B-LOC", "I-LOC"]
+    assert trinidad[0][4:6] == ["B-LOC", "I-LOC"]
+    assert gaza[0][4:6] == ["O", "B-LOC"]
+
+
 def test_entities_on_2020_news_from_other_outlets():
     """Out of domain: the first 100–200 words of the eight 2020 news pages in ``../shared``
     (Egyptian, Jordanian, Emirati, Saudi and Lebanese outlets and Sputnik Arabic), their

@@ -284,23 +284,45 @@ def read_as_text(
     vocabulary: Container[str],
     acronyms: Sequence[tuple[int, int]] = (),
     clubs: Sequence[tuple[int, int]] = (),
+    places: Sequence[tuple[int, int]] = (),
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates,
     particles (``untag_particles``) and titles left out of names, names carried on past their
     links (``complete_lineages``) and to their nisba (``carry_nisbas``), two people joined by
     و parted, then one reading of a name throughout (``consistent_tags``), and places named
     after a king read as places (``name_namesakes``), and acronyms spelt out with full stops
-    read whole (``whole_acronyms``), and clubs named in several words read whole
-    (``whole_clubs``). ``normal`` are the normalized words, ``vocabulary`` the news words
-    (``untag_leading_words``), ``acronyms`` the spelt-out ones (``spelt_acronyms``), ``clubs``
-    the spans the club list finds."""
+    read whole (``whole_acronyms``), and countries and clubs named in several words read
+    whole (``whole_places``, ``whole_clubs``). ``normal`` are the normalized words,
+    ``vocabulary`` the news words (``untag_leading_words``), ``acronyms`` the spelt-out ones
+    (``spelt_acronyms``), ``clubs`` and ``places`` the spans the club list and the gazetteer's
+    countries find."""
     # An amount, a date, a particle or a title lends no reading to the text's other words,
     # nor takes one.
     tags = complete_lineages(words, untag_particles(words, untag_amounts_and_dates(words, tags)))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     tags = name_namesakes(words, consistent_tags(normal, tags, words))
-    return whole_clubs(words, whole_acronyms(untag_amounts_and_dates(words, tags), acronyms), clubs)
+    tags = whole_acronyms(untag_amounts_and_dates(words, tags), acronyms)
+    return whole_clubs(words, whole_places(tags, places), clubs)
+
+
+def whole_places(tags: list[str], places: Sequence[tuple[int, int]]) -> list[str]:
+    """A place the gazetteer names in several words (a country, city or region) is one
+    place where the models read a place in part of it: جنوب أفريقيا is no Africa, شرم الشيخ
+    no شرم. Not where they read a person or an organisation in it, nor where a name they
+    read runs into it or on past it."""
+    tags = list(tags)
+    for first, end in places:
+        inside = tags[first:end]
+        if (
+            not any(tag.endswith("-LOC") for tag in inside)
+            or any(tag.endswith(("-PER", "-ORG")) for tag in inside)
+            or inside[0].startswith("I-")
+            or (end < len(tags) and tags[end].startswith("I-"))
+        ):
+            continue
+        tags[first:end] = ["B-LOC"] + ["I-LOC"] * (end - first - 1)
+    return tags
 
 
 # A club named after its town whose name begins with the word for a town: in news the

@@ -51,6 +51,7 @@ from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, in_batches
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
 from marsad.enrich.entities.tokens import Token, sentence_bounds, spelt_acronyms, tokenize
 from marsad.enrich.gazetteer import (
+    NOT_COUNTRY_NAMES,
     Place,
     gazetteer,
     word_key,
@@ -192,8 +193,10 @@ class EntityTagger:
             text = [w for words in document for w in words]
             normal = [match_key(w) or w for w in text]  # as ``word_features`` normalizes
             tags = [t for _, sentence_tags in sentences for t in sentence_tags]
-            clubs = text_clubs(sentences)
-            tags = iter(read_as_text(text, normal, tags, self.clusters.index, clubs=clubs))
+            clubs, places = text_clubs(sentences), text_countries(sentences)
+            tags = iter(
+                read_as_text(text, normal, tags, self.clusters.index, clubs=clubs, places=places)
+            )
             found.append([[next(tags) for _ in words] for words in document])
         return found
 
@@ -303,8 +306,8 @@ class EntityTagger:
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
         acronyms = spelt_acronyms(text, tokens)
-        clubs = text_clubs(sentences)
-        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms, clubs)
+        clubs, places = text_clubs(sentences), text_countries(sentences)
+        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms, clubs, places)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
@@ -431,11 +434,28 @@ class EntityTagger:
 
 def text_clubs(sentences: list[tuple[SentenceMarks, list[str]]]) -> list[tuple[int, int]]:
     """The clubs found in a text's tagged sentences, at the text's word positions."""
-    found, at = [], 0
+    return _text_spans(sentences, lambda marks: marks.found_clubs)
+
+
+def text_countries(sentences: list[tuple[SentenceMarks, list[str]]]) -> list[tuple[int, int]]:
+    """The countries named in several words (جنوب أفريقيا, not قطاع غزة: a part that
+    stands for one) found in a text's tagged sentences, at the text's word positions."""
+    return _text_spans(
+        sentences,
+        lambda marks: [
+            (s, e, place)
+            for s, e, place in marks.found_places
+            if e - s > 1 and place.kind == "country" and place.name not in NOT_COUNTRY_NAMES
+        ],
+    )
+
+
+def _text_spans(sentences, found) -> list[tuple[int, int]]:
+    spans, at = [], 0
     for marks, _ in sentences:
-        found += [(start + at, end + at) for start, end, _ in marks.found_clubs]
+        spans += [(start + at, end + at) for start, end, _ in found(marks)]
         at += len(marks.words)
-    return found
+    return spans
 
 
 @cache
