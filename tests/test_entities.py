@@ -1124,7 +1124,7 @@ def test_a_club_named_after_its_town_is_one_organisation_where_a_place_is_read_i
     """``whole_clubs``: cross-validation read المغرب الفاسي as Morocco and هرتا برلين as a club
     and Berlin; a club the list names in several words is one organisation where the models
     read a place in it (12 spans in the fifths, all right: organisations 0.705 → 0.711)."""
-    from marsad.enrich.entities.linking import whole_clubs
+    from marsad.enrich.entities.whole_names import whole_clubs
 
     words = ["فاز", "المغرب", "الفاسي", "على", "هرتا", "برلين", "وعلى", "ريال", "مدريد"]
     tags = ["O", "B-LOC", "O", "O", "B-ORG", "B-LOC", "O", "B-ORG", "I-LOC"]
@@ -1150,7 +1150,7 @@ def test_a_country_named_in_several_words_is_one_place_where_a_place_is_read_in_
     country the gazetteer names in several words is one place where they read a place in it
     (cross-validation, one sentence a text: 11 spans right, 5 wrong, places 0.890 → 0.892;
     3,000 SaudiNewsNet articles: 21 mentions, all right)."""
-    from marsad.enrich.entities.linking import whole_places
+    from marsad.enrich.entities.whole_names import whole_places
 
     tags = ["O", "O", "B-LOC", "O", "B-LOC", "B-LOC", "O"]
     countries = [(1, 3), (4, 6)]

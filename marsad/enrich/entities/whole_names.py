@@ -1,0 +1,73 @@
+"""Names the models read in parts that a list or the text's own writing shows to be one:
+a country (جنوب أفريقيا), a club (المغرب الفاسي) or an acronym spelt out (إن. بي. سي). The
+last of the text-reading rules (``linking.read_as_text``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from marsad.enrich.gazetteer import word_key
+
+
+def whole_places(tags: list[str], places: Sequence[tuple[int, int]]) -> list[str]:
+    """A place the gazetteer names in several words (the tagger gives its countries:
+    ``text_countries``) is one place where the models read a place in part of it: جنوب
+    أفريقيا is no Africa, ساحل العاج no العاج. Not where they read a person or an
+    organisation in it, nor where a name they read runs into it or on past it."""
+    tags = list(tags)
+    for first, end in places:
+        inside = tags[first:end]
+        if (
+            not any(tag.endswith("-LOC") for tag in inside)
+            or any(tag.endswith(("-PER", "-ORG")) for tag in inside)
+            or inside[0].startswith("I-")
+            or (end < len(tags) and tags[end].startswith("I-"))
+        ):
+            continue
+        tags[first:end] = ["B-LOC"] + ["I-LOC"] * (end - first - 1)
+    return tags
+
+
+# A club named after its town whose name begins with the word for a town: in news the
+# words name the town (مدينة بونه, the city of Pune, is also FC Pune City's Arabic name).
+_TOWN_WORDS = frozenset((word_key("مدينة"),))
+
+
+def whole_clubs(words: list[str], tags: list[str], clubs: Sequence[tuple[int, int]]) -> list[str]:
+    """A sports club named in several words (a span the club list finds) is one
+    organisation where the models read a place in it: المغرب الفاسي (Maghreb of Fes) is no
+    Morocco, هرتا برلين no Berlin, ريال مدريد no Madrid. Not where they read a person in it,
+    nor where a name they read runs on past it. A club read without a place is left as read:
+    whether نادي or النادي belongs to the name, ANERcorp writes both ways."""
+    tags = list(tags)
+    for first, end in clubs:
+        inside = tags[first:end]
+        if (
+            end - first < 2
+            or not any(tag.endswith("-LOC") for tag in inside)
+            or any(tag.endswith("-PER") for tag in inside)
+            or inside[0].startswith("I-")
+            or (end < len(tags) and tags[end].startswith("I-"))
+            or word_key(words[first]) in _TOWN_WORDS
+        ):
+            continue
+        tags[first:end] = ["B-ORG"] + ["I-ORG"] * (end - first - 1)
+    return tags
+
+
+def whole_acronyms(tags: list[str], acronyms: Sequence[tuple[int, int]]) -> list[str]:
+    """An acronym spelt out letter by letter (``spelt_acronyms``) is one name: when the
+    models read some of its letters as an entity, the letters before them join it (إن of
+    إن. بي. سي, NBC, is also the everyday word "that")."""
+    tags = list(tags)
+    for first, end in acronyms:
+        named = next((i for i in range(first, end) if tags[i] != "O"), None)
+        if named is None or named == first:
+            continue
+        kind = tags[named][2:]
+        joined = first > 0 and tags[first - 1][2:] == kind and tags[first - 1] != "O"
+        tags[first:named] = [f"I-{kind}"] * (named - first)
+        tags[first] = f"I-{kind}" if joined else f"B-{kind}"
+        tags[named] = f"I-{kind}"
+    return tags
