@@ -215,6 +215,28 @@ def join_abutting_people(normal: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
+# The given name that Egyptian spelling also writes for على ("on"): the models, which saw it
+# mostly so, leave it out of names (علي لاريجاني read as لاريجاني).
+_ALI = "علي"
+
+
+def name_ali(words: list[str], tags: list[str]) -> list[str]:
+    """علي as written, left untagged right before a person and after none, begins that
+    person's name: علي عبدالله صالح, علي لاريجاني read as عبدالله صالح, لاريجاني. Where "on"
+    is written so before a name it joins wrongly (التحفظ علي عبدالفتاح): cross-validation 4
+    right, 1 wrong; 3,000 SaudiNewsNet articles 34 mentions, none made wrong."""
+    tags = list(tags)
+    for i in range(len(words) - 1):
+        if (
+            tags[i] == "O"
+            and tags[i + 1] == "B-PER"
+            and words[i] == _ALI  # not عليَّ ("upon me")
+            and not (i > 0 and tags[i - 1].endswith("-PER"))
+        ):
+            tags[i], tags[i + 1] = "B-PER", "I-PER"
+    return tags
+
+
 def split_coordinated_names(normal: list[str], tags: list[str]) -> list[str]:
     """Two people joined by و read as one (صبري وعنان, حسن يوسف وسميرة عبد العزيز): inside a
     person's name, a word that is و before a name of the name lists, and is no name itself
@@ -316,8 +338,9 @@ def read_as_text(
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates,
     particles (``untag_particles``) and titles left out of names, names carried on past their
-    links (``complete_lineages``) and to their nisba (``carry_nisbas``), two people read side
-    by side joined (``join_abutting_people``) and two joined by و parted, then one reading of
+    links (``complete_lineages``) and to their nisba (``carry_nisbas``), علي before a person
+    read into the name (``name_ali``), two people read side by side joined
+    (``join_abutting_people``) and two joined by و parted, then one reading of
     a name throughout (``consistent_tags``), and places named after a king read as places
     (``name_namesakes``), and acronyms spelt out with full stops read whole
     (``whole_acronyms``), and countries and clubs named in several words read whole
@@ -328,7 +351,8 @@ def read_as_text(
     # An amount, a date, a particle or a title lends no reading to the text's other words,
     # nor takes one.
     tags = complete_lineages(words, untag_particles(words, untag_amounts_and_dates(words, tags)))
-    tags = carry_nisbas(words, split_coordinated_names(normal, join_abutting_people(normal, tags)))
+    tags = join_abutting_people(normal, name_ali(words, tags))
+    tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     tags = name_namesakes(words, consistent_tags(normal, tags, words))
     tags = whole_acronyms(untag_amounts_and_dates(words, tags), acronyms)
