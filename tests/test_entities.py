@@ -491,8 +491,14 @@ def test_two_people_joined_by_wa_are_two_people():
     tags = ["O", "B-PER", "I-PER", "O", "O", "B-PER", "I-PER", "I-PER", "I-PER", "I-PER"]
     expected = ["O", "B-PER", "B-PER", "O", "O", "B-PER", "I-PER", "B-PER", "I-PER", "I-PER"]
     assert split_coordinated_names([match_key(w) for w in words], tags) == expected
-    # A name that begins with و (وليد) and a word that is no name after و stay in the name.
-    for words in (["محمد", "وليد"], ["أحمد", "وفاء"], ["عبد", "الله", "والدهم"]):
+    # A name that begins with و (وليد), a word that is no name after و, and a name after a
+    # link word (آل وديان: ديان is on the foreign list) stay in the name.
+    for words in (
+        ["محمد", "وليد"],
+        ["أحمد", "وفاء"],
+        ["عبد", "الله", "والدهم"],
+        ["مبارك", "بن", "محمد", "آل", "وديان"],
+    ):
         tags = ["B-PER"] + ["I-PER"] * (len(words) - 1)
         assert split_coordinated_names([match_key(w) for w in words], tags) == tags, words
 

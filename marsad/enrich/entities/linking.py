@@ -152,6 +152,7 @@ NISBA_SURNAME_BEARERS = 2
 # A name joined from two read apart (``join_abutting_people``) of no more words than this.
 MAX_JOINED_NAME_WORDS = 4
 _FOLDED_PARTICLES = frozenset(match_key(p) for p in _PARTICLES)
+_FOLDED_LINKS = frozenset(match_key(link) for link in LINKS)
 # Words that begin a name by the child it names (أبو حمزة): a nisba after such a name is
 # part of it (أبو حمزة المصري), where after another it may say where the person is from.
 KUNYAS = word_keys("أبو", "ابو", "أبي", "ابي", "أبا", "ابا", "أم", "ام")
@@ -240,7 +241,8 @@ def name_ali(words: list[str], tags: list[str]) -> list[str]:
 def split_coordinated_names(normal: list[str], tags: list[str]) -> list[str]:
     """Two people joined by و read as one (صبري وعنان, حسن يوسف وسميرة عبد العزيز): inside a
     person's name, a word that is و before a name of the name lists, and is no name itself
-    (وليد, وائل are), begins the next person. ``normal`` are the normalized words."""
+    (وليد, وائل are), begins the next person; not after a link word, whose name it is (مبارك
+    بن محمد آل وديان). ``normal`` are the normalized words."""
     tags = list(tags)
     for start, end, kind in spans_of(tags):
         if kind != "PER":
@@ -252,6 +254,7 @@ def split_coordinated_names(normal: list[str], tags: list[str]) -> list[str]:
                 and len(key) >= 4
                 and listed_name(key[1:])
                 and not listed_name(key)
+                and normal[i - 1] not in _FOLDED_LINKS
             ):
                 tags[i] = "B-PER"
     return tags
