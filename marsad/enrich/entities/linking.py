@@ -13,8 +13,14 @@ import regex
 from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
 from marsad.enrich.entities.amounts import untag_amounts_and_dates
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
+from marsad.enrich.entities.name_starts import (
+    begin_with_links,
+    join_abutting_people,
+    listed_name,
+    name_ali,
+)
 from marsad.enrich.entities.whole_names import whole_acronyms, whole_clubs, whole_places
-from marsad.enrich.gazetteer import foreign_names, gazetteer, person_names, word_key, word_keys
+from marsad.enrich.gazetteer import gazetteer, person_names, word_key, word_keys
 from marsad.ids import stable_id
 from marsad.limits import WORD_CACHE
 
@@ -149,18 +155,11 @@ def complete_lineages(words: list[str], tags: list[str]) -> list[str]:
 # People of Wikidata who must bear a nisba as a surname for it to join a name: adjectives
 # such as القيادي, الفني and الرياضي (a leader, artistic, of sport) are each one's surname.
 NISBA_SURNAME_BEARERS = 2
-# A name joined from two read apart (``join_abutting_people``) of no more words than this.
-MAX_JOINED_NAME_WORDS = 4
 _FOLDED_PARTICLES = frozenset(match_key(p) for p in _PARTICLES)
 _FOLDED_LINKS = frozenset(match_key(link) for link in LINKS)
 # Words that begin a name by the child it names (أبو حمزة): a nisba after such a name is
 # part of it (أبو حمزة المصري), where after another it may say where the person is from.
 KUNYAS = word_keys("أبو", "ابو", "أبي", "ابي", "أبا", "ابا", "أم", "ام")
-
-
-def listed_name(key: str) -> bool:
-    """Whether a normalized word is a name part of the Arab or the foreign name list."""
-    return key in person_names() or key in foreign_names()
 
 
 def carry_nisbas(words: list[str], tags: list[str]) -> list[str]:
@@ -188,53 +187,6 @@ def carry_nisbas(words: list[str], tags: list[str]) -> list[str]:
         if demonym and word_key(words[start]) not in KUNYAS:
             continue
         tags[end] = "I-PER"
-    return tags
-
-
-def join_abutting_people(normal: list[str], tags: list[str]) -> list[str]:
-    """A person read right after another, with no word between, is the same person: news
-    does not set two names side by side without و or a comma (ريناته شميت, خالد مساوى حمدي,
-    سولي علي مونتاري read as two). Not where the second begins with و, or with ب or ل before
-    a listed name (غوتيريز بمنصور جوهر); not after words that all take the article (a
-    description: المونتينيجري ستيفان يوفيتيتش), nor after a name holding a word with و (two
-    people already: نيمار والأوروغوياني); and not into a name of more than four words (a
-    list of names). ``normal``: the normalized words."""
-    tags = list(tags)
-    people = {start: end for start, end, kind in spans_of(tags) if kind == "PER"}
-    for first, second in ((s, e) for s, e in people.items() if e in people):
-        key, last = normal[second], people[second]
-        if (
-            key.startswith("و")
-            or (key[:1] in ("ب", "ل") and listed_name(key[1:]) and not listed_name(key))
-            or all(w.startswith("ال") for w in normal[first:second])
-            or any(w.startswith("و") for w in normal[first + 1 : second])
-            or last - first > MAX_JOINED_NAME_WORDS
-            or tags[first] != "B-PER"  # joined already, into a longer name
-        ):
-            continue
-        tags[second] = "I-PER"
-    return tags
-
-
-# The given name that Egyptian spelling also writes for على ("on"): the models, which saw it
-# mostly so, leave it out of names (علي لاريجاني read as لاريجاني).
-_ALI = "علي"
-
-
-def name_ali(words: list[str], tags: list[str]) -> list[str]:
-    """علي as written, left untagged right before a person and after none, begins that
-    person's name: علي عبدالله صالح, علي لاريجاني read as عبدالله صالح, لاريجاني. Where "on"
-    is written so before a name it joins wrongly (التحفظ علي عبدالفتاح): cross-validation 4
-    right, 1 wrong; 3,000 SaudiNewsNet articles 34 mentions, none made wrong."""
-    tags = list(tags)
-    for i in range(len(words) - 1):
-        if (
-            tags[i] == "O"
-            and tags[i + 1] == "B-PER"
-            and words[i] == _ALI  # not عليَّ ("upon me")
-            and not (i > 0 and tags[i - 1].endswith("-PER"))
-        ):
-            tags[i], tags[i + 1] = "B-PER", "I-PER"
     return tags
 
 
@@ -341,20 +293,19 @@ def read_as_text(
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates,
     particles (``untag_particles``) and titles left out of names, names carried on past their
-    links (``complete_lineages``) and to their nisba (``carry_nisbas``), علي before a person
-    read into the name (``name_ali``), two people read side by side joined
-    (``join_abutting_people``) and two joined by و parted, then one reading of
-    a name throughout (``consistent_tags``), and places named after a king read as places
+    links (``complete_lineages``) and to their nisba (``carry_nisbas``), a link word and علي
+    before a person read into the name (``begin_with_links``, ``name_ali``), two people read
+    side by side joined (``join_abutting_people``) and two joined by و parted, then one reading
+    of a name throughout (``consistent_tags``), and places named after a king read as places
     (``name_namesakes``), and acronyms spelt out with full stops read whole
     (``whole_acronyms``), and countries and clubs named in several words read whole
-    (``whole_places``, ``whole_clubs``). ``normal`` are the normalized words,
-    ``vocabulary`` the news words (``untag_leading_words``), ``acronyms`` the spelt-out ones
-    (``spelt_acronyms``), ``clubs`` and ``places`` the spans the club list and the gazetteer's
-    countries find."""
+    (``whole_places``, ``whole_clubs``). ``normal`` are the normalized words, ``vocabulary`` the
+    news words (``untag_leading_words``), ``acronyms`` the spelt-out ones (``spelt_acronyms``),
+    ``clubs`` and ``places`` the spans the club list and the gazetteer's countries find."""
     # An amount, a date, a particle or a title lends no reading to the text's other words,
     # nor takes one.
     tags = complete_lineages(words, untag_particles(words, untag_amounts_and_dates(words, tags)))
-    tags = join_abutting_people(normal, name_ali(words, tags))
+    tags = join_abutting_people(normal, name_ali(words, begin_with_links(words, normal, tags)))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     tags = name_namesakes(words, consistent_tags(normal, tags, words))

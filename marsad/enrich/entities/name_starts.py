@@ -1,0 +1,101 @@
+"""Where a person's name starts: the words the models leave out at its front (ابن, أبا,
+بنت and the given name before it; علي, which Egyptian spelling also writes for على) and the
+names they read apart that are one (a person read right after another). Text-reading rules
+of ``linking.read_as_text``.
+"""
+
+from __future__ import annotations
+
+from marsad.arabic import unmarked
+from marsad.enrich.entities.decoding import spans_of
+from marsad.enrich.gazetteer import foreign_names, person_names
+
+# A name joined from two read apart (``join_abutting_people``) of no more words than this.
+MAX_JOINED_NAME_WORDS = 4
+
+
+def listed_name(key: str) -> bool:
+    """Whether a normalized word is a name part of the Arab or the foreign name list."""
+    return key in person_names() or key in foreign_names()
+
+
+def join_abutting_people(normal: list[str], tags: list[str]) -> list[str]:
+    """A person read right after another, with no word between, is the same person: news
+    does not set two names side by side without و or a comma (ريناته شميت, خالد مساوى حمدي,
+    سولي علي مونتاري read as two). Not where the second begins with و, or with ب or ل before
+    a listed name (غوتيريز بمنصور جوهر); not after words that all take the article (a
+    description: المونتينيجري ستيفان يوفيتيتش), nor after a name holding a word with و (two
+    people already: نيمار والأوروغوياني); and not into a name of more than four words (a
+    list of names). ``normal``: the normalized words."""
+    tags = list(tags)
+    people = {start: end for start, end, kind in spans_of(tags) if kind == "PER"}
+    for first, second in ((s, e) for s, e in people.items() if e in people):
+        key, last = normal[second], people[second]
+        if (
+            key.startswith("و")
+            or (key[:1] in ("ب", "ل") and listed_name(key[1:]) and not listed_name(key))
+            or all(w.startswith("ال") for w in normal[first:second])
+            or any(w.startswith("و") for w in normal[first + 1 : second])
+            or last - first > MAX_JOINED_NAME_WORDS
+            or tags[first] != "B-PER"  # joined already, into a longer name
+        ):
+            continue
+        tags[second] = "I-PER"
+    return tags
+
+
+# The given name that Egyptian spelling also writes for على ("on"): the models, which saw it
+# mostly so, leave it out of names (علي لاريجاني read as لاريجاني).
+_ALI = "علي"
+
+
+def name_ali(words: list[str], tags: list[str]) -> list[str]:
+    """علي as written, left untagged right before a person and after none, begins that
+    person's name: علي عبدالله صالح, علي لاريجاني read as عبدالله صالح, لاريجاني. Where "on"
+    is written so before a name it joins wrongly (التحفظ علي عبدالفتاح): cross-validation 4
+    right, 1 wrong; 3,000 SaudiNewsNet articles 34 mentions, none made wrong."""
+    tags = list(tags)
+    for i in range(len(words) - 1):
+        if (
+            tags[i] == "O"
+            and tags[i + 1] == "B-PER"
+            and words[i] == _ALI  # not عليَّ ("upon me")
+            and not (i > 0 and tags[i - 1].endswith("-PER"))
+        ):
+            tags[i], tags[i + 1] = "B-PER", "I-PER"
+    return tags
+
+
+# Link words that begin a name (ابن خلدون, أبو مازن, بنت الشاطئ), as written: left untagged
+# before the rest of a name, they begin it. Not آل (ANERcorp leaves it out of a family's name
+# alone: آل القباني) nor أم (أم درمان, أم القرى are places).
+_NAME_STARTS = frozenset(("ابن", "إبن", "بنت", "أبو", "ابو", "أبي", "ابي", "أبا", "ابا"))
+# Of those, the ones a given name comes before (مها بنت فلاح الدوسري), and the people of
+# Wikidata who must bear the word before them as a given name for it to join.
+_LINEAGE_STARTS = frozenset(("ابن", "إبن", "بنت"))
+GIVEN_NAME_BEARERS = 3
+
+
+def begin_with_links(words: list[str], normal: list[str], tags: list[str]) -> list[str]:
+    """A link word that begins a name (``_NAME_STARTS``), left untagged right before a
+    person and after none, begins that person's name: ابن عباس, أبا هريرة read as عباس,
+    هريرة; and before ابن or بنت a listed given name the models left out joins too (مها بنت
+    فلاح الدوسري read as فلاح الدوسري). ``normal``: the normalized words."""
+    tags = list(tags)
+    for i in range(len(words) - 1):
+        if (
+            tags[i] != "O"
+            or tags[i + 1] != "B-PER"
+            or unmarked(words[i]) not in _NAME_STARTS
+            or (i > 0 and tags[i - 1].endswith("-PER"))
+        ):
+            continue
+        tags[i], tags[i + 1] = "B-PER", "I-PER"
+        if (
+            i > 0
+            and unmarked(words[i]) in _LINEAGE_STARTS
+            and tags[i - 1] == "O"
+            and person_names().get(normal[i - 1], (0, 0))[0] >= GIVEN_NAME_BEARERS
+        ):
+            tags[i - 1], tags[i] = "B-PER", "I-PER"
+    return tags
