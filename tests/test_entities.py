@@ -1151,16 +1151,21 @@ def test_a_club_named_after_its_town_is_one_organisation_where_a_place_is_read_i
     assert pune[0][3:5] == ["O", "B-LOC"]
 
 
+def _reread(rule, text: str, tags: str) -> str:
+    """A text-reading ``rule(words, normal, tags)`` over a text's words and their tags, given
+    and returned as space-separated strings."""
+    words = text.split()
+    return " ".join(rule(words, [match_key(w) for w in words], tags.split()))
+
+
 def test_people_read_side_by_side_are_one_person():
     """``join_abutting_people``: the models read ريناته شميت and سولي علي مونتاري as two people;
     news sets no two names side by side without و or a comma (cross-validation: 2 spans
     right, none wrong; 3,000 SaudiNewsNet articles: 12 mentions, 9 right)."""
-    from marsad.arabic import match_key
     from marsad.enrich.entities.name_starts import join_abutting_people
 
     def joined(text: str, tags: str) -> str:
-        normal = [match_key(w) for w in text.split()]
-        return " ".join(join_abutting_people(normal, tags.split()))
+        return _reread(lambda _, normal, tags: join_abutting_people(normal, tags), text, tags)
 
     assert joined("أعربت ريناته شميت أمس", "O B-PER B-PER O") == "O B-PER I-PER O"
     assert joined("لاعب سولي علي مونتاري", "O B-PER B-PER I-PER") == "O B-PER I-PER I-PER"
@@ -1204,12 +1209,10 @@ def test_a_link_word_before_a_person_begins_the_name():
     """``begin_with_links``: the models read أبا هريرة and ابن عباس as هريرة and عباس, and مها
     بنت فلاح الدوسري as فلاح الدوسري (cross-validation: 2 spans right, none wrong; 3,000
     SaudiNewsNet articles: 11 mentions, all right or nearer)."""
-    from marsad.arabic import match_key
     from marsad.enrich.entities.name_starts import begin_with_links
 
     def begun(text: str, tags: str) -> str:
-        words = text.split()
-        return " ".join(begin_with_links(words, [match_key(w) for w in words], tags.split()))
+        return _reread(begin_with_links, text, tags)
 
     assert begun("واستخلف أبا هريرة", "O O B-PER") == "O B-PER I-PER"
     assert begun("وقالت مها بنت فلاح الدوسري", "O O O B-PER I-PER") == "O B-PER I-PER I-PER I-PER"
