@@ -64,6 +64,10 @@ def shoot(warehouse: Path) -> None:
                 for path in PAGES:
                     page.goto(f"{url}/{path}?lang={language}")
                     page.locator('[data-testid="stHeading"]').first.wait_for(timeout=60000)
+                    if path == "sql":  # its example query run, so the page shows a result
+                        page.locator('[data-testid="stExpander"]').first.wait_for(timeout=60000)
+                        page.locator('[data-testid="stFormSubmitButton"] button').click()
+                        page.locator('[data-testid="stDownloadButton"]').wait_for(timeout=60000)
                     page.wait_for_timeout(4000)  # let charts and tables draw
                     name = f"{path or 'coverage'}_{language}.png"
                     page.screenshot(path=str(OUT / name), full_page=True)

@@ -3,19 +3,19 @@
 import streamlit as st
 
 from dashboards import published
-from dashboards.i18n import t
+from dashboards.i18n import language, t
 from dashboards.sql_console import ROW_LIMIT, RefusedQuery, run_select, schema
+
+# The example: articles per topic, by the topic's name in the page's language.
+EXAMPLE = """SELECT t.label_{language} AS topic, count(*) AS articles
+FROM articles a LEFT JOIN topics t USING (topic)
+GROUP BY 1 ORDER BY articles DESC"""
 
 st.header(t("sql"))
 editor, reference = st.columns([3, 2])
 # A form sends the query text and the Run click together: no click is lost to a rerun.
 with editor.form("sql_form"):
-    sql = st.text_area(
-        "SELECT …",
-        "SELECT topic, count(*) AS articles FROM articles GROUP BY topic ORDER BY articles DESC",
-        height=160,
-        key="sql_text",
-    )
+    sql = st.text_area("SELECT …", EXAMPLE.format(language=language()), height=160, key="sql_text")
     run = st.form_submit_button(t("run"))
 if run:
     try:
