@@ -1227,6 +1227,21 @@ def test_a_link_word_before_a_person_begins_the_name():
     assert begun("المديرة بنت فلاح", "O O B-PER") == "O B-PER I-PER"
 
 
+def test_a_compound_given_name_is_read_from_its_first_word():
+    """``begin_compound_names``: the models read عطاء الله مهاجراني and لطف الزمان بابار from
+    the second word on (cross-validation: 2 spans right, none wrong; 3,000 SaudiNewsNet
+    articles: 4 mentions, all right)."""
+    from marsad.enrich.entities.name_starts import begin_compound_names
+
+    def begun(text: str, tags: str) -> str:
+        return _reread(lambda words, _, tags: begin_compound_names(words, tags), text, tags)
+
+    assert begun("الوزير عطاء الله مهاجراني", "O O B-PER I-PER") == "O B-PER I-PER I-PER"
+    # Left as read: a word before it that is no name (حزب of حزب الله, بأسماء of بأسماء الله).
+    for text, tags in (("قال حزب الله", "O O B-PER"), ("بأسماء الله الحسنى", "O B-PER I-PER")):
+        assert begun(text, tags) == tags, text
+
+
 def test_a_country_named_in_several_words_is_one_place_where_a_place_is_read_in_it():
     """``whole_places``: the models read جنوب أفريقيا as Africa and ساحل العاج as العاج; a
     country the gazetteer names in several words is one place where they read a place in it

@@ -14,6 +14,7 @@ from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
 from marsad.enrich.entities.amounts import untag_amounts_and_dates
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
 from marsad.enrich.entities.name_starts import (
+    begin_compound_names,
     begin_with_links,
     join_abutting_people,
     listed_name,
@@ -293,8 +294,9 @@ def read_as_text(
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates,
     particles (``untag_particles``) and titles left out of names, names carried on past their
-    links (``complete_lineages``) and to their nisba (``carry_nisbas``), a link word and علي
-    before a person read into the name (``begin_with_links``, ``name_ali``), two people read
+    links (``complete_lineages``) and to their nisba (``carry_nisbas``), a link word, the first
+    word of a compound name and علي before a person read into the name (``begin_with_links``,
+    ``begin_compound_names``, ``name_ali``), two people read
     side by side joined (``join_abutting_people``) and two joined by و parted, then one reading
     of a name throughout (``consistent_tags``), and places named after a king read as places
     (``name_namesakes``), and acronyms spelt out with full stops read whole
@@ -305,7 +307,8 @@ def read_as_text(
     # An amount, a date, a particle or a title lends no reading to the text's other words,
     # nor takes one.
     tags = complete_lineages(words, untag_particles(words, untag_amounts_and_dates(words, tags)))
-    tags = join_abutting_people(normal, name_ali(words, begin_with_links(words, normal, tags)))
+    tags = begin_compound_names(words, begin_with_links(words, normal, tags))
+    tags = join_abutting_people(normal, name_ali(words, tags))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     tags = name_namesakes(words, consistent_tags(normal, tags, words))

@@ -1,12 +1,12 @@
 """Where a person's name starts: the words the models leave out at its front (ابن, أبا,
-بنت and the given name before it; علي, which Egyptian spelling also writes for على) and the
-names they read apart that are one (a person read right after another). Text-reading rules
-of ``linking.read_as_text``.
+بنت and the given name before it; علي, which Egyptian spelling also writes for على; the
+first word of a compound given name, عطاء of عطاء الله) and the names they read apart that
+are one (a person read right after another). Text-reading rules of ``linking.read_as_text``.
 """
 
 from __future__ import annotations
 
-from marsad.arabic import unmarked
+from marsad.arabic import match_key, unmarked
 from marsad.enrich.entities.decoding import spans_of
 from marsad.enrich.gazetteer import foreign_names, person_names
 
@@ -98,4 +98,26 @@ def begin_with_links(words: list[str], normal: list[str], tags: list[str]) -> li
             and person_names().get(normal[i - 1], (0, 0))[0] >= GIVEN_NAME_BEARERS
         ):
             tags[i - 1], tags[i] = "B-PER", "I-PER"
+    return tags
+
+
+# The second words of compound given names (نور الدين, عطاء الله, لطف الزمان), as written:
+# the models, which take them for a name's first word, leave the first out.
+_COMPOUND_ENDS = frozenset(("الدين", "الله", "الزمان", "الإسلام", "الاسلام"))
+
+
+def begin_compound_names(words: list[str], tags: list[str]) -> list[str]:
+    """A person read from the second word of a compound given name on (الله مهاجراني of
+    عطاء الله مهاجراني, الدين بن اسد of شرف الدين بن اسد) begins a word earlier, where that word
+    is untagged and a listed name (not حزب of حزب الله, بأسماء of بأسماء الله)."""
+    tags = list(tags)
+    for start, _, kind in spans_of(tags):
+        if (
+            kind == "PER"
+            and start > 0
+            and tags[start - 1] == "O"
+            and unmarked(words[start]) in _COMPOUND_ENDS
+            and listed_name(match_key(words[start - 1]))
+        ):
+            tags[start - 1], tags[start] = "B-PER", "I-PER"
     return tags
