@@ -433,6 +433,13 @@ def test_a_particle_is_no_person_of_one_word():
     text = "قال المدرب حسن علي إن الفريق حصل على النقاط وسيطر على المباراة."
     people = [m.text for m in shipped_tagger().analyse(text)[0] if m.type == "PER"]
     assert "على" not in people
+    # A link word alone is no name either (قال ابن: "the son said"), nor read as one where a
+    # name in the text begins on it; أبي stays: news also writes Abe so.
+    assert untag_particles(["وقال", "ابن", "عمه"], ["O", "B-PER", "O"]) == ["O"] * 3
+    assert untag_particles(["ورد", "ابي", "أمس"], ["O", "B-PER", "O"]) == ["O", "B-PER", "O"]
+    words = ["قال", "ابن", "خلدون", "ثم", "قال", "ابن", "عمه"]
+    tags = ["O", "B-PER", "I-PER", "O", "O", "O", "O"]
+    assert consistent_tags(_normal(" ".join(words)), tags, words) == tags
 
 
 def test_a_name_is_carried_on_past_its_link_words():
