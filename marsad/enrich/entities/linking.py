@@ -129,9 +129,7 @@ def untag_particles(words: list[str], tags: list[str]) -> list[str]:
     }
     tags = list(tags)
     for start, end, kind in spans:
-        if kind != "PER" or end - start != 1:
-            continue
-        if not no_name_alone(words, start):
+        if kind != "PER" or end - start != 1 or not no_name_alone(words, start):
             continue
         if end < len(tags) and tags[end] == "B-PER":
             continue
@@ -309,14 +307,14 @@ def read_as_text(
     particles (``untag_particles``) and titles left out of names, names carried on past their
     links (``complete_lineages``) and to their nisba (``carry_nisbas``), a link word, the first
     word of a compound name and علي before a person read into the name (``begin_with_links``,
-    ``begin_compound_names``, ``name_ali``), two people read
-    side by side joined (``join_abutting_people``) and two joined by و parted, then one reading
-    of a name throughout (``consistent_tags``), and places named after a king read as places
-    (``name_namesakes``), and acronyms spelt out with full stops read whole
-    (``whole_acronyms``), and countries and clubs named in several words read whole
-    (``whole_places``, ``whole_clubs``). ``normal`` are the normalized words, ``vocabulary`` the
-    news words (``untag_leading_words``), ``acronyms`` the spelt-out ones (``spelt_acronyms``),
-    ``clubs`` and ``places`` the spans the club list and the gazetteer's countries find."""
+    ``begin_compound_names``, ``name_ali``), two people read side by side joined
+    (``join_abutting_people``) and two joined by و parted, then one reading of a name throughout
+    (``consistent_tags``), and places named after a king read as places (``name_namesakes``),
+    and acronyms spelt out with full stops read whole (``whole_acronyms``), and countries and
+    clubs named in several words read whole (``whole_places``, ``whole_clubs``). ``normal`` are
+    the normalized words, ``vocabulary`` the news words (``untag_leading_words``), ``acronyms``
+    the spelt-out ones (``spelt_acronyms``), ``clubs`` and ``places`` the spans the club list
+    and the gazetteer's countries find."""
     # An amount, a date, a particle or a title lends no reading to the text's other words,
     # nor takes one.
     tags = complete_lineages(words, untag_particles(words, untag_amounts_and_dates(words, tags)))
