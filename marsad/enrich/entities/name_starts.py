@@ -6,6 +6,8 @@ are one (a person read right after another). Text-reading rules of ``linking.rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from marsad.arabic import match_key, unmarked
 from marsad.enrich.entities.decoding import spans_of
 from marsad.enrich.gazetteer import foreign_names, person_names
@@ -44,7 +46,9 @@ def join_abutting_people(normal: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
-def _begin_people(words: list[str], tags: list[str], begins) -> tuple[list[str], list[int]]:
+def _begin_people(
+    words: list[str], tags: list[str], begins: Callable[[str], bool]
+) -> tuple[list[str], list[int]]:
     """The tags with each word that ``begins(word)`` says may begin a name, left untagged
     right before a person and after none, taken into that person's name; and where."""
     tags, begun = list(tags), []

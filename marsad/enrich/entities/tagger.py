@@ -4,8 +4,10 @@ decoded once, with mentions linked to ids and countries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import regex
@@ -193,9 +195,9 @@ class EntityTagger:
             text = [w for words in document for w in words]
             normal = [match_key(w) or w for w in text]  # as ``word_features`` normalizes
             tags = [t for _, sentence_tags in sentences for t in sentence_tags]
-            clubs, places = text_clubs(sentences), text_countries(sentences)
+            clubs, countries = text_clubs(sentences), text_countries(sentences)
             tags = iter(
-                read_as_text(text, normal, tags, self.clusters.index, clubs=clubs, places=places)
+                read_as_text(text, normal, tags, self.clusters.index, clubs=clubs, places=countries)
             )
             found.append([[next(tags) for _ in words] for words in document])
         return found
@@ -306,8 +308,9 @@ class EntityTagger:
             tags += sentence_tags
             normal += [info[0] for info in marks.info]
         acronyms = spelt_acronyms(text, tokens)
-        clubs, places = text_clubs(sentences), text_countries(sentences)
-        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms, clubs, places)
+        # The countries named in several words; ``places`` below are the places kept.
+        clubs, countries = text_clubs(sentences), text_countries(sentences)
+        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms, clubs, countries)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
@@ -450,7 +453,11 @@ def text_countries(sentences: list[tuple[SentenceMarks, list[str]]]) -> list[tup
     )
 
 
-def _text_spans(sentences, found) -> list[tuple[int, int]]:
+def _text_spans(
+    sentences: list[tuple[SentenceMarks, list[str]]],
+    found: Callable[[SentenceMarks], list[tuple[int, int, Any]]],
+) -> list[tuple[int, int]]:
+    """The (start, end) of what ``found`` gives of each sentence, at the text's positions."""
     spans, at = [], 0
     for marks, _ in sentences:
         spans += [(start + at, end + at) for start, end, _ in found(marks)]
