@@ -200,3 +200,66 @@ def test_export_column_names_are_configurable(tmp_path: Path, export: str):
     assert query(warehouse, "SELECT title, url FROM articles") == [
         ("نمو الصادرات", "https://x.ma/1")
     ]
+
+
+def _parsed_export(rows: list[dict], folder: Path) -> list[str]:
+    """Bodies of ``rows`` written as a JSONL export and parsed as the pipeline does."""
+    from marsad.ingest.page_parsing import parse_records
+    from marsad.ingest.readers import read_input, records_frame
+
+    export = folder / "export.jsonl"
+    export.write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8"
+    )
+    records = records_frame(read_input(export))
+    bodies = dict(parse_records(records).select("page_id", "body").iter_rows())
+    return [bodies[page_id] for page_id in records.sort("record_no")["page_id"]]
+
+
+def test_a_sites_tag_line_is_no_part_of_the_body(tmp_path: Path):
+    """3alyoum runs its tags into an article's last line after "سمات"; prose that names سمات
+    ("features") ends on punctuation and stays."""
+    last = "وأوضح أنه قام بنقل زوجته إلى المستوصف."
+    tagged = {
+        f"{last} سمات تبوك جامعة تبوك ": last,
+        f"{last}\nسمات الأمير خالد الفيصل": last,
+        f"{last} Next Previous \u00a0 سمات النصر نايف هزازي": last,
+        f"{last} سمات التحالف الدولي. العراق داعش سوريا ضربات ": last,
+    }
+    prose = [
+        "ويعتبره سمة من سمات تجربته كاتبا.",
+        "وكان هناك 3 سمات شخصية ترتبط بانخفاض مستوى السعادة؛ وهي: التهذيب. (ترجمة هافينغتون بوست)",
+        "سمات المرحلة المقبلة\nقال الوزير إن سمات المرحلة واضحة.",
+        "عرضت المجسمات الجمالية",
+    ]
+    contents = [*tagged, *prose]
+    rows = [{"title": f"عنوان {i}", "content": c} for i, c in enumerate(contents)]
+    assert _parsed_export(rows, tmp_path) == [*tagged.values(), *prose]
+
+
+def test_saudinewsnet_tag_lines_cut_and_nothing_else(tmp_path: Path, monkeypatch):
+    """Of SaudiNewsNet's 3alyoum articles, 1,743 write سمات: all but a few lose a tag line, and
+    no other outlet's body changes."""
+    import polars as pl
+
+    from marsad.ingest import page_parsing
+
+    articles = pl.read_parquet(
+        shared_file(SAUDINEWSNET), columns=["source", "title", "content"]
+    ).filter((pl.col("title") != "") & (pl.col("content").str.strip_chars() != ""))
+    sample = pl.concat(
+        [
+            articles.filter(pl.col("source") == "3alyoum"),
+            articles.filter(pl.col("source") != "3alyoum").sample(3000, seed=5),
+        ]
+    )
+    bodies = _parsed_export(sample.to_dicts(), tmp_path)
+    monkeypatch.setattr(page_parsing, "SITE_TAGS", r"[^\s\S]")  # matches nothing
+    uncut = _parsed_export(sample.to_dicts(), tmp_path)
+    changed = [
+        source
+        for source, body, before in zip(sample["source"], bodies, uncut, strict=True)
+        if body != before
+    ]
+    assert len(changed) >= 1730
+    assert set(changed) == {"3alyoum"}
