@@ -13,6 +13,7 @@ import regex
 from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
 from marsad.enrich.entities.amounts import untag_amounts_and_dates
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
+from marsad.enrich.entities.features import triggers
 from marsad.enrich.entities.name_starts import (
     begin_compound_names,
     begin_with_links,
@@ -134,6 +135,43 @@ def untag_particles(words: list[str], tags: list[str]) -> list[str]:
         if end < len(tags) and tags[end] == "B-PER":
             continue
         if unmarked(words[start]) in _SURNAME_PARTICLES & surnames:
+            continue
+        tags[start] = "O"
+    return tags
+
+
+# People a word must name as a given name in the name list to be read as an adjective.
+ADJECTIVE_NAME_BEARERS = 3
+# A word with the article (not آل, "the family of", which folds to ال).
+_DEFINITE = regex.compile(r"^[وف]?(?:ال|بال|كال|لل)\p{L}{2}")
+# Titles before a family name that neither the titles nor the trigger words hold (المهندس
+# الرشيد).
+_FAMILY_NAME_TITLES = word_keys(
+    *("المهندس", "المهندسة", "الأستاذ", "الأستاذة", "الكابتن", "المحافظ", "الخليفة", "الحاج"),
+    *("الراحل", "الفقيد", "المرحوم", "الشهيد", "الداعية", "المعلم", "المعلمة", "الطبيب"),
+    *("الصحفي", "الإعلامي", "المخرج", "الممثل", "المطرب", "الفنانة", "الكاتبة", "الفريق"),
+)
+
+
+def untag_adjective_names(words: list[str], tags: list[str]) -> list[str]:
+    """A person of one word with the article whose bare form is a given name, right after a
+    word with the article that is no title, left out: an adjective of that word (القرار
+    الحكيم, الذكر الحكيم, القائد الحكيم: many given names are adjectives, حكيم "wise"). Not
+    before a person, nor after a title (السيد الحكيم, عمار الحكيم's title, المهندس الرشيد) or a
+    trigger word."""
+    tags = list(tags)
+    for start, end, kind in spans_of(tags):
+        if kind != "PER" or end - start != 1 or start == 0 or tags[start - 1] != "O":
+            continue
+        key, before = match_key(words[start]), match_key(words[start - 1])
+        if (
+            not key.startswith("ال")
+            or not _DEFINITE.match(before)
+            or (end < len(tags) and tags[end] == "B-PER")
+            or word_key(words[start - 1]) in PERSON_TITLES | _FAMILY_NAME_TITLES
+            or triggers().get(word_key(words[start - 1])) == "per"
+            or person_names().get(key[2:], (0, 0))[0] < ADJECTIVE_NAME_BEARERS
+        ):
             continue
         tags[start] = "O"
     return tags
@@ -304,20 +342,21 @@ def read_as_text(
     places: Sequence[tuple[int, int]] = (),
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates,
-    particles (``untag_particles``) and titles left out of names, names carried on past their
-    links (``complete_lineages``) and to their nisba (``carry_nisbas``), a link word, the first
-    word of a compound name and علي before a person read into the name (``begin_with_links``,
-    ``begin_compound_names``, ``name_ali``), two people read side by side joined
-    (``join_abutting_people``) and two joined by و parted, then one reading of a name throughout
-    (``consistent_tags``), and places named after a king read as places (``name_namesakes``),
-    and acronyms spelt out with full stops read whole (``whole_acronyms``), and countries and
-    clubs named in several words read whole (``whole_places``, ``whole_clubs``). ``normal`` are
-    the normalized words, ``vocabulary`` the news words (``untag_leading_words``), ``acronyms``
-    the spelt-out ones (``spelt_acronyms``), ``clubs`` and ``places`` the spans the club list
-    and the gazetteer's countries find."""
-    # An amount, a date, a particle or a title lends no reading to the text's other words,
-    # nor takes one.
-    tags = complete_lineages(words, untag_particles(words, untag_amounts_and_dates(words, tags)))
+    particles (``untag_particles``), adjectives (``untag_adjective_names``) and titles left out
+    of names, names carried on past their links (``complete_lineages``) and to their nisba
+    (``carry_nisbas``), a link word, the first word of a compound name and علي before a person
+    read into the name (``begin_with_links``, ``begin_compound_names``, ``name_ali``), two
+    people read side by side joined (``join_abutting_people``) and two joined by و parted, then
+    one reading of a name throughout (``consistent_tags``), and places named after a king read
+    as places (``name_namesakes``), and acronyms spelt out with full stops read whole
+    (``whole_acronyms``), and countries and clubs named in several words read whole
+    (``whole_places``, ``whole_clubs``). ``normal`` are the normalized words, ``vocabulary`` the
+    news words (``untag_leading_words``), ``acronyms`` the spelt-out ones (``spelt_acronyms``),
+    ``clubs`` and ``places`` the spans the club list and the gazetteer's countries find."""
+    # An amount, a date, a particle, an adjective or a title lends no reading to the text's
+    # other words, nor takes one.
+    tags = untag_particles(words, untag_amounts_and_dates(words, tags))
+    tags = complete_lineages(words, untag_adjective_names(words, tags))
     tags = begin_compound_names(words, begin_with_links(words, normal, tags))
     tags = join_abutting_people(normal, name_ali(words, tags))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
