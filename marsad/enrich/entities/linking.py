@@ -144,9 +144,9 @@ def untag_particles(words: list[str], tags: list[str]) -> list[str]:
 ADJECTIVE_NAME_BEARERS = 3
 # A word with the article (not آل, "the family of", which folds to ال).
 _DEFINITE = regex.compile(r"^[وف]?(?:ال|بال|كال|لل)\p{L}{2}")
-# Titles before a family name that neither the titles nor the trigger words hold (المهندس
-# الرشيد).
-_FAMILY_NAME_TITLES = word_keys(
+# Titles before a family name: the person titles and those that neither they nor the trigger
+# words hold (المهندس الرشيد).
+_FAMILY_NAME_TITLES = PERSON_TITLES | word_keys(
     *("المهندس", "المهندسة", "الأستاذ", "الأستاذة", "الكابتن", "المحافظ", "الخليفة", "الحاج"),
     *("الراحل", "الفقيد", "المرحوم", "الشهيد", "الداعية", "المعلم", "المعلمة", "الطبيب"),
     *("الصحفي", "الإعلامي", "المخرج", "الممثل", "المطرب", "الفنانة", "الكاتبة", "الفريق"),
@@ -157,8 +157,8 @@ def untag_adjective_names(words: list[str], tags: list[str]) -> list[str]:
     """A person of one word with the article whose bare form is a given name, right after a
     word with the article that is no title, left out: an adjective of that word (القرار
     الحكيم, الذكر الحكيم, القائد الحكيم: many given names are adjectives, حكيم "wise"). Not
-    before a person, nor after a title (السيد الحكيم, عمار الحكيم's title, المهندس الرشيد) or a
-    trigger word."""
+    before a person, nor after a title (السيد الحكيم, as عمار الحكيم is called; المهندس الرشيد)
+    or a trigger word."""
     tags = list(tags)
     for start, end, kind in spans_of(tags):
         if kind != "PER" or end - start != 1 or start == 0 or tags[start - 1] != "O":
@@ -168,7 +168,7 @@ def untag_adjective_names(words: list[str], tags: list[str]) -> list[str]:
             not key.startswith("ال")
             or not _DEFINITE.match(before)
             or (end < len(tags) and tags[end] == "B-PER")
-            or word_key(words[start - 1]) in PERSON_TITLES | _FAMILY_NAME_TITLES
+            or word_key(words[start - 1]) in _FAMILY_NAME_TITLES
             or triggers().get(word_key(words[start - 1])) == "per"
             or person_names().get(key[2:], (0, 0))[0] < ADJECTIVE_NAME_BEARERS
         ):
