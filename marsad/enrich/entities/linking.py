@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import regex
 
-from marsad.arabic import ARABIC_LETTER, match_key, readings, unmarked
+from marsad.arabic import ARABIC_LETTER, bare, match_key, readings, unmarked
 from marsad.enrich.entities.amounts import untag_amounts_and_dates
 from marsad.enrich.entities.decoding import ENTITY_TYPES, spans_of
 from marsad.enrich.entities.features import triggers
@@ -142,8 +142,6 @@ def untag_particles(words: list[str], tags: list[str]) -> list[str]:
 
 # People a word must name as a given name in the name list to be read as an adjective.
 ADJECTIVE_NAME_BEARERS = 3
-# A word with the article (not آل, "the family of", which folds to ال).
-_DEFINITE = regex.compile(r"^[وف]?(?:ال|بال|كال|لل)\p{L}{2}")
 # Titles before a family name: the person titles and those that neither they nor the trigger
 # words hold (المهندس الرشيد).
 _FAMILY_NAME_TITLES = PERSON_TITLES | word_keys(
@@ -163,14 +161,16 @@ def untag_adjective_names(words: list[str], tags: list[str]) -> list[str]:
     for start, end, kind in spans_of(tags):
         if kind != "PER" or end - start != 1 or start == 0 or tags[start - 1] != "O":
             continue
-        key, before = match_key(words[start]), match_key(words[start - 1])
+        key = match_key(words[start])
+        # The word before takes the article behind its proclitics (بالتنظيم; not آل, "the
+        # family of", which folds to ال).
         if (
-            not key.startswith("ال")
-            or not _DEFINITE.match(before)
+            bare(key) == key
+            or not any(article for _, article in readings(match_key(words[start - 1])))
             or (end < len(tags) and tags[end] == "B-PER")
             or word_key(words[start - 1]) in _FAMILY_NAME_TITLES
             or triggers().get(word_key(words[start - 1])) == "per"
-            or person_names().get(key[2:], (0, 0))[0] < ADJECTIVE_NAME_BEARERS
+            or person_names().get(bare(key), (0, 0))[0] < ADJECTIVE_NAME_BEARERS
         ):
             continue
         tags[start] = "O"
