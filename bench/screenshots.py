@@ -66,10 +66,6 @@ def shoot(warehouse: Path) -> None:
                     page.locator('[data-testid="stHeading"]').first.wait_for(timeout=60000)
                     if path == "sql":  # its example query run, so the page shows a result
                         page.locator('[data-testid="stExpander"]').first.wait_for(timeout=60000)
-                        # Run pressed before the sidebar is drawn left its language radio on
-                        # English over an Arabic page.
-                        sidebar = page.locator('[data-testid="stSidebar"] input[type="radio"]')
-                        sidebar.first.wait_for(state="attached", timeout=60000)
                         page.locator('[data-testid="stFormSubmitButton"] button').click()
                         page.locator('[data-testid="stDownloadButton"]').wait_for(timeout=60000)
                     page.wait_for_timeout(4000)  # let charts and tables draw

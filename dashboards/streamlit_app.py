@@ -29,14 +29,21 @@ URL_KEYS = {
 }
 
 
-def _load_url_once() -> None:
-    if st.session_state.get("_url_loaded"):
-        return
-    params = st.query_params
-    for name, (key, many) in URL_KEYS.items():
-        if name in params:
-            st.session_state[key] = params.get_all(name) if many else params[name]
-    st.session_state["_url_loaded"] = True
+def _load_url() -> None:
+    """The link's language and filters into the session at its first run; on every run,
+    the session's values sent to the browser again."""
+    if not st.session_state.get("_url_loaded"):
+        params = st.query_params
+        for name, (key, many) in URL_KEYS.items():
+            if name in params:
+                st.session_state[key] = params.get_all(name) if many else params[name]
+        st.session_state["_url_loaded"] = True
+    # A value set here goes to the browser only with the run that sets it. With Run pressed
+    # before the sidebar was drawn, the browser missed it: the sidebar showed English and no
+    # topic over an Arabic page the topic filtered. So every run sends them again.
+    for key, _ in URL_KEYS.values():
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _save_url() -> None:
@@ -49,7 +56,7 @@ def _save_url() -> None:
     st.query_params.from_dict(values)
 
 
-_load_url_once()
+_load_url()
 st.sidebar.radio(
     "Language · اللغة",
     ["en", "ar"],
