@@ -4,6 +4,7 @@ injected duplicates, hostile inputs, and re-runs."""
 import gzip
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -216,30 +217,71 @@ def _parsed_export(rows: list[dict], folder: Path) -> list[str]:
     return [bodies[page_id] for page_id in records.sort("record_no")["page_id"]]
 
 
+LAST_LINE = "وأوضح أنه قام بنقل زوجته إلى المستوصف."
+
+
+def _chrome_cut_and_prose_kept(endings: list[str], prose: list[str], folder: Path) -> None:
+    """Bodies of LAST_LINE followed by each of ``endings`` are LAST_LINE alone; ``prose``
+    stays as it is."""
+    contents = [LAST_LINE + ending for ending in endings] + prose
+    rows = [{"title": f"عنوان {i}", "content": c} for i, c in enumerate(contents)]
+    assert _parsed_export(rows, folder) == [LAST_LINE] * len(endings) + prose
+
+
 def test_a_sites_tag_line_is_no_part_of_the_body(tmp_path: Path):
     """3alyoum runs its tags into an article's last line after "سمات"; prose that names سمات
     ("features") ends on punctuation and stays."""
-    last = "وأوضح أنه قام بنقل زوجته إلى المستوصف."
-    tagged = {
-        f"{last} سمات تبوك جامعة تبوك ": last,
-        f"{last}\nسمات الأمير خالد الفيصل": last,
-        f"{last} Next Previous \u00a0 سمات النصر نايف هزازي": last,
-        f"{last} سمات التحالف الدولي. العراق داعش سوريا ضربات ": last,
-    }
+    tag_lines = [
+        " سمات تبوك جامعة تبوك ",
+        "\nسمات الأمير خالد الفيصل",
+        " Next Previous \u00a0 سمات النصر نايف هزازي",
+        " سمات التحالف الدولي. العراق داعش سوريا ضربات ",
+    ]
     prose = [
         "ويعتبره سمة من سمات تجربته كاتبا.",
         "وكان هناك 3 سمات شخصية ترتبط بانخفاض مستوى السعادة؛ وهي: التهذيب. (ترجمة هافينغتون بوست)",
         "سمات المرحلة المقبلة\nقال الوزير إن سمات المرحلة واضحة.",
         "عرضت المجسمات الجمالية",
     ]
-    contents = [*tagged, *prose]
-    rows = [{"title": f"عنوان {i}", "content": c} for i, c in enumerate(contents)]
-    assert _parsed_export(rows, tmp_path) == [*tagged.values(), *prose]
+    _chrome_cut_and_prose_kept(tag_lines, prose, tmp_path)
 
 
-def test_saudinewsnet_tag_lines_cut_and_nothing_else(tmp_path: Path, monkeypatch):
-    """Of SaudiNewsNet's 3alyoum articles, 1,743 write سمات: all but a few lose a tag line, and
-    no other outlet's body changes."""
+def test_a_wire_or_sites_sign_off_is_no_part_of_the_body(tmp_path: Path):
+    """SPA signs its items off with "// انتهى //" or "// يتبع //", its time and "NNNN";
+    Al-Weeam ends its articles on a line linking to themselves. The same words inside an
+    article stay."""
+    sign_offs = [
+        "\n // انتهى //\n 18:35 ت م \n ",
+        "\n // يتبع //\n 11:53 ت م NNNN\n ",
+        "\n \n // انتهى //\n \n \n // انتهى //\n 12:42 ت م \n ",
+        "\n//انتهى//",
+        "\nرابط الخبر بصحيفة الوئام: النفط يتراجع نحو 1 % في ختام التعاملات ",
+        " رابط الخبر بصحيفة الوئام: صحة الرياض: انتهاء مشكلة التكييف هذا الخبر يتبع لـ"
+        " طوارئ مستشفى البجادية 11:53 م - 25 يوليو 2015 أبدى عدد كبير...",
+    ]
+    prose = [
+        f"{LAST_LINE}\n// انتهى //\nوفي خبر آخر قال الوزير إن العمل مستمر.",
+        "قال الوزير: انتهى العمل في المشروع // يتبع",
+        "رابط الخبر بصحيفة الوئام: عنوان\nونقلت الصحيفة عن مصدر أن الاجتماع تأجل.",
+    ]
+    _chrome_cut_and_prose_kept(sign_offs, prose, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("rule", "outlets", "cut"),
+    [
+        # 1,743 of 3alyoum's articles write سمات: all but a few lose a tag line.
+        ("SITE_TAGS", {"3alyoum"}, {"3alyoum": 1730}),
+        # Al-Weeam's link line ends every article; SPA signs off 365 of its 369 items, and
+        # papers that copy it 5 more.
+        ("SIGN_OFFS", {"alweeam", "was", "alyaum", "alriyadh"}, {"alweeam": 2090, "was": 360}),
+    ],
+)
+def test_saudinewsnet_site_chrome_cut_and_nothing_else(
+    tmp_path: Path, monkeypatch, rule, outlets, cut
+):
+    """Each rule of site chrome cuts the bodies of its outlets, and no other outlet's body
+    changes, against the same parse with that rule switched off."""
     import polars as pl
 
     from marsad.ingest import page_parsing
@@ -247,19 +289,15 @@ def test_saudinewsnet_tag_lines_cut_and_nothing_else(tmp_path: Path, monkeypatch
     articles = pl.read_parquet(
         shared_file(SAUDINEWSNET), columns=["source", "title", "content"]
     ).filter((pl.col("title") != "") & (pl.col("content").str.strip_chars() != ""))
-    sample = pl.concat(
-        [
-            articles.filter(pl.col("source") == "3alyoum"),
-            articles.filter(pl.col("source") != "3alyoum").sample(3000, seed=5),
-        ]
-    )
+    own = pl.col("source").is_in(sorted(cut))
+    sample = pl.concat([articles.filter(own), articles.filter(~own).sample(3000, seed=5)])
     bodies = _parsed_export(sample.to_dicts(), tmp_path)
-    monkeypatch.setattr(page_parsing, "SITE_TAGS", r"[^\s\S]")  # matches nothing
+    monkeypatch.setattr(page_parsing, rule, r"[^\s\S]")  # matches nothing
     uncut = _parsed_export(sample.to_dicts(), tmp_path)
-    changed = [
+    changed = Counter(
         source
         for source, body, before in zip(sample["source"], bodies, uncut, strict=True)
         if body != before
-    ]
-    assert len(changed) >= 1730
-    assert set(changed) == {"3alyoum"}
+    )
+    assert set(changed) <= outlets
+    assert all(changed[outlet] >= least for outlet, least in cut.items()), changed
