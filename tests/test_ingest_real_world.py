@@ -248,8 +248,8 @@ def test_a_sites_tag_line_is_no_part_of_the_body(tmp_path: Path):
 
 def test_a_wire_or_sites_sign_off_is_no_part_of_the_body(tmp_path: Path):
     """SPA signs its items off with "// انتهى //" or "// يتبع //", its time and "NNNN";
-    Al-Weeam ends its articles on a line linking to themselves. The same words inside an
-    article stay."""
+    Al-Weeam ends its articles on a line linking to themselves, Asharq Al-Awsat its teasers
+    on "...المزيد". The same words inside an article stay."""
     sign_offs = [
         "\n // انتهى //\n 18:35 ت م \n ",
         "\n // يتبع //\n 11:53 ت م NNNN\n ",
@@ -258,11 +258,13 @@ def test_a_wire_or_sites_sign_off_is_no_part_of_the_body(tmp_path: Path):
         "\nرابط الخبر بصحيفة الوئام: النفط يتراجع نحو 1 % في ختام التعاملات ",
         " رابط الخبر بصحيفة الوئام: صحة الرياض: انتهاء مشكلة التكييف هذا الخبر يتبع لـ"
         " طوارئ مستشفى البجادية 11:53 م - 25 يوليو 2015 أبدى عدد كبير...",
+        "\n\n ...المزيد",
     ]
     prose = [
         f"{LAST_LINE}\n// انتهى //\nوفي خبر آخر قال الوزير إن العمل مستمر.",
         "قال الوزير: انتهى العمل في المشروع // يتبع",
         "رابط الخبر بصحيفة الوئام: عنوان\nونقلت الصحيفة عن مصدر أن الاجتماع تأجل.",
+        "وقال المدرب إن الفريق يطمح إلى المزيد",
     ]
     _chrome_cut_and_prose_kept(sign_offs, prose, tmp_path)
 
@@ -273,8 +275,12 @@ def test_a_wire_or_sites_sign_off_is_no_part_of_the_body(tmp_path: Path):
         # 1,743 of 3alyoum's articles write سمات: all but a few lose a tag line.
         ("SITE_TAGS", {"3alyoum"}, {"3alyoum": 1730}),
         # Al-Weeam's link line ends every article; SPA signs off 365 of its 369 items, and
-        # papers that copy it 5 more.
-        ("SIGN_OFFS", {"alweeam", "was", "alyaum", "alriyadh"}, {"alweeam": 2090, "was": 360}),
+        # papers that copy it 5 more; Asharq Al-Awsat's "more" link ends 115 teasers.
+        (
+            "SIGN_OFFS",
+            {"alweeam", "was", "alyaum", "alriyadh", "aawsat"},
+            {"alweeam": 2090, "was": 360, "aawsat": 115},
+        ),
     ],
 )
 def test_saudinewsnet_site_chrome_cut_and_nothing_else(

@@ -46,9 +46,11 @@ SITE_TAGS = (
 # telex end "NNNN": 365 of its 369 SaudiNewsNet items, and 5 copies in other papers. Al-Weeam
 # ends all its 2,090 articles with "رابط الخبر بصحيفة الوئام: <title>" (at times with a
 # related story's opening after it), which put the title's names in the body a second time.
+# Asharq Al-Awsat ends 115 teasers with its link "...المزيد" ("more").
 SIGN_OFFS = (
     r"(?:\s*//\s*(?:انتهى|يتبع)\s*//)+(?:\s*\d{1,2}\s*:\s*\d{2}\s*ت\s*م)?(?:\s*NNNN)?\s*$"
     r"|\s*رابط الخبر بصحيفة الوئام\s*:[^\n]*\s*$"
+    r"|\s*(?:\.{2,}|…)\s*المزيد\s*$"
 )
 
 
