@@ -161,15 +161,15 @@ def untag_adjective_names(words: list[str], tags: list[str]) -> list[str]:
     for start, end, kind in spans_of(tags):
         if kind != "PER" or end - start != 1 or start == 0 or tags[start - 1] != "O":
             continue
-        key = match_key(words[start])
+        key, before = match_key(words[start]), word_key(words[start - 1])
         # The word before takes the article behind its proclitics (بالتنظيم; not آل, "the
         # family of", which folds to ال).
         if (
             bare(key) == key
             or not any(article for _, article in readings(match_key(words[start - 1])))
             or (end < len(tags) and tags[end] == "B-PER")
-            or word_key(words[start - 1]) in _FAMILY_NAME_TITLES
-            or triggers().get(word_key(words[start - 1])) == "per"
+            or before in _FAMILY_NAME_TITLES
+            or triggers().get(before) == "per"
             or person_names().get(bare(key), (0, 0))[0] < ADJECTIVE_NAME_BEARERS
         ):
             continue

@@ -159,7 +159,8 @@ def bidirectional_states(x: np.ndarray, lengths: np.ndarray, w: dict[str, np.nda
     flat = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(steps * batch, dimensions)
     gates = w["fw_U"].shape[1]
     gates_in = np.empty((steps, 2, batch, gates), np.float32)
-    # One product over all steps' rows: a quarter faster than numpy's stack of one per step.
+    # One 2-D product over all steps' rows: a quarter faster here than the same product on
+    # the [steps, batch, dimensions] stack.
     gates_in[:, 0] = (flat @ w["fw_W"]).reshape(steps, batch, gates)
     gates_in[:, 1] = (flat[rows] @ w["bw_W"]).reshape(steps, batch, gates)
     gates_in[:, 0] += w["fw_b"]
