@@ -59,7 +59,7 @@ def test_pretraining_learns_what_comes_next_and_reports_held_out_perplexity(tiny
     assert read_report(path)["settings"]["hidden"] == 8
 
 
-def test_numpy_states_equal_the_trained_jax_model(tiny_encoder):
+def test_the_onnx_states_equal_the_trained_jax_model(tiny_encoder):
     import jax.numpy as jnp
 
     from marsad.training.entity_lstm import bidirectional_lstm

@@ -140,14 +140,29 @@ def test_marsad_lexicon_builds_the_table_once(tmp_path):
     # Tagging without the table tells whoever times it how to get the faster path.
     assert "no lexicon" in slow.stderr and "`marsad lexicon`" in slow.stderr, slow.stderr
     built = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert built.stdout.startswith("lexicon of 50,000 words in "), built.stdout
+    assert "\nlexicon of 50,000 words in " in built.stdout, built.stdout
     fast = subprocess.run(tag, env=env, input=line, capture_output=True, text=True, check=True)
     assert fast.stderr == "" and fast.stdout == slow.stdout
     again = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert again.stdout.startswith("lexicon current: "), again.stdout
+    assert again.stdout.startswith("LSTM graphs current: 2\nlexicon current: "), again.stdout
     (table,) = tmp_path.glob("lexicon-*.npy")
     assert sorted(f.suffix for f in tmp_path.glob("lexicon-*")) == [".npy", ".npz"]
     table.write_bytes(table.read_bytes()[:1000])  # damaged: written anew
     rebuilt = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert rebuilt.stdout.startswith("lexicon of ") and "not read" in rebuilt.stderr
+    assert "\nlexicon of " in rebuilt.stdout and "not read" in rebuilt.stderr
     assert table.stat().st_size > 1000
+
+
+def test_a_tagging_process_reads_the_lstm_graphs_and_never_imports_onnx(tmp_path):
+    # Writing a graph takes onnx, whose import alone costs 0.8 s: `marsad lexicon` writes
+    # them once, and tagging reads them from the cache folder.
+    env = {"MARSAD_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    lexicon = [sys.executable, "-m", "marsad.cli", "lexicon"]
+    subprocess.run(lexicon, env=env, capture_output=True, text=True, check=True)
+    assert len(list(tmp_path.glob("lstm-graph-*.pickle"))) == 2  # the encoder's, the LSTM's
+    tag = [sys.executable, "-X", "importtime", "-m", "marsad.cli", "tag"]
+    line = '{"id": 1, "text": "قال الرئيس الروسي فلاديمير بوتين في موسكو"}\n'
+    run = subprocess.run(tag, env=env, input=line, capture_output=True, text=True, check=True)
+    imported = {row.rsplit("|", 1)[1].strip() for row in run.stderr.splitlines() if "|" in row}
+    assert "onnxruntime" in imported and "onnx" not in imported
+    assert '"type": "PER"' in run.stdout

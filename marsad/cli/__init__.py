@@ -120,8 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     lexicon = commands.add_parser(
         "lexicon",
-        help="work out the entity tagger's table of frequent words for its models, if it is "
-        "not there yet (a new tagging process then starts warm; `make install` runs this)",
+        help="work out the entity tagger's table of frequent words and its LSTMs' graphs for "
+        "its models, if they are not there yet (a new tagging process then starts warm; "
+        "`make install` runs this)",
     )
     lexicon.add_argument(
         "--model", metavar="CRFSUITE", help="entity model (default: shipped), as for tag"

@@ -167,7 +167,8 @@ def tag(args: argparse.Namespace) -> int:
 
 
 def lexicon(args: argparse.Namespace) -> int:
-    """Build the tagger's lexicon (``marsad.enrich.entities.lexicon``) where it is missing."""
+    """Build the tagger's lexicon (``marsad.enrich.entities.lexicon``) and its LSTMs' graphs
+    where they are missing."""
     import time
 
     from marsad.enrich.entities.features import CLUSTERS_PATH
@@ -182,6 +183,10 @@ def lexicon(args: argparse.Namespace) -> int:
     if tagger.lstm is None:
         print(f"marsad lexicon: {model} has no LSTM beside it: nothing to work out")
         return 0
+    # The LSTMs' ONNX graphs are written to the cache folder once per models too, so that no
+    # tagging process pays the import of onnx (``BidirectionalLstm``).
+    graphs = [m.reader for m in (tagger.lstm, tagger.encoder) if m is not None]
+    print(f"LSTM graphs current: {len(graphs)}")
     if tagger.lexicon is not None:
         print(f"lexicon current: {path}")
         return 0

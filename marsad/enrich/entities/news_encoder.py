@@ -7,18 +7,20 @@ what a word's context expects (a name after قال, a place after في) for word
 text never showed. The entity tagger's BiLSTM reads those states beside its own features;
 the encoder's LSTM weights are tuned with it, and its file holds them (``tuned``).
 Each word comes in as the sum of learnt vectors of its own features (the tagger's: normalized
-form, affixes, clusters, gazetteer marks). It runs here in numpy; training is in
+form, affixes, clusters, gazetteer marks). It runs here in numpy and ONNX Runtime
+(``BidirectionalLstm``); training is in
 ``marsad.training.entity_encoder`` (JAX).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from marsad.enrich.entities.lstm import bidirectional_states, load_weights
+from marsad.enrich.entities.lstm import BidirectionalLstm, load_weights
 
 # Its file's name: it lies beside the entity models whose LSTM reads it, the shipped ones too
 # (docs/entities.md, "The news encoder under the LSTM").
@@ -48,6 +50,7 @@ class NewsEncoder:
         prefix = "encoder_"
         for key in [k for k in lstm_weights if k.startswith(prefix)]:
             self.weights[key.removeprefix(prefix)] = lstm_weights[key]
+        self.__dict__.pop("reader", None)  # read by the weights set here
         return self
 
     def release_features(self) -> tuple[dict[str, int], np.ndarray]:
@@ -61,6 +64,10 @@ class NewsEncoder:
         """Numbers per word of ``states``: both directions' hidden states."""
         return 2 * self.weights["fw_U"].shape[0]
 
+    @cached_property
+    def reader(self) -> BidirectionalLstm:
+        return BidirectionalLstm(self.weights)
+
     def states(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """[batch, steps, width] from the inputs [batch, steps, dimensions]."""
-        return bidirectional_states(x, lengths, self.weights)
+        return self.reader(x, lengths)

@@ -106,7 +106,8 @@ class EntityTagger:
         self.encoder: NewsEncoder | None = None
         self.lexicon: Lexicon | None = None
         if self.lstm is not None:
-            # Both models are run in numpy over per-word sums of their features' vectors.
+            # Both models are run over per-word sums of their features' vectors (the LSTMs in
+            # ONNX Runtime).
             attributes, weights, self.crf_transitions, crf_labels = crf_tables(model_path)
             self.crf_sums = FeatureSums(attributes, weights, neighbours=True)
             encoder_path = model_path.with_name(ENCODER_FILE)
