@@ -272,8 +272,13 @@ class Gazetteer:
     )
 
     @cached_property
-    def first_words(self) -> frozenset[str]:
-        return frozenset(key[0] for key in self.places)
+    def longest_from(self) -> dict[str, int]:
+        """First word of a name → words in the longest name it begins (most begin only names
+        of one or two words: longer ones are not tried from them)."""
+        longest: dict[str, int] = {}
+        for key in self.places:
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        return longest
 
     def _starting_readings(self, word: str) -> tuple[tuple[str, bool], ...]:
         found = self._starts.get(word)
@@ -287,7 +292,7 @@ class Gazetteer:
             # with the article first, then the longest. للقدس is ل + القدس before لقدس.
             found = tuple(
                 sorted(
-                    (r for r in readings(word) if r[0] in self.first_words),
+                    (r for r in readings(word) if r[0] in self.longest_from),
                     key=lambda r: (not r[1], -len(r[0]), r[0]),
                 )
             )
@@ -386,8 +391,11 @@ class Gazetteer:
         first = self._starting_readings(words[i])
         if not first:
             return None
-        for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
-            rest = tuple(bare(w) for w in words[i + 1 : i + size])
+        reach = max(self.longest_from[form] for form, _ in first)
+        longest = min(MAX_NAME_WORDS, len(words) - i, reach)
+        after = [bare(w) for w in words[i + 1 : i + longest]]
+        for size in range(longest, 0, -1):
+            rest = tuple(after[: size - 1])
             for form, has_article in first:
                 place = self.places.get((form, *rest))
                 if (
