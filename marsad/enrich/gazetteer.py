@@ -272,13 +272,14 @@ class Gazetteer:
     )
 
     @cached_property
-    def longest_from(self) -> dict[str, int]:
-        """First word of a name → words in the longest name it begins (most begin only names
-        of one or two words: longer ones are not tried from them)."""
-        longest: dict[str, int] = {}
-        for key in self.places:
-            longest[key[0]] = max(longest.get(key[0], 0), len(key))
-        return longest
+    def first_words(self) -> frozenset[str]:
+        return frozenset(key[0] for key in self.places)
+
+    @cached_property
+    def beginnings(self) -> frozenset[tuple[str, ...]]:
+        """The first two words or more of every name, whole names among them: a name is
+        tried only as far as the words after a first word begin one."""
+        return frozenset(key[:n] for key in self.places for n in range(2, len(key) + 1))
 
     def _starting_readings(self, word: str) -> tuple[tuple[str, bool], ...]:
         found = self._starts.get(word)
@@ -292,7 +293,7 @@ class Gazetteer:
             # with the article first, then the longest. للقدس is ل + القدس before لقدس.
             found = tuple(
                 sorted(
-                    (r for r in readings(word) if r[0] in self.longest_from),
+                    (r for r in readings(word) if r[0] in self.first_words),
                     key=lambda r: (not r[1], -len(r[0]), r[0]),
                 )
             )
@@ -391,10 +392,19 @@ class Gazetteer:
         first = self._starting_readings(words[i])
         if not first:
             return None
-        reach = max(self.longest_from[form] for form, _ in first)
-        longest = min(MAX_NAME_WORDS, len(words) - i, reach)
-        after = [bare(w) for w in words[i + 1 : i + longest]]
-        for size in range(longest, 0, -1):
+        # How far some reading runs on into a name's beginning; the next words' bare forms
+        # worked out as far as that.
+        limit, after, reach = min(MAX_NAME_WORDS, len(words) - i), [], 1
+        for form, _ in first:
+            size = 1
+            while size < limit:
+                if len(after) < size:
+                    after.append(bare(words[i + size]))
+                if (form, *after[:size]) not in self.beginnings:
+                    break
+                size += 1
+            reach = max(reach, size)
+        for size in range(reach, 0, -1):
             rest = tuple(after[: size - 1])
             for form, has_article in first:
                 place = self.places.get((form, *rest))
