@@ -18,8 +18,8 @@ Built = TypeVar("Built")
 
 
 def prune_cache(pattern: str, kept: int = CACHE_FILES_KEPT) -> None:
-    """Remove all but the ``kept`` newest cache files matching ``pattern``: each change of
-    the sources leaves a file behind."""
+    """Remove all but the ``kept`` newest cache files matching ``pattern`` (written or, for
+    ``pickled``, read last): each change of the sources leaves a file behind."""
     files = sorted(cache_folder().glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
     for stale in files[kept:]:
         stale.unlink(missing_ok=True)
@@ -35,13 +35,17 @@ def cache_folder() -> Path:
 
 
 def pickled(
-    kind: str, sources: Iterable[Path], build: Callable[[], Built], salt: str = ""
+    kind: str,
+    sources: Iterable[Path],
+    build: Callable[[], Built],
+    salt: str = "",
+    kept: int = CACHE_FILES_KEPT,
 ) -> Built:
     """What ``build`` returns, read from the cache file of ``kind`` named by the contents of
     ``sources`` (the data and the code that builds it) and ``salt`` when they are unchanged;
     else built and written there. A damaged file is built again, a read-only cache folder
     only costs the next process the build. The objects must pickle by module and class names,
-    which ``sources`` must therefore cover."""
+    which ``sources`` must therefore cover. The ``kept`` files of the kind last used stay."""
     digest = hashlib.sha256(salt.encode())
     for source in sources:
         stat = source.stat()
@@ -49,7 +53,11 @@ def pickled(
     path = cache_folder() / f"{kind}-{digest.hexdigest()[:16]}.pickle"
     unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError)
     with contextlib.suppress(*unreadable), path.open("rb") as cached:
-        return pickle.load(cached)
+        found = pickle.load(cached)
+        # Used now: files of other models or checkouts written since do not push it out.
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return found
     built = build()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +65,7 @@ def pickled(
         with tmp.open("wb") as out:
             pickle.dump(built, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        prune_cache(f"{kind}-*.pickle")
+        prune_cache(f"{kind}-*.pickle", kept)
     return built
 
 

@@ -945,6 +945,31 @@ def test_cache_keeps_the_newest_files_of_a_kind(tmp_path, monkeypatch):
     assert kept == ["crf-old.npz", *(f"gazetteer-{age}.pickle" for age in range(CACHE_FILES_KEPT))]
 
 
+def test_cache_keeps_the_files_of_a_kind_used_last(tmp_path, monkeypatch):
+    # The shipped models' LSTM graphs, read by every tagging process, must outlive the
+    # graphs of models trained since for a test or a fold.
+    import os
+
+    from marsad.cache import pickled
+
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path / "cache"))
+    weights = tmp_path / "weights.txt"
+
+    def graph_of(model: str) -> Path:
+        weights.write_text(model)
+        pickled("graph", [weights], lambda: model, kept=2)
+        return max((tmp_path / "cache").glob("graph-*"), key=lambda p: p.stat().st_mtime_ns)
+
+    shipped = graph_of("shipped")
+    os.utime(shipped, (1_000_000, 1_000_000))  # written long ago
+    fold = graph_of("fold model")
+    os.utime(fold, (2_000_000, 2_000_000))  # written since
+    weights.write_text("shipped")
+    assert pickled("graph", [weights], lambda: "built again", kept=2) == "shipped"  # read now
+    graph_of("test")
+    assert shipped.exists() and not fold.exists()
+
+
 def test_gazetteer_is_cached_by_its_sources(tmp_path, monkeypatch):
     from marsad.enrich import gazetteer as module
 

@@ -27,6 +27,9 @@ LSTM_PATH = MODELS / "entities_lstm.npz"
 # Padded word slots per batch the LSTM runs at once: a step's arrays then stay in the core's
 # cache (1,024 ran the tagger's LSTMs about a fifth faster than 4,096, docs/experiments.md).
 BATCH_WORDS = 1024
+# LSTM graphs kept in the cache folder (a model's one or two, under 1 MB each): models trained
+# for a test or a fold do not push the shipped ones out.
+GRAPHS_KEPT = 16
 
 
 def stored_shape(archive, key: str) -> tuple[int, ...]:
@@ -169,7 +172,11 @@ class BidirectionalLstm:
         for key in sorted(self.weights):
             digest.update(self.weights[key].astype(np.float32).tobytes())
         graph = pickled(
-            "lstm-graph", [Path(__file__)], lambda: _graph(self.weights), digest.hexdigest()
+            "lstm-graph",
+            [Path(__file__)],
+            lambda: _graph(self.weights),
+            digest.hexdigest(),
+            GRAPHS_KEPT,
         )
         options = ort.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = 1
