@@ -3,6 +3,7 @@ trained as, and the tagger that reads them."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -78,6 +79,9 @@ def test_the_onnx_states_equal_the_trained_jax_model(tiny_encoder):
     for x, states in zip(inputs, found, strict=True):
         expected = bidirectional_lstm(params, jnp.asarray(x)[None], jnp.ones((1, len(x))))[0]
         assert np.allclose(states, np.asarray(expected), atol=1e-5)
+    # A session does not pickle: the reader goes as its weights and builds one again.
+    again = pickle.loads(pickle.dumps(encoder.reader))
+    assert np.array_equal(in_batches(inputs, again)[1], found[1])
 
 
 def test_held_out_documents_are_each_sources_last(tmp_path: Path):
