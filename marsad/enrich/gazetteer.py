@@ -392,8 +392,7 @@ class Gazetteer:
         first = self._starting_readings(words[i])
         if not first:
             return None
-        # How far some reading runs on into a name's beginning; the next words' bare forms
-        # worked out as far as that.
+        # How far some reading runs into a name's beginning (the next words' bare forms).
         limit, after, reach = min(MAX_NAME_WORDS, len(words) - i), [], 1
         for form, _ in first:
             size = 1
