@@ -21,6 +21,8 @@ import regex
 from marsad.limits import WORD_CACHE
 
 if TYPE_CHECKING:  # the Polars forms take and return expressions; no import needed to run
+    from collections.abc import Iterable
+
     import polars as pl
 
 # An Arabic letter (no digit, mark or tatweel), as both Python's ``regex`` and Polars (Rust)
@@ -214,6 +216,17 @@ def readings(word: str) -> frozenset[tuple[str, bool]]:
             if run.endswith("ل") and rest.startswith("ل"):  # لل: ل + the article
                 forms.add((rest[1:], True))
     return frozenset(forms)
+
+
+def proclitic_writings(forms: Iterable[str]) -> dict[str, str]:
+    """Each word of text whose ``readings`` hold one of these bare forms without the article
+    (the form behind any run of proclitics: مدينة, بمدينة, ولمدينة) → that form."""
+    return {
+        run + form: form
+        for form in forms
+        if len(form) >= 2 and bare(form) == form
+        for run in _PROCLITIC_RUNS
+    }
 
 
 def word_lists(text: pl.Expr) -> pl.Expr:

@@ -7,7 +7,9 @@ from marsad.arabic import (
     match_keyed,
     normalize,
     normalized,
+    proclitic_writings,
     query_keys,
+    readings,
     search_keys,
     strip_proclitics,
     words,
@@ -128,3 +130,15 @@ def test_words_are_the_words_of_the_match_key(text):
 )
 def test_strip_proclitics_takes_the_first_proclitic_that_leaves_a_stem(word, stem):
     assert strip_proclitics(word) == stem
+
+
+def test_proclitic_writings_are_the_words_that_read_as_a_form_without_the_article():
+    forms = {match_key(w) for w in ("مدينة", "حي", "قرى", "الحي", "بلدة")}
+    written = proclitic_writings(forms)
+    # Every word that reads as one of the forms without the article, and only those.
+    words_of_text = ["مدينه", "بمدينه", "ولمدينه", "وبحي", "فلقري", "بلده", "الحي", "بالحي"]
+    words_of_text += ["للحي", "مدينتين", "حي", "كحي", "ومدينهم", "لل", "ب"]
+    for word in words_of_text:
+        read = {form for form, article in readings(word) if not article and form in forms}
+        assert written.get(word) == next(iter(read), None), word
+    assert written["بمدينه"] == "مدينه" and "الحي" not in written and "بالحي" not in written

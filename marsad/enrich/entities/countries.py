@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
-from marsad.arabic import bare, match_key, readings
+from marsad.arabic import bare, match_key, proclitic_writings, readings
 from marsad.enrich.entities.amounts import adjective_ending
 from marsad.enrich.entities.features import triggers
 from marsad.enrich.entities.linking import CountryMention
@@ -22,7 +22,6 @@ from marsad.enrich.gazetteer import (
     word_key,
     word_keys,
 )
-from marsad.limits import WORD_CACHE
 
 
 def written_forms(*words: str) -> frozenset[str]:
@@ -156,14 +155,15 @@ BORDER_WORDS = word_keys("حدود", "الحدود", "حدودية", "الحدو
 MAX_NAME_AFTER_PLACE_WORD = 3
 
 
-@lru_cache(maxsize=WORD_CACHE)  # asked of every word of a text
 def place_word(word: str, among: frozenset[str] = PLACE_WORDS) -> str | None:
     """The place word (key) that a word of text is, with any proclitic but no article:
     بمدينة، وحي; None for any other word."""
-    for form, has_article in readings(match_key(word)):
-        if not has_article and form in among:
-            return form
-    return None
+    return _writings(among).get(match_key(word))
+
+
+@cache  # asked of every word of a text: the few lists' words as texts write them, once
+def _writings(among: frozenset[str]) -> dict[str, str]:
+    return proclitic_writings(among)
 
 
 def _no_one_place(normal: list[str]) -> bool:
