@@ -168,6 +168,7 @@ class FeatureSums:
             norms = [info[0] for m in many for info in m.info]
             follows = np.flatnonzero(at > 0)  # words with one before them in their sentence
             pairs = [(norms[i - 1], norms[i]) for i in follows]
-            total[follows] += v[[self._row(f"w-1|w={a}|{b}") for a, b in pairs]]
-            total[follows - 1] += v[[self._row(f"w|w+1={a}|{b}") for a, b in pairs]]
+            get = self.index.get  # a call fewer for each of twice as many features as words
+            total[follows] += v[[get(f"w-1|w={a}|{b}", 0) for a, b in pairs]]
+            total[follows - 1] += v[[get(f"w|w+1={a}|{b}", 0) for a, b in pairs]]
         return np.split(total, np.cumsum(lengths)[:-1])

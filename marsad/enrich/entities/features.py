@@ -21,7 +21,6 @@ from marsad.enrich.gazetteer import (
     foreign_names,
     organisations,
     person_names,
-    without_proclitics,
     word_key,
 )
 from marsad.limits import FEATURE_STRINGS_CACHE
@@ -128,7 +127,7 @@ def word_features(
     """A word's normalized form and key, the features it gives itself, and those it gives
     each neighbour (by offset); all but the gazetteer's, which depend on the sentence."""
     normal = match_key(word)
-    norm, key = normal or word, without_proclitics(normal) or word
+    norm, key = normal or word, word_key(word) or word
     bare = strip_proclitics(norm)
     shape, trigger, cluster = word_shape(word), triggers().get(key, "-"), clusters.of(norm)
     first, last = _name_bands(norm, bare)

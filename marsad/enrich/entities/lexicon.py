@@ -35,7 +35,14 @@ from marsad.enrich.entities.feature_sums import FeatureSums
 from marsad.enrich.entities.features import WordClusters, word_features, word_shape
 from marsad.enrich.entities.lstm import LSTM_PATH
 from marsad.enrich.entities.news_encoder import ENCODER_FILE
-from marsad.enrich.gazetteer import Gazetteer, clubs, gazetteer, organisations, without_proclitics
+from marsad.enrich.gazetteer import (
+    Gazetteer,
+    clubs,
+    gazetteer,
+    organisations,
+    without_proclitics,
+    word_key,
+)
 from marsad.limits import FEATURE_STRINGS_CACHE
 from marsad.shipped import DATA
 
@@ -137,7 +144,7 @@ class Lexicon:
         normal = match_key(word)
         row = self.index.get(normal) if normal else None
         if row is not None and word_shape(word) == "word":
-            return (normal, without_proclitics(normal), None, None), row
+            return (normal, word_key(word), None, None), row
         return word_features(word, self.clusters), -1
 
     def prime_name_lists(self) -> None:
