@@ -72,7 +72,9 @@ class FeatureSums:
         self.block_shape = (1 + len(OFFSETS) if neighbours else 1, vectors.shape[1])
         # Blocks worked out beforehand, by lexicon row (``marsad.enrich.entities.lexicon``).
         self.known: np.ndarray | None = None
-        self._words: dict[str, np.ndarray] = {}
+        # The blocks of words the lexicon lacks, summed once: word → row of ``_summed``.
+        self._words: dict[str, int] = {}
+        self._summed = np.empty((0, *self.block_shape), vectors.dtype)  # room past the words
         slots = OFFSETS if neighbours else ()
         # Mark features by offset (0 is the word's own): mark number → row. Organisation
         # marks are features of the word and its next neighbours only.
@@ -89,30 +91,43 @@ class FeatureSums:
 
     def _blocks(self, many: list[SentenceMarks]) -> np.ndarray:
         """[words, 1 + offsets or 1, dim]: each word's own sum and, with ``neighbours``, what
-        it gives each neighbour. Words not yet kept are read from the lexicon's blocks, or
-        summed together (``summed``: a numpy step per word cost more than the sums)."""
-        kept = self._words
-        new: dict[str, tuple] = {}
-        known: dict[str, int] = {}
-        for m in many:
-            rows = m.lexicon_rows or [-1] * len(m.words)
-            for w, info, row in zip(m.words, m.info, rows, strict=True):
-                if w not in kept and w not in new and w not in known:
-                    if row >= 0:
-                        known[w] = row
-                    else:
-                        new[w] = info
-        if new or known:
-            if len(kept) + len(new) + len(known) > CACHED_WORDS:
-                # Start again, but keep the blocks this batch reads from the cache.
-                needed = {w: kept[w] for m in many for w in m.words if w in kept}
-                kept.clear()
-                kept.update(needed)
-            kept.update(zip(new, self.summed(list(new.values())), strict=True))
-            if known:
-                blocks = np.asarray(self.known[list(known.values())])  # read from the table
-                kept.update(zip(known, blocks, strict=True))
-        return np.stack([kept[w] for m in many for w in m.words])
+        it gives each neighbour. Words in the lexicon are read from its blocks; the others
+        are summed once (``summed``: a numpy step per word cost more than the sums) and
+        kept. Both are gathered by row: stacking a block a word cost 0.02 s in 25,000."""
+        words = [w for m in many for w in m.words]
+        rows = [r for m in many for r in (m.lexicon_rows or [-1] * len(m.words))]
+        lexicon_rows = np.array(rows, np.int64)
+        known = lexicon_rows >= 0
+        blocks = np.empty((len(words), *self.block_shape), self._summed.dtype)
+        if known.any():
+            blocks[known] = self.known[lexicon_rows[known]]  # read from the table
+        others = np.flatnonzero(~known).tolist()
+        if not others:
+            return blocks
+        slots, infos = self._words, [info for m in many for info in m.info]
+        new = {}
+        for at in others:
+            if words[at] not in slots and words[at] not in new:
+                new[words[at]] = infos[at]
+        if len(slots) + len(new) > CACHED_WORDS:
+            # Start again, with the blocks this batch reads.
+            again = list(dict.fromkeys(words[at] for at in others if words[at] in slots))
+            self._summed = self._summed[[slots[w] for w in again]]
+            slots.clear()
+            slots.update(zip(again, range(len(again)), strict=True))
+        if new:
+            first, filled = len(slots), len(slots) + len(new)
+            if filled > len(self._summed):  # room for twice as many, up to the bound
+                grown = np.empty(
+                    (max(filled, min(2 * len(self._summed), CACHED_WORDS)), *self.block_shape),
+                    self._summed.dtype,
+                )
+                grown[:first] = self._summed[:first]
+                self._summed = grown
+            self._summed[first:filled] = np.stack(self.summed(list(new.values())))
+            slots.update(zip(new, range(first, filled), strict=True))
+        blocks[others] = self._summed[[slots[words[at]] for at in others]]
+        return blocks
 
     def summed(self, infos: list[tuple]) -> list[np.ndarray]:
         """The blocks of words from their ``word_features``, each feature group's rows added
