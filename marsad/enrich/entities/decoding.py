@@ -96,8 +96,13 @@ def best_paths(
             stacked[row, : lengths[row]] = scores[i]
         best = stacked[:, 0] + opening
         back = np.empty((steps, len(members), len(labels)), np.int64)
+        shortest = int(lengths.min())
         for t in range(1, steps):
             paths = best[:, :, None] + moves  # [sentences, from, to]
+            if t < shortest:  # every sentence of the group goes on: no mask to apply
+                back[t] = paths.argmax(axis=1)
+                best = paths.max(axis=1) + stacked[:, t]
+                continue
             # Past its last word a sentence keeps its scores and its label.
             running = (t < lengths)[:, None]
             back[t] = np.where(running, paths.argmax(axis=1), stay)
