@@ -99,14 +99,13 @@ def best_paths(
         shortest = int(lengths.min())
         for t in range(1, steps):
             paths = best[:, :, None] + moves  # [sentences, from, to]
-            if t < shortest:  # every sentence of the group goes on: no mask to apply
-                back[t] = paths.argmax(axis=1)
-                best = paths.max(axis=1) + stacked[:, t]
-                continue
-            # Past its last word a sentence keeps its scores and its label.
-            running = (t < lengths)[:, None]
-            back[t] = np.where(running, paths.argmax(axis=1), stay)
-            best = np.where(running, paths.max(axis=1) + stacked[:, t], best)
+            came_from, reached = paths.argmax(axis=1), paths.max(axis=1) + stacked[:, t]
+            if t >= shortest:  # before it every sentence of the group goes on: no mask
+                # Past its last word a sentence keeps its scores and its label.
+                running = (t < lengths)[:, None]
+                came_from = np.where(running, came_from, stay)
+                reached = np.where(running, reached, best)
+            back[t], best = came_from, reached
         path = np.empty((len(members), steps), np.int64)
         path[:, -1] = (best + end).argmax(axis=1)
         rows = np.arange(len(members))
