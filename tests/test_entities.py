@@ -65,7 +65,7 @@ def test_a_decimal_point_is_not_a_full_stop():
     ],
 )
 def test_spans_of_iob2_tags(tags, spans):
-    assert spans_of(tags) == spans
+    assert spans_of(tags) == tuple(spans)
 
 
 @pytest.mark.parametrize(

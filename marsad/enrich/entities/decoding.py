@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from marsad.cache import cache_folder, prune_cache
 
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 DECODE_WORDS = 2048  # padded words decoded together (``best_paths``)
+SPANS_KEPT = 4096  # tag rows whose entities are kept (``spans_of``)
 
 
 def like_length_groups(lengths: Sequence[int], slots: int) -> Iterator[list[int]]:
@@ -31,8 +33,15 @@ def like_length_groups(lengths: Sequence[int], slots: int) -> Iterator[list[int]
         first = last
 
 
-def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
+def spans_of(tags: Sequence[str]) -> tuple[tuple[int, int, str], ...]:
     """(start, end exclusive, type) of the entities in IOB2 tags; a stray I- starts one."""
+    return _spans(tuple(tags))
+
+
+# The linking rules ask it about ten times of each sentence's tags, which most rules leave as
+# they were: 8,613 questions of 651 different tag rows on 25,039 ANERcorp tokens.
+@lru_cache(maxsize=SPANS_KEPT)
+def _spans(tags: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     spans, start, kind = [], None, None
     for i, tag in enumerate(tags):
         if tag == "O":  # most words: asked several times of every text's tags
@@ -48,7 +57,7 @@ def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
             start, kind = i, label
     if start is not None:
         spans.append((start, len(tags), kind))
-    return spans
+    return tuple(spans)
 
 
 def best_tags(probabilities: np.ndarray, labels: list[str]) -> list[str]:
