@@ -155,7 +155,8 @@ def test_marsad_lexicon_builds_the_table_once(tmp_path):
 
 def test_a_tagging_process_reads_the_lstm_graphs_and_never_imports_onnx(tmp_path):
     # Writing a graph takes onnx, whose import alone costs 0.8 s: `marsad lexicon` writes
-    # them once, and tagging reads them from the cache folder.
+    # them once, and tagging reads them from the cache folder. The CRF is read from its
+    # tables: CRFsuite is not imported either.
     env = {"MARSAD_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"}
     lexicon = [sys.executable, "-m", "marsad.cli", "lexicon"]
     subprocess.run(lexicon, env=env, capture_output=True, text=True, check=True)
@@ -165,4 +166,5 @@ def test_a_tagging_process_reads_the_lstm_graphs_and_never_imports_onnx(tmp_path
     run = subprocess.run(tag, env=env, input=line, capture_output=True, text=True, check=True)
     imported = {row.rsplit("|", 1)[1].strip() for row in run.stderr.splitlines() if "|" in row}
     assert "onnxruntime" in imported and "onnx" not in imported
+    assert "pycrfsuite" not in imported
     assert '"type": "PER"' in run.stdout
