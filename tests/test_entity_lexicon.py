@@ -159,7 +159,8 @@ def test_a_tagging_process_reads_the_lstm_graphs_and_never_imports_onnx(tmp_path
     # tables: CRFsuite is not imported either.
     env = {"MARSAD_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"}
     lexicon = [sys.executable, "-m", "marsad.cli", "lexicon"]
-    subprocess.run(lexicon, env=env, capture_output=True, text=True, check=True)
+    built = subprocess.run(lexicon, env=env, capture_output=True, text=True, check=True)
+    assert built.stdout.startswith("LSTM graphs written: 2\n"), built.stdout
     assert len(list(tmp_path.glob("lstm-graph-*.pickle"))) == 2  # the encoder's, the LSTM's
     tag = [sys.executable, "-X", "importtime", "-m", "marsad.cli", "tag"]
     line = '{"id": 1, "text": "قال الرئيس الروسي فلاديمير بوتين في موسكو"}\n'

@@ -171,6 +171,7 @@ def lexicon(args: argparse.Namespace) -> int:
     where they are missing."""
     import time
 
+    from marsad.cache import cache_folder
     from marsad.enrich.entities.features import CLUSTERS_PATH
     from marsad.enrich.entities.lexicon import build_lexicon, lexicon_path
     from marsad.enrich.entities.tagger import MODEL_PATH, EntityTagger
@@ -185,8 +186,10 @@ def lexicon(args: argparse.Namespace) -> int:
         return 0
     # The LSTMs' ONNX graphs are written to the cache folder once per models too, so that no
     # tagging process pays the import of onnx (``BidirectionalLstm``).
+    before = set(cache_folder().glob("lstm-graph-*.pickle"))
     graphs = [m.reader for m in (tagger.lstm, tagger.encoder) if m is not None]
-    print(f"LSTM graphs current: {len(graphs)}")
+    written = len(set(cache_folder().glob("lstm-graph-*.pickle")) - before)
+    print(f"LSTM graphs {'written' if written else 'current'}: {len(graphs)}")
     if tagger.lexicon is not None:
         print(f"lexicon current: {path}")
         return 0
