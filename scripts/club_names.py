@@ -35,7 +35,8 @@ FREQUENT = 1000
 sys.path.insert(0, str(ROOT))
 from marsad.arabic import ARABIC_LETTER, match_key  # noqa: E402
 from marsad.enrich.entities.features import WordClusters  # noqa: E402
-from marsad.enrich.gazetteer import foreign_names, gazetteer, person_names  # noqa: E402
+from marsad.enrich.gazetteer import gazetteer  # noqa: E402
+from marsad.enrich.name_lists import foreign_names, person_names  # noqa: E402
 
 ARABIC_NAME = regex.compile(f"{ARABIC_LETTER}+( {ARABIC_LETTER}+)*")
 BEFORE = ("نادي", "النادي")

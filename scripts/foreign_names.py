@@ -46,7 +46,8 @@ sys.path.insert(0, str(ROOT))
 from marsad.arabic import ARABIC_LETTER, match_key  # noqa: E402
 from marsad.enrich.entities.features import WordClusters  # noqa: E402
 from marsad.enrich.entities.linking import LINKS  # noqa: E402
-from marsad.enrich.gazetteer import gazetteer, person_names, word_keys  # noqa: E402
+from marsad.enrich.gazetteer import gazetteer, word_keys  # noqa: E402
+from marsad.enrich.name_lists import person_names  # noqa: E402
 from marsad.ingest.months import MONTH_NAMES  # noqa: E402
 
 ARABIC_WORD = regex.compile(f"{ARABIC_LETTER}+")

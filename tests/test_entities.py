@@ -20,13 +20,8 @@ from marsad.enrich.entities.features import WordClusters, sentence_marks, word_f
 from marsad.enrich.entities.linking import CountryMention, consistent_tags, entity_id
 from marsad.enrich.entities.tagger import EntityTagger, shipped_tagger
 from marsad.enrich.entities.tokens import tokenize
-from marsad.enrich.gazetteer import (
-    clubs,
-    foreign_names,
-    gazetteer,
-    organisations,
-    person_names,
-)
+from marsad.enrich.gazetteer import gazetteer
+from marsad.enrich.name_lists import clubs, foreign_names, organisations, person_names
 from marsad.synthetic import generate
 from marsad.training.entities import (
     evaluate,
@@ -1019,7 +1014,7 @@ def test_pickled_tables_are_built_once_per_version_of_their_sources(tmp_path, mo
 
 
 def test_name_lists_read_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
-    from marsad.enrich import gazetteer as module
+    from marsad.enrich import name_lists as module
 
     monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
     lists = (module.clubs, module.person_names)

@@ -31,15 +31,9 @@ from marsad.shipped import DATA, shipped_rows
 PLACES_PATH = DATA / "places.csv"
 # GeoNames cities above the floors below (scripts/cities.py).
 CITIES_PATH = DATA / "cities.csv"
-ORGANISATIONS_PATH = DATA / "organisations.csv"
 # What the cached tables are built with besides their lists: this module and the
 # normalization it keys names with.
-_CODE = (Path(__file__), Path(arabic.__file__))
-# Arabic-script given names and surnames, with how many people of Wikidata bear each
-# (scripts/person_names.py).
-PERSON_NAMES_PATH = DATA / "person_names.csv"
-FOREIGN_NAMES_PATH = DATA / "foreign_names.csv"
-CLUBS_PATH = DATA / "clubs.csv"
+CODE = (Path(__file__), Path(arabic.__file__))
 # The longest place name in words.
 MAX_NAME_WORDS = 4
 # Words whose name-starting readings a list keeps, at most; the cache starts again past it.
@@ -440,61 +434,8 @@ def gazetteer() -> Gazetteer:
     # Country names and demonyms come from Babel's CLDR data; places pickle by module name.
     places = pickled(
         "gazetteer",
-        (PLACES_PATH, CITIES_PATH, *_CODE),
+        (PLACES_PATH, CITIES_PATH, *CODE),
         lambda: Gazetteer.build().places,
         f"{__name__} {babel.__version__}",
     )
     return Gazetteer(places)
-
-
-@cache
-def organisations() -> Gazetteer:
-    """Well-known organisations (parties, movements, agencies, media, clubs, companies,
-    international bodies) with their country when they have one (``data/organisations.csv``),
-    matched like places: a hint for the entity tagger, which has seen few of them. A name
-    listed for several countries (الأهلي of Cairo, Jeddah, Doha…) keeps the first and the
-    others in ``elsewhere``: the text's places choose."""
-    known: dict[tuple[str, ...], Place] = {}
-    for code, kind, name in shipped_rows(ORGANISATIONS_PATH, "country_code", "kind", "name"):
-        key = name_key(name)
-        if key in known:  # a name several countries' clubs share (الأهلي)
-            first = known[key]
-            # Two spellings of one name (آرسنال, أرسنال) are one organisation, not two.
-            if code != first.country_code and code not in first.elsewhere:
-                known[key] = replace(first, elsewhere=(*first.elsewhere, code))
-        else:
-            known[key] = Place(code, kind, name)
-    return Gazetteer(known, short_behind_clitics=False)
-
-
-@cache
-def clubs() -> Gazetteer:
-    """Sports clubs as Arabic Wikipedia names them (اتحاد طنجة, لوكوموتيف موسكو), matched like
-    places: a hint for the tagger only, of no country (``scripts/club_names.py``)."""
-
-    def keyed() -> dict[tuple[str, ...], Place]:
-        names = [name for (name,) in shipped_rows(CLUBS_PATH, "name")]
-        return {name_key(name): Place("", "club", name) for name in names}
-
-    # Keying 3,000 names took an eighth of a one-line `marsad tag` run's start.
-    places = pickled("clubs", (CLUBS_PATH, *_CODE), keyed, __name__)
-    return Gazetteer(places, short_behind_clitics=False)
-
-
-@cache
-def person_names() -> dict[str, tuple[int, int]]:
-    """Normalized name → (people with it as a given name, people with it as a surname): a
-    hint for the tagger about people its training text never named."""
-
-    def counted() -> dict[str, tuple[int, int]]:
-        rows = shipped_rows(PERSON_NAMES_PATH, "name", "given", "surname")
-        return {name: (int(given), int(surname)) for name, given, surname in rows}
-
-    return pickled("person-names", (PERSON_NAMES_PATH, *_CODE), counted)
-
-
-@cache
-def foreign_names() -> frozenset[str]:
-    """Normalized name parts of people the Arab name list lacks, mostly non-Arab (بلير,
-    شيراك): a hint for names the training text never met (``scripts/foreign_names.py``)."""
-    return frozenset(name for name, _ in shipped_rows(FOREIGN_NAMES_PATH, "name", "source"))

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from marsad.arabic import match_key, readings
 from marsad.enrich.entities.countries import SPORTS_WORDS
-from marsad.enrich.gazetteer import Place, organisations, word_key
+from marsad.enrich.gazetteer import Place, word_key
+from marsad.enrich.name_lists import organisations
 from marsad.limits import WORD_CACHE
 
 

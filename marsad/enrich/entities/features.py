@@ -15,14 +15,8 @@ import regex
 
 from marsad.arabic import light_stem, match_key, strip_proclitics
 from marsad.enrich.entities.feature_sums import PLACE_MARK_IDS, FeatureSums, SentenceMarks
-from marsad.enrich.gazetteer import (
-    Gazetteer,
-    clubs,
-    foreign_names,
-    organisations,
-    person_names,
-    word_key,
-)
+from marsad.enrich.gazetteer import Gazetteer, word_key
+from marsad.enrich.name_lists import clubs, foreign_names, organisations, person_names
 from marsad.limits import FEATURE_STRINGS_CACHE
 from marsad.shipped import DATA, MODELS, shipped_rows
 

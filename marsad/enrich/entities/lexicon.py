@@ -35,14 +35,8 @@ from marsad.enrich.entities.feature_sums import FeatureSums
 from marsad.enrich.entities.features import WordClusters, word_features, word_shape
 from marsad.enrich.entities.lstm import LSTM_PATH
 from marsad.enrich.entities.news_encoder import ENCODER_FILE
-from marsad.enrich.gazetteer import (
-    Gazetteer,
-    clubs,
-    gazetteer,
-    organisations,
-    without_proclitics,
-    word_key,
-)
+from marsad.enrich.gazetteer import Gazetteer, gazetteer, without_proclitics, word_key
+from marsad.enrich.name_lists import clubs, organisations
 from marsad.limits import FEATURE_STRINGS_CACHE
 from marsad.shipped import DATA
 
@@ -61,6 +55,7 @@ _ANY_LIST = 0xFF
 _SOURCES = (
     Path(__file__).parent,
     Path(__file__).parents[1] / "gazetteer.py",
+    Path(__file__).parents[1] / "name_lists.py",
     Path(__file__).parents[2] / "arabic.py",
     Path(__file__).parents[2] / "shipped.py",
     DATA,

@@ -22,7 +22,8 @@ from marsad.enrich.entities.name_starts import (
     name_ali,
 )
 from marsad.enrich.entities.whole_names import whole_acronyms, whole_clubs, whole_places
-from marsad.enrich.gazetteer import gazetteer, person_names, word_key, word_keys
+from marsad.enrich.gazetteer import gazetteer, word_key, word_keys
+from marsad.enrich.name_lists import person_names
 from marsad.ids import stable_id
 from marsad.limits import WORD_CACHE
 

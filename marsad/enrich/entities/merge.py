@@ -52,7 +52,8 @@ import polars as pl
 from marsad.arabic import match_key
 from marsad.enrich.entities.clubs import shared_by_countries
 from marsad.enrich.entities.linking import TITLE_WORD, entity_id
-from marsad.enrich.gazetteer import country_names, person_names
+from marsad.enrich.gazetteer import country_names
+from marsad.enrich.name_lists import person_names
 
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from marsad.arabic import match_key, unmarked
 from marsad.enrich.entities.decoding import spans_of
-from marsad.enrich.gazetteer import foreign_names, person_names
+from marsad.enrich.name_lists import foreign_names, person_names
 
 # A name joined from two read apart (``join_abutting_people``) of no more words than this.
 MAX_JOINED_NAME_WORDS = 4
