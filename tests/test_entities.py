@@ -20,7 +20,7 @@ from marsad.enrich.entities.features import WordClusters, sentence_marks, word_f
 from marsad.enrich.entities.linking import CountryMention, consistent_tags, entity_id
 from marsad.enrich.entities.tagger import EntityTagger, shipped_tagger
 from marsad.enrich.entities.tokens import tokenize
-from marsad.enrich.gazetteer import gazetteer
+from marsad.enrich.gazetteer import Gazetteer, gazetteer
 from marsad.enrich.name_lists import clubs, foreign_names, organisations, person_names
 from marsad.synthetic import generate
 from marsad.training.entities import (
@@ -111,6 +111,7 @@ def test_the_words_a_list_has_read_are_kept_within_the_cache_bound(monkeypatch):
     monkeypatch.setattr(module, "STARTS_KEPT", 20)
     places = gazetteer()
     monkeypatch.setattr(places, "_starts", {})
+    monkeypatch.setattr(places, "_ends", {})
     words = [
         match_key(w)
         for w in ["أكد", "البيت", "الأبيض", "أن", "الولايات", "المتحدة", "تدعم", "سلطنة", "عمان"]
@@ -118,8 +119,33 @@ def test_the_words_a_list_has_read_are_kept_within_the_cache_bound(monkeypatch):
     expected = places.find(words)
     for i in range(100):
         places.find([f"كلمة{i}", *words])
-        assert len(places._starts) <= 20
+        assert len(places._starts) <= 20 and len(places._ends) <= 20
     assert places.find(words) == expected and len(expected) == 3
+
+
+def test_a_list_finds_the_names_of_trying_every_word():
+    """``find`` skips the words a list knows to start none of its names (from the tagger's
+    lexicon too) and the words whose next word goes on with none; the names found are those
+    of trying every word afresh, texts read twice (the second time from what it learnt)."""
+    pages = sorted((Path(__file__).parents[1] / "data" / "sample").glob("page_*.txt"))
+    texts = [[match_key(w) for w in p.read_text("utf-8", "replace").split()] for p in pages]
+    # Names at a text's end and behind clitics, one word and several.
+    texts += [["في", "الولايات", "المتحده"], ["وصل", "الي", "لبنان"], ["من", "الامم"], ["حزب"]]
+    texts += [["فاز", "ريال", "مدريد", "علي", "اتحاد", "طنجه"], ["لاعب", "ريال"]]
+    for names in (gazetteer(), organisations(), clubs()):
+        found, fresh = 0, Gazetteer(names.places, names.short_behind_clitics)
+        for words in texts + texts:
+            expected, i = [], 0
+            while i < len(words):
+                match = fresh._match_at(words, i)
+                if match is None:
+                    i += 1
+                    continue
+                expected.append(match)
+                i = match[1]
+            assert names.find(words) == expected, words
+            found += len(expected)
+        assert found > 0
 
 
 def located_spans(sentence: str, loc_spans: list[tuple[int, int]]) -> dict:

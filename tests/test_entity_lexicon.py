@@ -43,6 +43,7 @@ def cleared_name_lists():
     def clear() -> None:
         for names in name_lists():
             names._starts.clear()
+            names._ends.clear()
             names._prior = None
 
     clear()

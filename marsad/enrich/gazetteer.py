@@ -264,6 +264,11 @@ class Gazetteer:
     _prior: tuple[dict[str, int], list[int], int] | None = field(
         default=None, repr=False, compare=False
     )
+    # Of each word that starts a name: the next words that may go on with one, and the
+    # one-word name it is (or None). Most such words start no name where they stand.
+    _ends: dict[str, tuple[frozenset[str], Place | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def first_words(self) -> frozenset[str]:
@@ -274,6 +279,15 @@ class Gazetteer:
         """The first two words or more of every name, whole names among them: a name is
         tried only as far as the words after a first word begin one."""
         return frozenset(key[:n] for key in self.places for n in range(2, len(key) + 1))
+
+    @cached_property
+    def second_words(self) -> dict[str, frozenset[str]]:
+        """The first word of every name of two words or more → the words that follow it."""
+        seconds: dict[str, set[str]] = {}
+        for key in self.places:
+            if len(key) > 1:
+                seconds.setdefault(key[0], set()).add(key[1])
+        return {first: frozenset(after) for first, after in seconds.items()}
 
     def _starting_readings(self, word: str) -> tuple[tuple[str, bool], ...]:
         found = self._starts.get(word)
@@ -293,6 +307,7 @@ class Gazetteer:
             )
             if len(self._starts) >= STARTS_KEPT:  # bounded: a stream of new words cannot grow it
                 self._starts.clear()
+                self._ends.clear()
             self._starts[word] = found
         return found
 
@@ -368,10 +383,24 @@ class Gazetteer:
         """Places in a sequence of normalized words (``match_key``): (start, end exclusive,
         place), longest first, left to right, never overlapping."""
         found, i = [], 0
-        starts = self._starts
-        while i < len(words):
+        starts, ends, last = self._starts, self._ends, len(words) - 1
+        rows, marks, bit = self._prior or ({}, [], 0)
+        while i <= last:
             # Most words start no name: skip them without a call (the tagger's hot path).
-            if starts.get(words[i]) == ():
+            word = words[i]
+            known = starts.get(word)
+            if known == ():
+                i += 1
+                continue
+            if known is None and (row := rows.get(word)) is not None and not marks[row] & bit:
+                starts[word] = ()
+                i += 1
+                continue
+            # Of the others, most start none here: the next word goes on with no name.
+            end = ends.get(word)
+            if end is not None and (i == last or bare(words[i + 1]) not in end[0]):
+                if end[1] is not None:
+                    found.append((i, i + 1, end[1]))
                 i += 1
                 continue
             match = self._match_at(words, i)
@@ -386,6 +415,11 @@ class Gazetteer:
         first = self._starting_readings(words[i])
         if not first:
             return None
+        end = self._ends.get(words[i])
+        if end is None:
+            seconds = self.second_words
+            going_on = frozenset().union(*(seconds.get(form, ()) for form, _ in first))
+            end = self._ends[words[i]] = (going_on, self._one_word_name(words[i], first))
         # How far some reading runs into a name's beginning (the next words' bare forms).
         limit, after, reach = min(MAX_NAME_WORDS, len(words) - i), [], 1
         for form, _ in first:
@@ -397,16 +431,24 @@ class Gazetteer:
                     break
                 size += 1
             reach = max(reach, size)
-        for size in range(reach, 0, -1):
+        for size in range(reach, 1, -1):
             rest = tuple(after[: size - 1])
             for form, has_article in first:
                 place = self.places.get((form, *rest))
-                if (
-                    place is not None
-                    and _reads_as(place, has_article)
-                    and (size > 1 or self._short_name_reads_as(words[i], form))
-                ):
+                if place is not None and _reads_as(place, has_article):
                     return i, i + size, place
+        return None if end[1] is None else (i, i + 1, end[1])
+
+    def _one_word_name(self, word: str, first: tuple[tuple[str, bool], ...]) -> Place | None:
+        """The place a word names alone: its first reading that is a one-word name."""
+        for form, has_article in first:
+            place = self.places.get((form,))
+            if (
+                place is not None
+                and _reads_as(place, has_article)
+                and self._short_name_reads_as(word, form)
+            ):
+                return place
         return None
 
     def _short_name_reads_as(self, word: str, form: str) -> bool:
