@@ -61,6 +61,13 @@ def test_a_decimal_point_is_not_a_full_stop():
 )
 def test_spans_of_iob2_tags(tags, spans):
     assert spans_of(tags) == tuple(spans)
+    # A row too long to keep gives the same answer, worked out afresh and not held.
+    from marsad.enrich.entities.decoding import _spans
+
+    kept = _spans.cache_info().currsize
+    long_row = ["O"] * 600 + tags
+    assert spans_of(long_row) == tuple((s + 600, e + 600, k) for s, e, k in spans)
+    assert _spans.cache_info().currsize == kept
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,9 @@ from marsad.cache import cache_folder, prune_cache
 
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 DECODE_WORDS = 2048  # padded words decoded together (``best_paths``)
-SPANS_KEPT = 4096  # tag rows whose entities are kept (``spans_of``)
+# Tag rows whose entities are kept (``spans_of``), of sentences up to so many words: a long
+# row (a whole corpus scored, a 100,000-word line) is worked out each time, not held.
+SPANS_KEPT, SPANS_KEPT_WORDS = 4096, 512
 
 
 def like_length_groups(lengths: Sequence[int], slots: int) -> Iterator[list[int]]:
@@ -35,7 +37,8 @@ def like_length_groups(lengths: Sequence[int], slots: int) -> Iterator[list[int]
 
 def spans_of(tags: Sequence[str]) -> tuple[tuple[int, int, str], ...]:
     """(start, end exclusive, type) of the entities in IOB2 tags; a stray I- starts one."""
-    return _spans(tuple(tags))
+    row = tuple(tags)
+    return _spans(row) if len(row) <= SPANS_KEPT_WORDS else _spans.__wrapped__(row)
 
 
 # The linking rules ask it about ten times of each sentence's tags, which most rules leave as
