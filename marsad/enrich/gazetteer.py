@@ -291,11 +291,6 @@ class Gazetteer:
 
     def _starting_readings(self, word: str) -> tuple[tuple[str, bool], ...]:
         found = self._starts.get(word)
-        if found is None and self._prior is not None:
-            rows, starts, bit = self._prior
-            row = rows.get(word)
-            if row is not None and not starts[row] & bit:
-                found = self._starts[word] = ()
         if found is None:
             # In a fixed order (a set's order changes from one process to the next): readings
             # with the article first, then the longest. للقدس is ل + القدس before لقدس.
@@ -376,7 +371,7 @@ class Gazetteer:
     def read_starts_from(self, rows: dict[str, int], starts: list[int], bit: int) -> None:
         """Know which words start no name here from a table worked out beforehand (the
         entity tagger's lexicon: bit ``bit`` of ``starts[rows[word]]`` is ``starts_a_name``):
-        those words' readings are not tried."""
+        ``find`` does not try those words' readings."""
         self._prior = (rows, starts, 1 << bit)
 
     def find(self, words: list[str]) -> list[tuple[int, int, Place]]:
@@ -393,7 +388,7 @@ class Gazetteer:
                 i += 1
                 continue
             if known is None and (row := rows.get(word)) is not None and not marks[row] & bit:
-                starts[word] = ()
+                starts[word] = ()  # the lexicon says so: its readings are never tried
                 i += 1
                 continue
             # Of the others, most start none here: the next word goes on with no name.
