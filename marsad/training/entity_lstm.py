@@ -272,7 +272,7 @@ def save(params: dict, vocabulary: list[str], labels: list[str], model_path: Pat
         if params[k].shape[0]:
             arrays[k] = params[k]
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    with model_path.open("wb") as out:  # not compressed: inflating took 0.005 s of each start
+    with model_path.open("wb") as out:  # not compressed: inflating took 0.003 s of each start
         np.savez(
             out,
             **{k: np.asarray(v, np.float16) for k, v in arrays.items()},
