@@ -65,7 +65,8 @@ models: install-all
 	$(BIN)/marsad train --models data/models
 	cp data/models/topics.npz data/models/entities.crfsuite data/models/entities_crf_tables.npz \
 	  data/models/entities_encoder.npz \
-	  data/models/entities_lstm.npz data/models/word_clusters.npz marsad/models/
+	  data/models/entities_lstm.npz data/models/word_clusters.npz data/models/name_shapes.npz \
+	  marsad/models/
 	$(BIN)/marsad lexicon
 
 screenshots: install-all

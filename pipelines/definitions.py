@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.jobs import ingest_job, publish_job, reannotate_job, train_models_job
 from pipelines.models.assets import (
     entity_model,
+    name_shapes,
     news_encoder,
     topic_model,
     word_clusters,
@@ -30,6 +31,7 @@ def build_definitions(
             word_vectors,
             topic_model,
             word_clusters,
+            name_shapes,
             news_encoder,
             entity_model,
             raw_pages,

@@ -2,7 +2,13 @@
 
 import dagster as dg
 
-from pipelines.models.assets import entity_model, topic_model, word_clusters, word_vectors
+from pipelines.models.assets import (
+    entity_model,
+    name_shapes,
+    topic_model,
+    word_clusters,
+    word_vectors,
+)
 from pipelines.pages.assets import annotated_pages, parsed_pages, raw_pages
 from pipelines.warehouse.assets import publish_warehouse
 
@@ -27,7 +33,9 @@ train_models_job = dg.define_asset_job(
     "train_models_job",
     # As `marsad train`: the news encoder (14 minutes) is materialized on its own, when the
     # entity model is to read it.
-    selection=dg.AssetSelection.assets(word_vectors, topic_model, word_clusters, entity_model),
-    description="Train the word vectors and the topic model, the word clusters and the entity "
-    "recognizer.",
+    selection=dg.AssetSelection.assets(
+        word_vectors, topic_model, word_clusters, name_shapes, entity_model
+    ),
+    description="Train the word vectors and the topic model, the word clusters, the name "
+    "shapes and the entity recognizer.",
 )

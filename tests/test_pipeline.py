@@ -23,6 +23,7 @@ def test_definitions_load_with_the_expected_graph():
     assert keys == {
         "word_vectors",
         "word_clusters",
+        "name_shapes",
         "topic_model",
         "news_encoder",
         "entity_model",
@@ -37,7 +38,14 @@ def test_definitions_load_with_the_expected_graph():
     assert groups["parsed_pages"] == groups["annotated_pages"] == "parse"
     assert {
         groups[k]
-        for k in ("word_vectors", "topic_model", "word_clusters", "news_encoder", "entity_model")
+        for k in (
+            "word_vectors",
+            "topic_model",
+            "word_clusters",
+            "name_shapes",
+            "news_encoder",
+            "entity_model",
+        )
     } == {"models"}
     assert {groups[t] for t in TABLE_ASSETS | {"warehouse"}} == {"warehouse"}
     for key in graph.get_all_asset_keys():

@@ -388,6 +388,7 @@ def test_warehouse_holds_topics_for_articles_and_headlines(built_warehouse: Path
 def _train_assets(models, read_encoder: bool = False) -> dg.ExecuteInProcessResult:
     from pipelines.models.assets import (
         entity_model,
+        name_shapes,
         news_encoder,
         topic_model,
         word_clusters,
@@ -395,7 +396,7 @@ def _train_assets(models, read_encoder: bool = False) -> dg.ExecuteInProcessResu
     )
 
     return dg.materialize(
-        [word_vectors, topic_model, word_clusters, news_encoder, entity_model],
+        [word_vectors, topic_model, word_clusters, name_shapes, news_encoder, entity_model],
         run_config={"ops": {"entity_model": {"config": {"news_encoder": read_encoder}}}},
         resources={"models": models},
     )
@@ -445,6 +446,10 @@ def test_model_assets_train_from_the_training_data_folder(tmp_path: Path, monkey
     assert trained == tmp_path / "m" / "topics.npz" and trained.is_file()
     assert (tmp_path / "m" / "word_vectors.kv").is_file()
     assert (tmp_path / "m" / "word_clusters.npz").is_file()
+    # The name shapes were learnt from the trained clusters' vocabulary, and the tagger reads
+    # them beside those clusters.
+    assert (tmp_path / "m" / "name_shapes.npz").is_file()
+    assert tagger.clusters.name_shapes is not None
     # The encoder learnt from the news; the tagger's LSTM reads its states, the encoder's
     # LSTM weights as tuned with it.
     assert (tmp_path / "m" / "entities_encoder.npz").is_file()

@@ -270,6 +270,7 @@ def train(args: argparse.Namespace) -> int:
 
     from pipelines.models.assets import (
         entity_model,
+        name_shapes,
         news_encoder,
         topic_model,
         word_clusters,
@@ -282,7 +283,7 @@ def train(args: argparse.Namespace) -> int:
     # entity model is to read it.
     encoder = [news_encoder] if args.news_encoder else []
     result = dg.materialize(
-        [word_vectors, topic_model, word_clusters, *encoder, entity_model],
+        [word_vectors, topic_model, word_clusters, name_shapes, *encoder, entity_model],
         run_config={"ops": {"entity_model": {"config": {"news_encoder": args.news_encoder}}}},
         resources={"models": models},
         raise_on_error=False,

@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from marsad.enrich.entities.feature_sums import ORGANISATION_MARKS, PLACE_MARKS
-from marsad.enrich.entities.features import WordClusters, sentence_marks
+from marsad.enrich.entities.features import WordClusters, lstm_features, sentence_marks
 from marsad.enrich.entities.tokens import sentence_bounds, tokenize
 from marsad.enrich.gazetteer import gazetteer
 from marsad.training.entity_lstm import bidirectional_lstm, lstm_init
@@ -131,7 +131,7 @@ class _Encoding:
                 row = word_rows.get(word)
                 if row is None:
                     row = word_rows[word] = len(features)
-                    features.append(info[2])
+                    features.append(lstm_features(info[2]))
                     at = clusters.index.get(info[0])
                     word_class.append(self.unknown if at is None else int(classes[at]))
                     self.norms.append(info[0])

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from marsad.enrich.entities.name_shapes import NAME_SHAPES_FILE
 from marsad.enrich.entities.news_encoder import ENCODER_FILE
 from marsad.training import INSTALL_HINT, missing_packages
 from marsad.training.topics import (
@@ -154,6 +155,40 @@ def word_clusters(context: dg.AssetExecutionContext, models: ModelStore) -> dg.M
 @dg.asset(
     deps=[word_clusters],
     group_name="models",
+    kinds={"scikitlearn"},
+    description="Name shapes for the entity recognizer: how much a word's letters look like a "
+    "foreign name part (بلير, شيراك), logistic models over letter n-grams learnt from the "
+    "foreign-name list against the word clusters' other words, each word scored by the model "
+    "that never saw it; with that held-out AUC. Kept beside the trained word clusters.",
+)
+def name_shapes(context: dg.AssetExecutionContext, models: ModelStore) -> dg.MaterializeResult:
+    _require_training_packages()
+    from marsad.enrich.entities.features import WordClusters
+    from marsad.training.name_shapes import train
+
+    clusters_path = models.trained_path(CLUSTERS_FILE)
+    if not clusters_path.is_file():
+        # The entity model is then trained without clusters, and without name shapes.
+        context.log.warning("no trained word clusters: the shipped name shapes stay in use")
+        return dg.MaterializeResult(metadata={"trained": False})
+    shapes, report = train(WordClusters.load(clusters_path))
+    path = clusters_path.with_name(NAME_SHAPES_FILE)
+    shapes.save(path)
+    return dg.MaterializeResult(
+        metadata={
+            "trained": True,
+            "foreign_names": report.foreign_names,
+            "other_words": report.other_words,
+            "held_out_auc": round(report.held_out_auc, 4),
+            "bytes": path.stat().st_size,
+            "path": dg.MetadataValue.path(str(path.resolve())),
+        }
+    )
+
+
+@dg.asset(
+    deps=[word_clusters],
+    group_name="models",
     kinds={"jax"},
     description="News encoder for the entity recognizer: two LSTM language models (one "
     "reading forwards, one backwards) pre-trained on the unlabelled news (SaudiNewsNet, ANT, "
@@ -197,10 +232,11 @@ class EntityModelConfig(dg.Config):
 
 
 @dg.asset(
-    deps=[word_clusters, news_encoder],
+    deps=[word_clusters, name_shapes, news_encoder],
     group_name="models",
     kinds={"crfsuite", "jax"},
-    description="Entity recognizer: a CRF over Arabic features, gazetteers and word clusters, "
+    description="Entity recognizer: a CRF over Arabic features, gazetteers, word clusters and "
+    "name shapes, "
     "and a BiLSTM-CRF over the same features and the news encoder's states (unless "
     "news_encoder=false; the encoder's LSTM weights tuned with it and saved in its file), "
     "whose scores the tagger weighs with the CRF's; trained on ANERcorp's "
@@ -261,6 +297,8 @@ def entity_model(
         "held_out_crf_alone_micro_f1": round(crf_scores.micro_f1, 4),
         "held_out_per_type": markdown_preview(scores.per_type, rows=3),
         "word_clusters": len(clusters.index),
+        # Whether the CRF read the name shapes learnt beside the clusters (the ``nl`` feature).
+        "name_shapes": clusters.name_shapes is not None,
         "lexicon_words": lexicon_words,
         "news_encoder": encoder is not None,
         "bytes": model_path.stat().st_size + lstm_path.stat().st_size,

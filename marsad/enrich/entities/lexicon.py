@@ -34,6 +34,7 @@ from marsad.enrich.entities.decoding import crf_tables_path
 from marsad.enrich.entities.feature_sums import FeatureSums
 from marsad.enrich.entities.features import WordClusters, word_features, word_shape
 from marsad.enrich.entities.lstm import LSTM_PATH
+from marsad.enrich.entities.name_shapes import NAME_SHAPES_FILE
 from marsad.enrich.entities.news_encoder import ENCODER_FILE
 from marsad.enrich.gazetteer import Gazetteer, gazetteer, without_proclitics, word_key
 from marsad.enrich.name_lists import clubs, organisations
@@ -64,7 +65,8 @@ _SOURCES = (
 
 def _inputs(model_path: Path, clusters_path: Path) -> list[Path]:
     """Every file the table is made from: the entity models beside ``model_path`` (CRF, its
-    tables, LSTM, encoder), the word clusters, the shipped lists and the feature code."""
+    tables, LSTM, encoder), the word clusters and the name shapes beside them, the shipped
+    lists and the feature code."""
     models = [
         model_path,
         crf_tables_path(model_path),
@@ -72,7 +74,8 @@ def _inputs(model_path: Path, clusters_path: Path) -> list[Path]:
         model_path.with_name(ENCODER_FILE),
     ]
     code = [f for s in _SOURCES for f in (sorted(s.glob("*")) if s.is_dir() else [s])]
-    return [*models, clusters_path, *(f for f in code if f.is_file())]
+    shapes = clusters_path.with_name(NAME_SHAPES_FILE)
+    return [*models, clusters_path, shapes, *(f for f in code if f.is_file())]
 
 
 def lexicon_path(model_path: Path, clusters_path: Path) -> Path:
