@@ -170,3 +170,24 @@ def test_a_tagging_process_reads_the_lstm_graphs_and_never_imports_onnx(tmp_path
     assert "onnxruntime" in imported and "onnx" not in imported
     assert "pycrfsuite" not in imported
     assert '"type": "PER"' in run.stdout
+
+
+def test_the_words_looked_up_together_are_kept_within_the_bound(tmp_path, monkeypatch):
+    """``Lexicon.look_up`` finds a batch's words at once; past FEATURE_STRINGS_CACHE entries
+    it starts again with the batch's words, so none of them is found one by one after."""
+    import marsad.enrich.entities.lexicon as lexicon_module
+
+    monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
+    monkeypatch.setattr(lexicon_module, "FEATURE_STRINGS_CACHE", 10)
+    tagger = EntityTagger()
+    path = lexicon_path(MODEL_PATH, CLUSTERS_PATH)
+    build_lexicon(tagger, path, count=300)
+    width = tagger.lstm_sums.vectors.shape[1]
+    table = Lexicon.load(path, tagger.clusters, tagger.crf_sums.block_shape, width)
+    first = ["قال", "الرئيس", "إن", "بومبيو", "وصل"]
+    table.look_up(first)
+    second = ["أعلن", "وزير", "الخارجية", "الأمريكي", "أن", "غوارديولا", "وبومبيو"]
+    table.look_up(second)
+    assert set(table._entries) == set(second)  # 5 + 7 words past 10: started again
+    assert table.word("وبومبيو") == (word_features("وبومبيو", tagger.clusters), -1)
+    assert table.word("بومبيو")[0][2] is not None and "nl=0" in table.word("بومبيو")[0][2]

@@ -23,7 +23,7 @@ import hashlib
 import os
 import tempfile
 import warnings
-from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,12 @@ from marsad.arabic import match_key
 from marsad.cache import cache_folder, prune_cache
 from marsad.enrich.entities.decoding import crf_tables_path
 from marsad.enrich.entities.feature_sums import FeatureSums
-from marsad.enrich.entities.features import WordClusters, word_features, word_shape
+from marsad.enrich.entities.features import (
+    WordClusters,
+    prime_name_shapes,
+    word_features,
+    word_shape,
+)
 from marsad.enrich.entities.lstm import LSTM_PATH
 from marsad.enrich.entities.name_shapes import NAME_SHAPES_FILE
 from marsad.enrich.entities.news_encoder import ENCODER_FILE
@@ -142,19 +147,42 @@ class Lexicon:
         # read from the file as well: building them at start wrote 42 MB of fresh memory,
         # which after an idle spell cost a new process 0.4 s.
         self.features = features
-        # A word's entry once looked up (as ``word_features`` keeps its strings).
-        self.word = lru_cache(maxsize=FEATURE_STRINGS_CACHE)(self._word)
+        # Words' entries once looked up (as ``word_features`` keeps its strings), up to
+        # FEATURE_STRINGS_CACHE of them.
+        self._entries: dict[str, tuple[tuple, int]] = {}
 
-    def _word(self, word: str) -> tuple[tuple, int]:
+    def word(self, word: str) -> tuple[tuple, int]:
         """``word_features`` of a word of text and its row in the table (-1 where it has
         none). A word in the table gets only its normalized form and key: its sums are read,
         so its feature strings are never built (``crf_rows`` cannot be written from them)."""
-        normal = match_key(word)
-        at = self.clusters.index.get(normal) if normal else None
-        row = -1 if at is None else self.rows[at]
-        if row >= 0 and word_shape(word) == "word":
-            return (normal, word_key(word), None, None), row
-        return word_features(word, self.clusters), -1
+        entry = self._entries.get(word)
+        if entry is None:
+            self.look_up([word])
+            entry = self._entries[word]
+        return entry
+
+    def look_up(self, words: Iterable[str]) -> None:
+        """Find many words at once: those the table lacks have their features built, with
+        their name shapes worked out together (``prime_name_shapes``): one at a time, they
+        took 0.025 s of tagging 25,000 tokens."""
+        words = list(dict.fromkeys(words))
+        new = [w for w in words if w not in self._entries]
+        if len(self._entries) + len(new) > FEATURE_STRINGS_CACHE:
+            # Start again, with the words asked about (the caller reads them next).
+            self._entries.clear()
+            new = words
+        lacking = []
+        for word in new:
+            normal = match_key(word)
+            at = self.clusters.index.get(normal) if normal else None
+            row = -1 if at is None else self.rows[at]
+            if row >= 0 and word_shape(word) == "word":
+                self._entries[word] = (normal, word_key(word), None, None), row
+            else:
+                lacking.append(word)
+        prime_name_shapes(lacking, self.clusters)
+        for word in lacking:
+            self._entries[word] = word_features(word, self.clusters), -1
 
     def prime_name_lists(self) -> None:
         """Let the place, organisation and club lists read from the table which of its words

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -183,20 +184,19 @@ class EntityTagger:
         """IOB2 tags of a sentence's words (MISC is kept here, dropped from mentions)."""
         return self.tag_sentences([words])[0]
 
+    def _marks(self, sentences: list[list[str]]) -> list[SentenceMarks]:
+        if self._lexicon is not None:  # the words of all the sentences found at once
+            self._lexicon.look_up(chain.from_iterable(sentences))
+        return [sentence_marks(w, self.gazetteer, self.clusters, self._lexicon) for w in sentences]
+
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
         """IOB2 tags of each sentence."""
-        return self._tag_marks(
-            [sentence_marks(w, self.gazetteer, self.clusters, self._lexicon) for w in sentences]
-        )
+        return self._tag_marks(self._marks(sentences))
 
     def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
         """IOB2 tags of each document's sentences, the document read as one text
         (``read_as_text``: a name read alike throughout it) as ``analyse`` reads a text."""
-        marks = [
-            sentence_marks(words, self.gazetteer, self.clusters, self._lexicon)
-            for document in documents
-            for words in document
-        ]
+        marks = self._marks([words for document in documents for words in document])
         tagged = iter(zip(marks, self._tag_marks(marks), strict=True))
         found = []
         for document in documents:
@@ -275,13 +275,13 @@ class EntityTagger:
         entry, whether it belongs to a sports story (a title whose article is one), which a
         text is anyway where its own words say so (``on_sport``)."""
         tokenized = [tokenize(text) for text in texts]
-        marks, counts = [], []
+        sentences, counts = [], []
         for tokens in tokenized:
-            before = len(marks)
+            before = len(sentences)
             for start, end in sentence_bounds(tokens):
-                words = [t.text for t in tokens[start:end]]
-                marks.append(sentence_marks(words, self.gazetteer, self.clusters, self._lexicon))
-            counts.append(len(marks) - before)
+                sentences.append([t.text for t in tokens[start:end]])
+            counts.append(len(sentences) - before)
+        marks = self._marks(sentences)
         tagged = iter(zip(marks, self._tag_marks(marks), strict=True))
         homes = home_countries or [None] * len(texts)
         on_sports = sports or [False] * len(texts)
