@@ -107,3 +107,19 @@ def test_a_texts_entities_do_not_depend_on_the_texts_tagged_beside_it():
     assert [alone.analyse(t) for t in reversed(texts)][::-1] == together
     people = {m.text for mentions, _ in together for m in mentions if m.type == "PER"}
     assert {"مايك بومبيو", "بيب غوارديولا"} <= people, people
+
+
+def test_the_words_scored_together_are_kept_within_the_bound(monkeypatch):
+    """Past _SCORED_KEPT bands ``prime`` starts again with the words asked about, so none
+    of them is scored one by one after."""
+    import marsad.enrich.entities.name_shapes as name_shapes_module
+
+    monkeypatch.setattr(name_shapes_module, "_SCORED_KEPT", 4)
+    shapes = WordClusters.load(CLUSTERS_PATH).name_shapes
+    shapes._scored.clear()
+    shapes.prime(["ابومبيو", "اغوارديولا", "اكوشنر"])
+    asked = ["اكوشنر", "ازيلينسكي", "اماكرون"]
+    shapes.prime(asked)
+    assert set(shapes._scored) == set(asked)
+    monkeypatch.setattr(shapes, "score", None)  # none is scored one by one now
+    assert [shapes.band_of(w) for w in asked] == [shapes._scored[w] for w in asked]
