@@ -20,8 +20,15 @@ from marsad.enrich.entities.features import WordClusters, sentence_marks, word_f
 from marsad.enrich.entities.linking import CountryMention, consistent_tags, entity_id
 from marsad.enrich.entities.tagger import EntityTagger, shipped_tagger
 from marsad.enrich.entities.tokens import tokenize
-from marsad.enrich.gazetteer import Gazetteer, gazetteer
-from marsad.enrich.name_lists import clubs, foreign_names, organisations, person_names
+from marsad.enrich.gazetteer import MAX_NAME_WORDS, Gazetteer, gazetteer, name_key
+from marsad.enrich.name_lists import (
+    ORGANISATIONS_PATH,
+    clubs,
+    foreign_names,
+    organisations,
+    person_names,
+)
+from marsad.shipped import shipped_rows
 from marsad.synthetic import generate
 from marsad.training.entities import (
     evaluate,
@@ -744,6 +751,31 @@ def test_known_organisations_are_found_with_clitics_and_get_their_country():
     assert ("ORG", "الأمم المتحدة", None) in [(m.type, m.text, m.country_code) for m in mentions]
 
 
+def test_the_un_system_is_on_the_organisation_list_by_name_and_acronym():
+    """The UN's agencies, funds and programmes by name and Arabic acronym, the longest name
+    before the الأمم المتحدة inside it; the Kremlin and the Pentagon give their country."""
+    text = (
+        "قالت المفوضية السامية لشؤون اللاجئين والأونروا وبرنامج الأمم المتحدة الإنمائي "
+        "إن الويبو والفاو ستجتمعان وأكد الكرملين والبنتاغون ذلك"
+    )
+    found = [(p.name, p.country_code) for _, _, p in organisations().find(match_key(text).split())]
+    assert found == [
+        ("المفوضية السامية لشؤون اللاجئين", ""),
+        ("الأونروا", ""),
+        ("برنامج الأمم المتحدة الإنمائي", ""),
+        ("الويبو", ""),
+        ("الفاو", ""),
+        ("الكرملين", "RU"),
+        ("البنتاغون", "US"),
+    ]
+
+
+def test_every_organisation_on_the_list_can_be_found():
+    """A name of more words than the matcher tries (MAX_NAME_WORDS) would never be found."""
+    rows = shipped_rows(ORGANISATIONS_PATH, "country_code", "kind", "name")
+    assert [n for _, _, n in rows if len(name_key(n)) > MAX_NAME_WORDS] == []
+
+
 def test_a_short_organisation_name_is_not_read_behind_a_proclitic():
     """كابل (Kabul) is no ك + أبل (Apple) and فلكيا (astronomically) no ف + ل + كيا: the
     tagger read Kabul as an organisation, merged with Apple. و still joins (وأبل); names of
@@ -775,8 +807,6 @@ def test_word_clusters_keep_their_words_and_ids_and_read_files_written_before(tm
 
 
 def test_a_shipped_list_whose_columns_moved_fails_with_its_name(tmp_path):
-    from marsad.shipped import shipped_rows
-
     moved = tmp_path / "organisations.csv"
     moved.write_text("name,kind,country_code\nحماس,party,PS\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"organisations\.csv"):
