@@ -27,7 +27,8 @@ from tests.conftest import SHARED, shared_file
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 SAUDINEWSNET = SHARED / "data" / "saudinewsnet" / "saudinewsnet_sample500.jsonl"
 # Words of one normalized form written several ways (hamza, alef maqsura, ta marbuta,
-# diacritics, tatweel), digits, Latin, clitics: the lexicon is keyed by normalized words.
+# diacritics, tatweel), digits, Latin, clitics: the lexicon is keyed by normalized words
+# (those written with alef maqsura are worked out: the CRF reads which letter was written).
 SPELLINGS = (
     "وقال الرئيسُ المصريّ عبدالفتاح السيسي إن مصر ستعمل مع الأمم المتحدة، ثم توجه إلى "
     "الرياض واجتمع بالأمير محمد بن سلمان في قصر اليمامة يوم ٢٥ مايو 2024 مع وفد من Google "
@@ -85,6 +86,8 @@ def test_a_lexicon_gives_the_tags_and_countries_of_working_every_word_out(
     assert tagger.analyse_many(texts) == expected
     assert tagger.lexicon.word("الرئيسُ")[1] == tagger.lexicon.word("الرئيس")[1] >= 0
     assert tagger.lexicon.word("2024")[1] == -1 and tagger.lexicon.word("Google")[1] == -1
+    # Its rows are of words written with ya: one written with alef maqsura is worked out.
+    assert tagger.lexicon.word("فى")[1] == -1 and tagger.lexicon.word("في")[1] >= 0
 
 
 def test_a_words_blocks_do_not_depend_on_the_words_summed_beside_it(tmp_path, monkeypatch):

@@ -34,6 +34,7 @@ from marsad.enrich.entities.decoding import crf_tables_path
 from marsad.enrich.entities.feature_sums import FeatureSums
 from marsad.enrich.entities.features import (
     WordClusters,
+    ends_in_maqsura,
     prime_name_shapes,
     word_features,
     word_shape,
@@ -176,7 +177,8 @@ class Lexicon:
             normal = match_key(word)
             at = self.clusters.index.get(normal) if normal else None
             row = -1 if at is None else self.rows[at]
-            if row >= 0 and word_shape(word) == "word":
+            # The table's rows are of words as normalized, so written with ya.
+            if row >= 0 and word_shape(word) == "word" and not ends_in_maqsura(word):
                 self._entries[word] = (normal, word_key(word), None, None), row
             else:
                 lacking.append(word)
