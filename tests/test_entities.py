@@ -25,8 +25,16 @@ from marsad.enrich.entities.features import (
 from marsad.enrich.entities.linking import CountryMention, consistent_tags, entity_id
 from marsad.enrich.entities.tagger import EntityTagger, shipped_tagger
 from marsad.enrich.entities.tokens import tokenize
-from marsad.enrich.gazetteer import MAX_NAME_WORDS, Gazetteer, gazetteer, name_key
+from marsad.enrich.gazetteer import (
+    CITIES_PATH,
+    MAX_NAME_WORDS,
+    PLACES_PATH,
+    Gazetteer,
+    gazetteer,
+    name_key,
+)
 from marsad.enrich.name_lists import (
+    CLUBS_PATH,
     ORGANISATIONS_PATH,
     clubs,
     foreign_names,
@@ -775,10 +783,20 @@ def test_the_un_system_is_on_the_organisation_list_by_name_and_acronym():
     ]
 
 
-def test_every_organisation_on_the_list_can_be_found():
-    """A name of more words than the matcher tries (MAX_NAME_WORDS) would never be found."""
-    rows = shipped_rows(ORGANISATIONS_PATH, "country_code", "kind", "name")
-    assert [n for _, _, n in rows if len(name_key(n)) > MAX_NAME_WORDS] == []
+def test_every_name_on_the_lists_can_be_found():
+    """A name of more words than the matcher tries (MAX_NAME_WORDS) would never be found: 73
+    clubs and مجلس التعاون لدول الخليج العربية were not, when it was four."""
+    lists = {
+        ORGANISATIONS_PATH: ("country_code", "kind", "name"),
+        CLUBS_PATH: ("name",),
+        PLACES_PATH: ("country_code", "kind", "name"),
+        CITIES_PATH: ("country_code", "population", "name"),
+    }
+    for path, columns in lists.items():
+        names = [row[-1] for row in shipped_rows(path, *columns)]
+        assert [n for n in names if len(name_key(n)) > MAX_NAME_WORDS] == [], path.name
+    gulf = match_key("وزراء خارجية دول مجلس التعاون لدول الخليج العربية").split()
+    assert [(s, e) for s, e, _ in organisations().find(gulf)] == [(3, 8)]
 
 
 def test_a_short_organisation_name_is_not_read_behind_a_proclitic():

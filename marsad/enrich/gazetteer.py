@@ -34,8 +34,9 @@ CITIES_PATH = DATA / "cities.csv"
 # What the cached tables are built with besides their lists: this module and the
 # normalization it keys names with.
 CODE = (Path(__file__), Path(arabic.__file__))
-# The longest place name in words.
-MAX_NAME_WORDS = 4
+# The most words of a listed name (a club: نادي هسكيز شمال إلينوي لكرة سلة الرجال). A name is
+# tried only as far as some listed name goes on, so the long ones cost nothing elsewhere.
+MAX_NAME_WORDS = 7
 # Words whose name-starting readings a list keeps, at most; the cache starts again past it.
 STARTS_KEPT = WORD_CACHE
 
