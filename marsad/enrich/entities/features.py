@@ -119,11 +119,18 @@ def lstm_features(own: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in own if not f.startswith(CRF_ONLY))
 
 
-def ends_in_maqsura(word: str) -> bool:
+def _ends_in_maqsura(word: str) -> bool:
     """Whether a word is written ending in alef maqsura: normalization folds it into ya, so
     the preposition على (1,446 times in ANERcorp, once in a name) meets the name علي (43 of
     its 276)."""
     return unmarked(word).endswith("ى")
+
+
+def featured_as_normalized(word: str) -> bool:
+    """Whether a word's features are those of its normalized form, as a table of normalized
+    words holds them (``Lexicon``): a word, not a figure, a mark or Latin, and not written
+    with alef maqsura, which the CRF tells from ya (``am``)."""
+    return word_shape(word) == "word" and not _ends_in_maqsura(word)
 
 
 # Bands of how many people bear a name: the most common ones are surely names, the rarer
@@ -194,7 +201,7 @@ def word_features(
         f"ln={last}",
         f"xn={foreign}",
         f"nl={looks_foreign}",
-        *((f"am={norm}",) if ends_in_maqsura(word) else ()),
+        *((f"am={norm}",) if _ends_in_maqsura(word) else ()),
         *(f"c{k}={c}" for k, c in cluster.items()),
     )
     near = [(k, c) for k, c in cluster.items() if k in NEIGHBOUR_CLUSTERS]

@@ -34,7 +34,7 @@ from marsad.enrich.entities.decoding import crf_tables_path
 from marsad.enrich.entities.feature_sums import FeatureSums
 from marsad.enrich.entities.features import (
     WordClusters,
-    ends_in_maqsura,
+    featured_as_normalized,
     prime_name_shapes,
     word_features,
     word_shape,
@@ -177,8 +177,7 @@ class Lexicon:
             normal = match_key(word)
             at = self.clusters.index.get(normal) if normal else None
             row = -1 if at is None else self.rows[at]
-            # The table's rows are of words as normalized, so written with ya.
-            if row >= 0 and word_shape(word) == "word" and not ends_in_maqsura(word):
+            if row >= 0 and featured_as_normalized(word):
                 self._entries[word] = (normal, word_key(word), None, None), row
             else:
                 lacking.append(word)
