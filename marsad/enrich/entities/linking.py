@@ -4,7 +4,7 @@ where the full name was), full names, and the ids entities are keyed by.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Collection, Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from marsad.enrich.entities.name_starts import (
     join_abutting_people,
     listed_name,
     name_ali,
+    start_names_on_lines,
 )
 from marsad.enrich.entities.whole_names import whole_acronyms, whole_clubs, whole_places
 from marsad.enrich.gazetteer import gazetteer, word_key, word_keys
@@ -178,25 +179,44 @@ def untag_adjective_names(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
-def complete_lineages(words: list[str], tags: list[str]) -> list[str]:
+_LINEAGE_LINKS = LINKS - {"أبي", "ابي", "أبو", "ابو", "أبا", "ابا"}  # kunyas: see below
+
+
+def complete_lineages(
+    words: list[str], tags: list[str], line_starts: Container[int] = ()
+) -> list[str]:
     """Tags of people's names that end on a link word carried on to the name it links: علي بن
     أبي طالب read as "علي بن أبي" or as "عائشة بنت" then "أبي بكر" is one person. The next word
     joins when the models left it untagged or began a person there, not a place (أبو ظبي); a
-    link word alone is no name to carry on (أبو الفنون, the father of the arts)."""
+    link word alone is no name to carry on (أبو الفنون, the father of the arts). A link left
+    out between two people joins them (سعيد ولد محمد الشيخ read as سعيد and محمد الشيخ), not a
+    kunya (محمود عباس أبو مازن), nor onto the next line (``line_starts``)."""
     tags = list(tags)
     reach = 0  # the end of the last name carried on: the names it took in are done
     for start, end, kind in spans_of(tags):
-        if kind != "PER" or start < reach or end - start < 2:
+        if kind != "PER" or start < reach:
             continue
-        while (
-            end < len(words)
-            and unmarked(words[end - 1]) in LINKS
-            and tags[end] in ("O", "B-PER")
-            and _NAME_WORD.fullmatch(words[end])
-            and unmarked(words[end]) not in _PARTICLES
-        ):
-            tags[end] = "I-PER"
-            end += 1
+        while end < len(words) and end not in line_starts:
+            if (  # a name of one word is no lineage: ابن read as a person is "son"
+                end - start >= 2
+                and unmarked(words[end - 1]) in LINKS
+                and tags[end] in ("O", "B-PER")
+                and _NAME_WORD.fullmatch(words[end])
+                and unmarked(words[end]) not in _PARTICLES
+            ):
+                taken = 1
+            elif (
+                tags[end] == "O"
+                and unmarked(words[end]) in _LINEAGE_LINKS
+                and end + 1 < len(words)
+                and tags[end + 1] == "B-PER"
+                and end + 1 not in line_starts
+            ):
+                taken = 2
+            else:
+                break
+            tags[end : end + taken] = ["I-PER"] * taken
+            end += taken
             while end < len(words) and tags[end] == "I-PER":
                 end += 1
         reach = end
@@ -341,6 +361,7 @@ def read_as_text(
     acronyms: Sequence[tuple[int, int]] = (),
     clubs: Sequence[tuple[int, int]] = (),
     places: Sequence[tuple[int, int]] = (),
+    line_starts: Collection[int] = (),
 ) -> list[str]:
     """The tags of a text's words as the models gave them, read as one text: amounts, dates,
     particles (``untag_particles``), adjectives (``untag_adjective_names``) and titles left out
@@ -353,18 +374,19 @@ def read_as_text(
     (``whole_acronyms``), and countries and clubs named in several words read whole
     (``whole_places``, ``whole_clubs``). ``normal`` are the normalized words, ``vocabulary`` the
     news words (``untag_leading_words``), ``acronyms`` the spelt-out ones (``spelt_acronyms``),
-    ``clubs`` and ``places`` the spans the club list and the gazetteer's countries find."""
+    ``clubs`` and ``places`` the spans the club list and the gazetteer's countries find,
+    ``line_starts`` the words that begin a line, where every name starts anew."""
     # An amount, a date, a particle, an adjective or a title lends no reading to the text's
     # other words, nor takes one.
     tags = untag_particles(words, untag_amounts_and_dates(words, tags))
-    tags = complete_lineages(words, untag_adjective_names(words, tags))
+    tags = complete_lineages(words, untag_adjective_names(words, tags), line_starts)
     tags = begin_compound_names(words, begin_with_links(words, normal, tags))
     tags = join_abutting_people(normal, name_ali(words, tags))
     tags = carry_nisbas(words, split_coordinated_names(normal, tags))
     tags = untag_leading_words(words, normal, untag_titles(words, tags), vocabulary)
     tags = name_namesakes(words, consistent_tags(normal, tags, words))
     tags = whole_acronyms(untag_amounts_and_dates(words, tags), acronyms)
-    return whole_clubs(words, whole_places(tags, places), clubs)
+    return start_names_on_lines(whole_clubs(words, whole_places(tags, places), clubs), line_starts)
 
 
 @lru_cache(maxsize=WORD_CACHE)  # news names repeat from text to text

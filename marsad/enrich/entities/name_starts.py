@@ -1,12 +1,13 @@
 """Where a person's name starts: the words the models leave out at its front (ابن, أبا,
 بنت and the given name before it; علي, which Egyptian spelling also writes for على; the
-first word of a compound given name, عطاء of عطاء الله) and the names they read apart that
-are one (a person read right after another). Text-reading rules of ``linking.read_as_text``.
+first word of a compound given name, عطاء of عطاء الله), the names they read apart that
+are one (a person read right after another), and every name starting anew on a line.
+Text-reading rules of ``linking.read_as_text``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from marsad.arabic import match_key, unmarked
 from marsad.enrich.entities.decoding import spans_of
@@ -123,4 +124,16 @@ def begin_compound_names(words: list[str], tags: list[str]) -> list[str]:
             and listed_name(match_key(words[start - 1]))
         ):
             tags[start - 1], tags[start] = "B-PER", "I-PER"
+    return tags
+
+
+def start_names_on_lines(tags: list[str], line_starts: Iterable[int]) -> list[str]:
+    """Names that run onto another line (``line_starts``: the words that begin one) parted
+    there: a line's end and the next line's start are two names (signatures one to a line,
+    "سعود بن عبدالمجيد" above "عبدالكريم الحارثي"), as sentences end at punctuation only and
+    the models read the lines as one."""
+    tags = list(tags)
+    for i in line_starts:
+        if i < len(tags) and tags[i].startswith("I-"):
+            tags[i] = f"B-{tags[i][2:]}"
     return tags

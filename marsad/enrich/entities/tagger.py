@@ -52,7 +52,13 @@ from marsad.enrich.entities.linking import (
 )
 from marsad.enrich.entities.lstm import LSTM_PATH, LstmTagger, in_batches
 from marsad.enrich.entities.news_encoder import ENCODER_FILE, NewsEncoder
-from marsad.enrich.entities.tokens import Token, sentence_bounds, spelt_acronyms, tokenize
+from marsad.enrich.entities.tokens import (
+    Token,
+    line_starts,
+    sentence_bounds,
+    spelt_acronyms,
+    tokenize,
+)
 from marsad.enrich.gazetteer import (
     NOT_COUNTRY_NAMES,
     Place,
@@ -319,7 +325,10 @@ class EntityTagger:
         acronyms = spelt_acronyms(text, tokens)
         # The countries named in several words; ``places`` below are the places kept.
         clubs, countries = text_clubs(sentences), text_countries(sentences)
-        tags = read_as_text(words, normal, tags, self.clusters.index, acronyms, clubs, countries)
+        lines = line_starts(text, tokens)
+        tags = read_as_text(
+            words, normal, tags, self.clusters.index, acronyms, clubs, countries, lines
+        )
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of

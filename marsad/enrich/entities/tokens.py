@@ -1,9 +1,10 @@
 """Words of a text as the tagger reads them: tokenization (decimal numbers whole, handles
-and markup tags left out, hashtags parted into words) and sentence bounds.
+and markup tags left out, hashtags parted into words) sentence and line bounds.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import NamedTuple
 
 import regex
@@ -100,6 +101,14 @@ def spelt_acronyms(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             runs.append((first, i))
         first = i
     return runs
+
+
+def line_starts(text: str, tokens: list[Token]) -> frozenset[int]:
+    """The tokens that begin a line after the first: a heading's name is not the next
+    line's (محسن الفضلي above "ولد محسن الفضلي في الكويت", born in Kuwait)."""
+    starts = [token.start for token in tokens]
+    found = {bisect_left(starts, m.start()) for m in regex.finditer("\n", text)}
+    return frozenset(found - {0, len(tokens)})
 
 
 SENTENCE_ENDS = frozenset((".", "؟", "!", "?"))
