@@ -818,6 +818,34 @@ def test_the_un_system_is_on_the_organisation_list_by_name_and_acronym():
     ]
 
 
+def test_arab_league_clubs_are_on_the_organisation_list_with_their_country():
+    """The clubs of the Arab leagues as news names them, with their country: Arabic
+    Wikipedia's club list lacks المولودية الوجدية and الكوكب المراكشي, which the tagger read
+    as a place or missed. Forms that are also everyday phrases stay off (التعاون السعودي:
+    Saudi cooperation; شباب الأردن: Jordan's youth; اتحاد المحمدية, also a company)."""
+    text = (
+        "فاز المولودية الوجدية على الكوكب المراكشي وتعادل اتحاد العاصمة مع المريخ السوداني "
+        "بينما خسر العربي الكويتي أمام المحرق البحريني"
+    )
+    found = [(p.name, p.country_code) for _, _, p in organisations().find(match_key(text).split())]
+    assert found == [
+        ("المولودية الوجدية", "MA"),
+        ("الكوكب المراكشي", "MA"),
+        ("اتحاد العاصمة", "DZ"),
+        ("المريخ السوداني", "SD"),
+        ("العربي الكويتي", "KW"),
+        ("المحرق البحريني", "BH"),
+    ]
+    everyday = "التعاون السعودي مع شباب الأردن وشركة اتحاد المحمدية للاستثمار"
+    assert organisations().find(match_key(everyday).split()) == []
+    text = "وتغلب الكوكب المراكشي على المولودية الوجدية بهدفين."
+    mentions = shipped_tagger().analyse(text)[0]
+    assert [(m.text, m.type, m.country_code) for m in mentions] == [
+        ("الكوكب المراكشي", "ORG", "MA"),
+        ("المولودية الوجدية", "ORG", "MA"),
+    ]
+
+
 def test_every_name_on_the_lists_can_be_found():
     """A name of more words than the matcher tries (MAX_NAME_WORDS) would never be found: 73
     clubs and مجلس التعاون لدول الخليج العربية were not, when it was four."""
