@@ -179,9 +179,6 @@ def untag_adjective_names(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
-_LINEAGE_LINKS = LINKS - {"أبي", "ابي", "أبو", "ابو", "أبا", "ابا"}  # kunyas: see below
-
-
 def complete_lineages(
     words: list[str], tags: list[str], line_starts: Container[int] = ()
 ) -> list[str]:
@@ -231,6 +228,8 @@ _FOLDED_LINKS = frozenset(match_key(link) for link in LINKS)
 # Words that begin a name by the child it names (أبو حمزة): a nisba after such a name is
 # part of it (أبو حمزة المصري), where after another it may say where the person is from.
 KUNYAS = word_keys("أبو", "ابو", "أبي", "ابي", "أبا", "ابا", "أم", "ام")
+# The links of a lineage, not the kunyas, which may begin a second name (``complete_lineages``).
+_LINEAGE_LINKS = frozenset(link for link in LINKS if word_key(link) not in KUNYAS)
 
 
 def carry_nisbas(words: list[str], tags: list[str]) -> list[str]:

@@ -1,5 +1,5 @@
 """Words of a text as the tagger reads them: tokenization (decimal numbers whole, handles
-and markup tags left out, hashtags parted into words) sentence and line bounds.
+and markup tags left out, hashtags parted into words), sentence and line bounds.
 """
 
 from __future__ import annotations
@@ -106,6 +106,8 @@ def spelt_acronyms(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
 def line_starts(text: str, tokens: list[Token]) -> frozenset[int]:
     """The tokens that begin a line after the first: a heading's name is not the next
     line's (محسن الفضلي above "ولد محسن الفضلي في الكويت", born in Kuwait)."""
+    if "\n" not in text:  # one line (a sentence, a title): nothing to part
+        return frozenset()
     starts = [token.start for token in tokens]
     found = {bisect_left(starts, m.start()) for m in regex.finditer("\n", text)}
     return frozenset(found - {0, len(tokens)})
