@@ -269,6 +269,31 @@ def test_a_wire_or_sites_sign_off_is_no_part_of_the_body(tmp_path: Path):
     _chrome_cut_and_prose_kept(sign_offs, prose, tmp_path)
 
 
+def test_a_columns_contact_footer_is_no_part_of_the_body(tmp_path: Path):
+    """Al-Madina's and Okaz's columns end on how to text the columnist, over one line or
+    several; the e-mail before it stays, as does the same phrase inside prose or run into a
+    word (وللتواصل)."""
+    footers = [
+        "\nللتواصل مع الكاتب ارسل رسالة SMS تبدأ بالرمز (3) ثم مسافة ثم نص الرسالة إلى 88591 -"
+        " Stc 635031 - Mobily 737221 - Zain ",
+        "\n\nللتواصل أرسل SMS إلى 88548 الاتصالات ،636250 موبايلي،\n 738303 زين تبدأ بالرمز 165"
+        " مسافة ثم الرسالة\n ",
+        "\nللتواصل مع الكاتب ارسل رسالة SMS\nتبدأ بالرمز (136) ثم مسافة ثم نص الرسالة إلى\n88591"
+        " - Stc\n635031 - Mobily\n737221 - Zain ",
+    ]
+    email = f"{LAST_LINE}\naaljamili@yahoo.com"
+    prose = [
+        f"{LAST_LINE} وللتواصل أرسل رسالة SMS إلى الرقم 5555.",
+        "للتواصل أرسل رسالة SMS إلى الرقم 5555 قبل نهاية الشهر، وقال المدير إن الخدمة مجانية"
+        " لجميع المشتركين في المدينة وستستمر طوال العام المقبل، وأضاف أن عدد المشتركين بلغ"
+        " عشرة آلاف مشترك في الأسبوع الأول، وأن الشركة ستوسع الخدمة إلى مناطق أخرى في المملكة"
+        " خلال الأشهر المقبلة.",
+    ]
+    _chrome_cut_and_prose_kept(footers, prose, tmp_path)
+    rows = [{"title": "عنوان", "content": email + "للتواصل أرسل sms إلى 88548 الاتصالات"}]
+    assert _parsed_export(rows, tmp_path) == [email]
+
+
 @pytest.mark.parametrize(
     ("rule", "outlets", "cut"),
     [
@@ -281,6 +306,10 @@ def test_a_wire_or_sites_sign_off_is_no_part_of_the_body(tmp_path: Path):
             {"alweeam", "was", "alyaum", "alriyadh", "aawsat"},
             {"alweeam": 2090, "was": 360, "aawsat": 115},
         ),
+        # The texting footer ends 230 of Al-Madina's columns and 77 of Okaz's.
+        ("CONTACT_FOOTERS", {"almadina", "okaz"}, {"almadina": 230, "okaz": 77}),
+        # Okaz's share bar opens 157 of its articles, 3alyoum's "Next Previous" 261.
+        ("NAVIGATION_PREFIX", {"okaz", "3alyoum"}, {"okaz": 157, "3alyoum": 261}),
     ],
 )
 def test_saudinewsnet_site_chrome_cut_and_nothing_else(
@@ -290,15 +319,16 @@ def test_saudinewsnet_site_chrome_cut_and_nothing_else(
     changes, against the same parse with that rule switched off."""
     import polars as pl
 
-    from marsad.ingest import page_parsing
+    from marsad.ingest import aggregator_page, page_parsing
 
+    module = next(m for m in (page_parsing, aggregator_page) if hasattr(m, rule))
     articles = pl.read_parquet(
         shared_file(SAUDINEWSNET), columns=["source", "title", "content"]
     ).filter((pl.col("title") != "") & (pl.col("content").str.strip_chars() != ""))
     own = pl.col("source").is_in(sorted(cut))
     sample = pl.concat([articles.filter(own), articles.filter(~own).sample(3000, seed=5)])
     bodies = _parsed_export(sample.to_dicts(), tmp_path)
-    monkeypatch.setattr(page_parsing, rule, r"[^\s\S]")  # matches nothing
+    monkeypatch.setattr(module, rule, r"[^\s\S]")  # matches nothing
     uncut = _parsed_export(sample.to_dicts(), tmp_path)
     changed = Counter(
         source
