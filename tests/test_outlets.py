@@ -46,3 +46,12 @@ def test_unknown_outlet_kept_as_written():
 def test_site_metadata_when_no_byline():
     assert resolve(None, hint="اليوم السابع")["outlet_id"] == "youm7"
     assert resolve(None, url="https://www.youm7.com/story/1")["outlet_source"] == "url"
+
+
+def test_saudinewsnet_sources_are_named_as_their_articles_credit_them():
+    """3alyoum's articles credit عين اليوم (Ain Alyoum, "رغد عشميل – عين اليوم"); the
+    registry once named it عاجل, a word ("urgent") and no outlet of SaudiNewsNet."""
+    row = resolve(None, hint="Ain Alyoum", url="http://3alyoum.com/archives/1")
+    assert (row["outlet_id"], row["outlet_name"]) == ("3alyoum", "عين اليوم")
+    assert resolve("عين اليوم")["outlet_id"] == "3alyoum"
+    assert resolve("عاجل")["outlet_id"] is None
