@@ -1,0 +1,66 @@
+"""A reporter's credit opening a body names who wrote the story: the reporter and the outlet
+are no entities of it, the dateline's place is."""
+
+import pytest
+
+from marsad.enrich.entities.credits import credit_end
+
+
+@pytest.mark.parametrize(
+    ("body", "credit"),
+    [
+        # Sabq: reporter, outlet, dateline and a colon; spaced or not.
+        ("خالد الشاماني- سبق- المدينة المنورة: هطلت أمطار", "خالد الشاماني- سبق"),
+        ("عبدالله البرقاوي-سبق-الرياض: أعلن", "عبدالله البرقاوي-سبق"),
+        ("خالد خليل- سبق- متابعة: أوضح تقرير", "خالد خليل- سبق"),
+        # Ain Alyoum: on a line of its own, or run into the text.
+        ("رغد عشميل – عين اليوم\nقالت الشرطة", "رغد عشميل – عين اليوم"),
+        ("قاسم الزرعي - عين اليوم احتجزت الأمطار", "قاسم الزرعي - عين اليوم"),
+        ("سلوى المدني ـ عين اليوم\nقال", "سلوى المدني ـ عين اليوم"),
+        # A paper's office, and a desk's round-up.
+        ("بريدة - مكتب الجزيرة \n\nأقامت جمعية", "بريدة - مكتب الجزيرة"),
+        ("سلوى سعد – متابعات\nأعلنت", "سلوى سعد – متابعات"),
+    ],
+)
+def test_a_reporters_credit_is_found_up_to_the_outlet(body, credit):
+    assert body[: credit_end(body)] == credit
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A dateline without a reporter: the outlet comes first.
+        "عين اليوم – كابول\nقال الجنرال الأمريكي",
+        # A letter's address, a dash inside a sentence, a word that begins like an outlet.
+        "سعادة الأستاذ/ تركي بن عبدالله السديري -حفظه الله- \nمشرف عام",
+        "محمد صلاح - سبقت الإشارة إلى أنه",
+        "قال وزير الصحة إن الوزارة - بحسب عكاظ - ستعلن",
+        "",
+        None,
+    ],
+)
+def test_no_credit_where_no_outlet_follows_the_first_words(body):
+    assert credit_end(body) == 0
+
+
+def test_the_reporter_is_no_entity_of_the_article_and_the_dateline_stays_a_place():
+    """Through annotation as ingestion runs it: the credit's reporter and outlet are left
+    out of the body's mentions; the dateline's city and the people the story names stay."""
+    from marsad.enrich.annotation import tag_texts
+    from marsad.enrich.entities.tagger import shipped_tagger
+
+    body = (
+        "عبدالله البرقاوي- سبق- الرياض: أعلن وزير الصحة خالد الفالح أمس افتتاح مستشفى جديد"
+        " في الرياض."
+    )
+    title = "عبدالله البرقاوي يكتب عن مستشفى الرياض"
+    found = tag_texts(shipped_tagger(), {"title": [title], "body": [body]})
+    mentions = found["entities"][0].to_list()
+    in_body = {(m["type"], m["text"]) for m in mentions if m["field"] == "body"}
+    assert ("PER", "خالد الفالح") in in_body
+    assert ("LOC", "الرياض") in in_body
+    assert not any(text == "عبدالله البرقاوي" for _, text in in_body)
+    # The title is no credit: a reporter named there is a person of the story.
+    assert ("PER", "عبدالله البرقاوي") in {
+        (m["type"], m["text"]) for m in mentions if m["field"] == "title"
+    }
