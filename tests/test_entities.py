@@ -463,6 +463,9 @@ def test_a_particle_is_no_person_of_one_word():
     assert untag_particles(words, tags) == [*expected, "O", "O"]  # الأمير على: Prince Ali
     words = ["يخبرونني", "بإعجابهم", "بي", "فقال", "أنا", "هنا"]  # "with me", "I"
     assert untag_particles(words, ["O", "O", "B-PER", "O", "B-PER", "O"]) == ["O"] * 6
+    # لصالح ("in favour of") is no ل + صالح, behind و too.
+    words = ["انتهت", "المباراة", "لصالح", "الهلال", "ولصالح", "جمهوره"]
+    assert untag_particles(words, ["O", "O", "B-PER", "O", "B-PER", "O"]) == ["O"] * 6
     # لي is also a surname: alone, it is the person the text names in full.
     words = ["فيلم", "للمخرج", "سبايك", "لي", ".", "ويقول", "لي", "إن", "الفيلم"]
     tags = ["O", "O", "B-PER", "I-PER", "O", "O", "B-PER", "O", "O"]
