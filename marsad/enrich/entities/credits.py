@@ -1,9 +1,9 @@
 """A reporter's credit opening a body: "خالد الشاماني- سبق- المدينة المنورة:" (Sabq),
 "رغد عشميل – عين اليوم" (Ain Alyoum), "بريدة - مكتب الجزيرة". It names who wrote the story,
-not whom it is about: a reporter read as a person of every story they file led the Entities
-page's people beside the ministers. The credit is the words before a dash and an outlet of
-the registry (or "متابعات", a desk's round-up); the place after it, the dateline, is where
-the story happened and stays a place.
+not whom it is about: read as a person of every story they filed, a Sabq reporter was among
+the 60 people most named in 3,000 SaudiNewsNet articles. The credit is the words before a dash
+and an outlet of the registry (or "متابعات", a desk's round-up); the place after it, the
+dateline, is where the story happened and stays a place.
 """
 
 from __future__ import annotations
