@@ -35,12 +35,17 @@ def registry() -> pl.DataFrame:
         return pl.read_csv(stream, infer_schema=False)
 
 
+def spellings(outlet: dict) -> set[str]:
+    """How bylines may write a registry row's outlet: its names, id and aliases."""
+    found = {outlet["name"], outlet["name_en"], outlet["outlet_id"]}
+    found.update((outlet["aliases"] or "").split("|"))
+    return {s.strip() for s in found if s and s.strip()}
+
+
 @cache
 def _aliases() -> pl.DataFrame:
     rows = []
     for rank, outlet in enumerate(registry().iter_rows(named=True)):
-        spellings = {outlet["name"], outlet["name_en"], outlet["outlet_id"]}
-        spellings.update((outlet["aliases"] or "").split("|"))
         rows += [
             {
                 "alias_key": match_key(s),
@@ -48,8 +53,8 @@ def _aliases() -> pl.DataFrame:
                 "alias_country": outlet["country"],
                 "alias_rank": rank,
             }
-            for s in spellings
-            if s and match_key(s)
+            for s in spellings(outlet)
+            if match_key(s)
         ]
     return pl.DataFrame(rows).unique(maintain_order=True)
 

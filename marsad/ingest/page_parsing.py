@@ -53,9 +53,9 @@ SIGN_OFFS = (
     r"|\s*(?:\.{2,}|…)\s*المزيد\s*$"
 )
 # Al-Madina's and Okaz's columns end on how to text the columnist ("للتواصل أرسل SMS إلى
-# 88548 الاتصالات، 636250 موبايلي، 738303 زين ...", over one to five lines): 307 bodies, where
-# search found the three telecom companies. A space or a mark stands before it, or an e-mail
-# run into it, which is kept (group 1); never an Arabic letter (وللتواصل is prose).
+# 88548 الاتصالات، 636250 موبايلي، 738303 زين ...", over one to five lines): 307 bodies held
+# the three telecom companies' names. A space or a mark stands before it, or an e-mail run
+# into it, which is kept (group 1); never an Arabic letter (وللتواصل is prose).
 CONTACT_FOOTERS = (
     r"(?:(^|[^\p{Arabic}\s])\s*|\s+)"
     r"للتواصل\s+(?:مع\s+الكاتب\s+)?[اأ]رسل\s[^\n]{0,40}(?i:sms)[\s\S]{0,240}$"

@@ -11,30 +11,30 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from marsad.ingest.outlets import registry
+from marsad.arabic import ARABIC_LETTER
+from marsad.ingest.outlets import registry, spellings
 
 # What a credit leaves out of the entities: the reporter and the outlet naming itself.
 CREDITED_TYPES = frozenset({"PER", "ORG"})
 
 _DASH = r"\s*[-–—ـ]\s*"
 # One to five words of letters, no figure or mark: a name, not a sentence.
-_WHO = r"[^\W\d_]+(?:[ \t]+[^\W\d_/]+){0,4}"
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_WHO = r"[^\W\d_]+(?:[ \t]+[^\W\d_]+){0,4}"
 
 
 @cache
 def _credit() -> re.Pattern[str]:
     outlets = {
-        name.strip()
+        name
         for row in registry().iter_rows(named=True)
-        for name in (row["name"], *(row["aliases"] or "").split("|"))
-        if name and _ARABIC.search(name)
+        for name in spellings(row)
+        if re.search(ARABIC_LETTER, name)  # as an Arabic body writes its outlet
     }
     # Longest first, so that صحيفة سبق is taken whole before سبق.
     names = "|".join(re.escape(n) for n in sorted(outlets, key=len, reverse=True))
     outlet = rf"(?:(?:صحيفة|مكتب)\s+)?(?:{names}|متابعات)"
     dateline = rf"{_DASH}[^\W\d_][^\n:\-–—ـ]{{0,30}}?\s*(?::|\n)"
-    return re.compile(rf"\A\s*{_WHO}{_DASH}(?P<outlet>{outlet})(?:{dateline}|(?=\s*:|\s|\Z))")
+    return re.compile(rf"\A\s*{_WHO}{_DASH}(?P<outlet>{outlet})(?:{dateline}|(?=[\s:]|\Z))")
 
 
 def credit_end(body: str | None) -> int:
