@@ -38,6 +38,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "drill": ("Click a point to list its articles.", "انقر على نقطة لعرض مقالاتها."),
     "reader": ("Read an article", "قراءة مقال"),
     "source": ("Source", "المصدر"),
+    "credited": ("copy of {source}", "نقلًا عن {source}"),
     "title": ("Title", "العنوان"),
     "date": ("Date", "التاريخ"),
     "outlet": ("Outlet", "المنبر"),

@@ -349,7 +349,7 @@ def article(article_id: str) -> dict | None:
     rows = query(
         """
         SELECT a.article_id, a.title, a.body, a.outlet_name AS outlet, a.outlet_country,
-               a.published_date, a.url, a.topic, t.label_en, t.label_ar
+               a.source_credit, a.published_date, a.url, a.topic, t.label_en, t.label_ar
         FROM articles a LEFT JOIN topics t USING (topic) WHERE a.article_id = ?
         """,
         (article_id,),

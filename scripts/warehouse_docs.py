@@ -62,7 +62,8 @@ Migration notes, oldest first: `pages` gained `input_format` and `reason` and th
 are filled, and the topic, entity and country tables are new. Then `article_words`, the search
 index. Then `pages.page_id` of a file rewritten in place includes its content fingerprint, and
 the `marsad_state` schema is new. Then `entities.merged_into` and `merge_rule`. Then
-`marsad_state.acronym_pairs`, filled in place from the rows a warehouse holds.
+`marsad_state.acronym_pairs`, filled in place from the rows a warehouse holds. Then
+`articles.source_credit`, `source_credit_id` and `outlets.sourced_articles`.
 
 A warehouse whose documented tables an earlier release built with other columns is rebuilt
 from its stage by the next `marsad run` (a column added since would hold nothing for the

@@ -33,8 +33,11 @@ if rows.height:
         with st.container(border=True, key="reader"):
             # Page text is untrusted: escaped, shown as text, never as HTML.
             st.markdown(f"### {highlighted(article['title'] or '', spans.get('title', []))}")
+            outlet = escape(article["outlet"] or "")
+            if article["source_credit"]:  # wire or syndicated copy: whose it is
+                outlet += " · " + t("credited", source=escape(article["source_credit"]))
             st.caption(
-                f"{escape(article['outlet'] or '')} · {day(article['published_date'])} · "
+                f"{outlet} · {day(article['published_date'])} · "
                 f"{topic_label(article['topic'], language())}"
             )
             st.markdown(highlighted(article["body"] or "", spans.get("body", [])))

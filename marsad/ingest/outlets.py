@@ -2,9 +2,10 @@
 
 ``marsad/data/outlets.csv`` holds one outlet per row: ``outlet_id``, ``name`` (Arabic),
 ``name_en``, ``country`` (ISO 3166-1 alpha-2, where it publishes from), ``aliases`` and
-``hosts`` (``|``-separated; hosts include the slugs aggregators put in their URLs). Bylines and
-URLs are matched by Arabic match key; an outlet not in the registry is kept as written, with a
-null ``outlet_id``, and listed in the ``outlets`` table for review.
+``hosts`` (``|``-separated; hosts include the slugs aggregators put in their URLs), and for a
+news agency ``credits``, how a dateline or closing credit writes it (``source_credits``).
+Bylines and URLs are matched by Arabic match key; an outlet not in the registry is kept as
+written, with a null ``outlet_id``, and listed in the ``outlets`` table for review.
 """
 
 from __future__ import annotations

@@ -124,12 +124,17 @@ def outlet_aggregates(con: duckdb.DuckDBPyConnection) -> None:
                    min(published_date) AS first_published,
                    max(published_date) AS last_published
             FROM articles GROUP BY outlet_id, outlet_name
+        ),
+        sourced AS (
+            SELECT source_credit_id AS outlet_id, count(*)::BIGINT AS articles FROM articles
+            WHERE source_credit_id IS DISTINCT FROM outlet_id GROUP BY source_credit_id
         )
         SELECT r.outlet_id, r.name, r.name_en, r.country, coalesce(s.articles, 0),
-               s.spellings, s.first_published, s.last_published, true
+               coalesce(c.articles, 0), s.spellings, s.first_published, s.last_published, true
         FROM registry r LEFT JOIN seen s ON s.outlet_id = r.outlet_id
+        LEFT JOIN sourced c ON c.outlet_id = r.outlet_id
         UNION ALL
-        SELECT NULL, outlet_name, NULL, NULL, articles, spellings, first_published,
+        SELECT NULL, outlet_name, NULL, NULL, articles, 0, spellings, first_published,
                last_published, false
         FROM seen WHERE outlet_id IS NULL
         """

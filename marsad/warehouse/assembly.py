@@ -34,6 +34,7 @@ from marsad.enrich.topics.model import TopicModel
 from marsad.ids import stable_id_expr
 from marsad.ingest.article_keys import ARTICLE_KEYS_SCHEMA, article_keys, shingle_sets
 from marsad.ingest.dedup import SAME_ARTICLE_SIMILARITY, STORY_SIMILARITY, jaccard_of_hashes
+from marsad.ingest.source_credits import source_credits
 from marsad.warehouse import aggregates
 from marsad.warehouse.rows import country_rows, join_parsed, topic_rows
 from marsad.warehouse.schema import TABLES
@@ -304,6 +305,7 @@ class WarehouseAssembly:
         articles = (
             joined.filter(pl.col("status") == "article")
             .join(seen.rename({"pages": "page_count"}), on="article_id")
+            .with_columns(source_credits(pl.col("body")))
             .select(ARTICLE_COLUMNS)
         )
         con.unregister("seen")

@@ -129,6 +129,19 @@ TABLES: dict[str, Table] = {
                     "Where the outlet comes from: byline, url, metadata.",
                 ),
                 C(
+                    "source_credit",
+                    "VARCHAR",
+                    "Agency or paper whose copy the article credits (a dateline's 'الرياض - "
+                    "واس', a closing '(رويترز)', a syndication service's 'خدمة «نيويورك "
+                    "تايمز»'): the registry's name, or وكالات for unnamed agencies; null "
+                    "when the text credits none.",
+                ),
+                C(
+                    "source_credit_id",
+                    "VARCHAR",
+                    "Registry id of source_credit; null for unnamed agencies or none.",
+                ),
+                C(
                     "published_date",
                     "DATE",
                     "Publication date; null when missing, unparsed, in the future or before 1990.",
@@ -367,6 +380,12 @@ TABLES: dict[str, Table] = {
                 C("name_en", "VARCHAR", "Name in Latin letters."),
                 C("country", "VARCHAR", "Country the outlet publishes from (ISO 3166-1 alpha-2)."),
                 C("articles", "BIGINT", "Articles credited to it in the warehouse."),
+                C(
+                    "sourced_articles",
+                    "BIGINT",
+                    "Articles of other outlets whose text credits it as their source "
+                    "(articles.source_credit_id).",
+                ),
                 C("spellings", "VARCHAR[]", "How bylines wrote its name."),
                 C("first_published", "DATE", "Earliest publication date of its articles."),
                 C("last_published", "DATE", "Latest publication date of its articles."),

@@ -35,7 +35,7 @@ FILE_SPEC = dg.AssetSpec(
 # Metadata queries: small aggregates of the published file (counts, shares, a preview).
 _COUNTS = {
     "pages": ("status",),
-    "articles": ("date_source", "topic"),
+    "articles": ("date_source", "topic", "source_credit"),
     "headlines": ("topic",),
     "quarantine": ("reason",),
 }
