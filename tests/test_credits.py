@@ -64,3 +64,46 @@ def test_the_reporter_is_no_entity_of_the_article_and_the_dateline_stays_a_place
     assert ("PER", "عبدالله البرقاوي") in {
         (m["type"], m["text"]) for m in mentions if m["field"] == "title"
     }
+
+
+def _body_people(body: str) -> set[str]:
+    from marsad.enrich.annotation import tag_texts
+    from marsad.enrich.entities.tagger import shipped_tagger
+
+    found = tag_texts(shipped_tagger(), {"body": [body]})
+    return {m["text"] for m in found["entities"][0].to_list() if m["type"] == "PER"}
+
+
+STORY = "أعلن وزير الصحة خالد الفالح أمس افتتاح مستشفى جديد في المدينة."
+
+
+@pytest.mark.parametrize(
+    ("body", "reporter"),
+    [
+        # Ain Alyoum's first line: the reporter and the city, nothing else; or the city first.
+        (f"حامد القرشي – مكة المكرمة\n{STORY}", "حامد القرشي"),
+        (f"نايف السعدي – الطائف\n{STORY}", "نايف السعدي"),
+        (f"جدة ـ نجيب الجداوي\n{STORY}", "نجيب الجداوي"),
+        (f"أحمد البراهيم- جازان: {STORY}", "أحمد البراهيم"),
+    ],
+)
+def test_a_reporter_and_a_town_alone_on_the_first_line_are_a_credit(body, reporter):
+    people = _body_people(body)
+    assert reporter not in people
+    assert "خالد الفالح" in people  # the story's person stays
+
+
+@pytest.mark.parametrize(
+    ("body", "person"),
+    [
+        # A title and a person either side of the dash: no town, no credit.
+        (f"رئيس الوزراء الإسرائيلي - بنيامين نتنياهو:\n{STORY}", "بنيامين نتنياهو"),
+        # A person and a title naming a town; a sentence: each side must be the name alone.
+        (f"خالد الفيصل – أمير منطقة مكة المكرمة\n{STORY}", "خالد الفيصل"),
+        (f"قال خالد الفيصل – مكة المكرمة:\n{STORY}", "خالد الفيصل"),
+        # The same pair further down the body.
+        (f"{STORY}\nحامد القرشي – مكة المكرمة\n", "حامد القرشي"),
+    ],
+)
+def test_no_credit_without_a_person_and_a_town_alone_on_the_first_line(body, person):
+    assert person in _body_people(body)

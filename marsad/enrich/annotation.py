@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from marsad.enrich.entities.credits import CREDITED_TYPES, credit_end
+from marsad.enrich.entities.credits import without_credits
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.enrich.topics.taxonomy import TOPICS
@@ -98,16 +98,12 @@ def tag_texts(
         field: tagger.analyse_many([text or "" for text in texts], home_countries, sports)
         for field, texts in fields.items()
     }
-    # A body's opening reporter credit names who wrote it, not whom it is about.
-    credits = [credit_end(text) for text in fields.get("body", [])]
     for i in range(rows):
         row_entities, row_countries = [], []
         for field in fields:
             mentions, places = found[field][i]
-            if field == "body" and credits[i]:
-                mentions = [
-                    m for m in mentions if m.type not in CREDITED_TYPES or m.start >= credits[i]
-                ]
+            if field == "body":  # its opening credit names who wrote it, not whom it is about
+                mentions = without_credits(fields[field][i], mentions, places)
             row_entities += [{"field": field, **vars(m)} for m in mentions]
             row_countries += [{"field": field, **vars(c)} for c in places]
         entities.append(row_entities)

@@ -4,6 +4,10 @@ not whom it is about: read as a person of every story they filed, a Sabq reporte
 the 60 people most named in 3,000 SaudiNewsNet articles. The credit is the words before a dash
 and an outlet of the registry (or "متابعات", a desk's round-up); the place after it, the
 dateline, is where the story happened and stays a place.
+
+Ain Alyoum and Arreyadi open with the reporter and the city alone on the first line,
+"حامد القرشي – مكة المكرمة": no outlet says it is a credit, but a line that is nothing but a
+person and a place either side of a dash is one. The person read there is left out.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from functools import cache
 
 from marsad.arabic import ARABIC_LETTER
+from marsad.enrich.entities.linking import CountryMention, Mention
 from marsad.ingest.outlets import registry, spellings
 
 # What a credit leaves out of the entities: the reporter and the outlet naming itself.
@@ -42,3 +47,49 @@ def credit_end(body: str | None) -> int:
     dateline), or 0 for a body without one."""
     found = _credit().match(body or "")
     return found.end("outlet") if found else 0
+
+
+# The first line alone: one to four words either side of a dash, then the line's end or a colon.
+_DATELINE = re.compile(rf"\A\s*(?P<a>{_WHO})[ \t]*[-–—ـ][ \t]*(?P<b>{_WHO})[ \t]*(?:\n|:)")
+
+
+def _reporter_span(
+    body: str, mentions: list[Mention], places: list[CountryMention]
+) -> tuple[int, int] | None:
+    """The reporter's side of a "person – place" first line, as the tagger read it."""
+    found = _DATELINE.match(body)
+    if found is None:
+        return None
+    sides = [found.span("a"), found.span("b")]
+
+    def kinds(side: tuple[int, int]) -> set[str]:
+        # What the tagger read as the side whole; a town it left untagged that the gazetteer
+        # locates (الطائف). Not a title with a person or a place in it (أمير مكة المكرمة).
+        found = {m.type for m in mentions if (m.start, m.end) == side}
+        if not found and any((p.start, p.end) == side for p in places):
+            found = {"LOC"}
+        return found
+
+    a, b = (kinds(side) for side in sides)
+    if a == {"PER"} and b == {"LOC"}:
+        return sides[0]
+    if a == {"LOC"} and b == {"PER"}:  # "مكة المكرمة – حامد القرشي"
+        return sides[1]
+    return None
+
+
+def without_credits(
+    body: str | None, mentions: list[Mention], places: list[CountryMention]
+) -> list[Mention]:
+    """A body's mentions less the people and organisations its opening credit names; its
+    ``places`` (country mentions) locate the dateline's town."""
+    if not body:
+        return mentions
+    end = credit_end(body)
+    if end:
+        return [m for m in mentions if m.type not in CREDITED_TYPES or m.start >= end]
+    reporter = _reporter_span(body, mentions, places)
+    if reporter:
+        start, end = reporter
+        return [m for m in mentions if not (m.type == "PER" and start <= m.start < end)]
+    return mentions
