@@ -39,6 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "reader": ("Read an article", "قراءة مقال"),
     "source": ("Source", "المصدر"),
     "credited": ("copy of {source}", "نقلًا عن {source}"),
+    "unnamed_agencies": ("news agencies", "وكالات"),
     "title": ("Title", "العنوان"),
     "date": ("Date", "التاريخ"),
     "outlet": ("Outlet", "المنبر"),

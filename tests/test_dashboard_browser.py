@@ -18,19 +18,26 @@ from bench.commands import marsad_command, run_marsad
 from marsad.synthetic import SyntheticPage, generate, write_pages
 
 SCRIPT_TITLE = "<script>window.__pwned = 1</script> عنوان <b>عريض</b>"
+AGENCY_CREDIT = "(أ ف ب)"
 
 
 def _hostile_page() -> SyntheticPage:
-    """A generated page whose title is an HTML script: the dashboard must show it as text."""
+    """A generated page whose title is an HTML script: the dashboard must show it as text.
+    Its body closes on an agency's credit, which the reader names."""
     page = generate(1, seed=77)[0]
-    content = page.content.decode("utf-8").replace(page.title, SCRIPT_TITLE)
+    last = page.body.splitlines()[-1]
+    content = (
+        page.content.decode("utf-8")
+        .replace(page.title, SCRIPT_TITLE)
+        .replace(last, f"{last} {AGENCY_CREDIT}")
+    )
     return SyntheticPage(
         name="hostile_title.txt",
         content=content.encode("utf-8"),
         title=SCRIPT_TITLE,
         outlet=page.outlet,
         published_date=page.published_date,
-        body=page.body,
+        body=page.body.replace(last, f"{last} {AGENCY_CREDIT}"),
         headlines=page.headlines,
         topic=page.topic,
     )
@@ -339,6 +346,22 @@ def test_a_title_holding_a_script_is_shown_as_text(browser, dashboard):
     assert page.evaluate("window.__pwned") is None
     assert reader.locator("script, b").count() == 0
     assert dialogs == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "credit"),
+    [("en", "copy of وكالة الصحافة الفرنسية"), ("ar", "نقلًا عن وكالة الصحافة الفرنسية")],
+)
+def test_the_reader_names_the_agency_whose_copy_an_article_is(browser, dashboard, language, credit):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/articles?q=%D8%B9%D8%B1%D9%8A%D8%B6&lang={language}")  # q=عريض
+    reader = page.locator(".st-key-reader")
+    reader.wait_for(timeout=30000)
+    page.get_by_text(re.compile("copy of|نقلًا عن")).first.wait_for(timeout=30000)
+    # The names stand in directional isolates (U+2068 … U+2069), which the reader does not see.
+    assert credit in re.sub("[\u2066-\u2069]", "", reader.inner_text())
     page.close()
 
 

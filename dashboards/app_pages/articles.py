@@ -7,6 +7,7 @@ from dashboards.i18n import arabic, day, language, t
 from dashboards.safe_text import escape, highlighted
 from dashboards.tables import article_columns
 from marsad.enrich.topics.taxonomy import topic_label
+from marsad.ingest.source_credits import UNNAMED_AGENCIES
 
 selection: queries.Selection = st.session_state["selection"]
 st.header(t("articles"))
@@ -33,9 +34,12 @@ if rows.height:
         with st.container(border=True, key="reader"):
             # Page text is untrusted: escaped, shown as text, never as HTML.
             st.markdown(f"### {highlighted(article['title'] or '', spans.get('title', []))}")
-            outlet = escape(article["outlet"] or "")
-            if article["source_credit"]:  # wire or syndicated copy: whose it is
-                outlet += " · " + t("credited", source=escape(article["source_credit"]))
+            # Names isolated, so that the date's digits do not join an Arabic run.
+            outlet = f"\u2068{escape(article['outlet'] or '')}\u2069"
+            credit = article["source_credit"]
+            if credit:  # wire or syndicated copy: whose it is
+                source = t("unnamed_agencies") if credit == UNNAMED_AGENCIES else credit
+                outlet += " · " + t("credited", source=f"\u2068{escape(source)}\u2069")
             st.caption(
                 f"{outlet} · {day(article['published_date'])} · "
                 f"{topic_label(article['topic'], language())}"
