@@ -388,6 +388,31 @@ def articles(selection: Selection, limit: int = 500) -> pl.DataFrame:
     )
 
 
+def outlet_sources(selection: Selection) -> pl.DataFrame:
+    """Per outlet of the selection: its articles, those whose text credits an agency or a
+    paper as their source, and the sources, most credited first."""
+    where, params = selection.where()
+    return query(
+        f"""
+        WITH credited AS (
+            SELECT coalesce(a.outlet_name, '{UNKNOWN}') AS outlet, a.source_credit
+            FROM articles a WHERE {where}
+        ),
+        sources AS (
+            SELECT outlet, source_credit, count(*) AS n FROM credited
+            WHERE source_credit IS NOT NULL GROUP BY ALL
+        )
+        SELECT c.outlet, count(*) AS articles, count(c.source_credit) AS credited,
+               round(100.0 * count(c.source_credit) / count(*), 1) AS credited_share,
+               (SELECT string_agg(source_credit || ' ' || n, ' · ' ORDER BY n DESC, source_credit)
+                FROM sources s WHERE s.outlet = c.outlet) AS sources
+        FROM credited c GROUP BY c.outlet HAVING count(c.source_credit) > 0
+        ORDER BY credited DESC, c.outlet
+        """,
+        params,
+    )
+
+
 def _headline_where(selection: Selection) -> tuple[str, tuple]:
     """The selection's dates (first seen), topics and countries, for ticker headlines."""
     clauses = ["h.first_seen::DATE BETWEEN ? AND ?"]

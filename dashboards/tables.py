@@ -65,6 +65,9 @@ HEADERS = {
     "flag": "flag",
     "period": "period",
     "headlines": "headlines_axis",
+    "credited": "credited",
+    "credited_share": "credited_share",
+    "sources": "sources",
 }
 
 

@@ -365,6 +365,18 @@ def test_the_reader_names_the_agency_whose_copy_an_article_is(browser, dashboard
     page.close()
 
 
+def test_the_outlets_page_counts_each_outlets_credited_copy(browser, dashboard):
+    url, _ = dashboard
+    page = browser.new_page(viewport={"width": 1400, "height": 1500})
+    page.goto(f"{url}/outlets")
+    page.get_by_text("Whose copy").first.wait_for(timeout=30000)
+    cell = page.locator('[data-testid="stDataFrame"] td').filter(
+        has_text="وكالة الصحافة الفرنسية 1"
+    )
+    cell.first.wait_for(state="attached", timeout=30000)
+    page.close()
+
+
 def _offline_page(browser, url: str):
     """A page whose browser reaches the dashboard and nothing else (no CDN, no internet)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})

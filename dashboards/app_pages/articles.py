@@ -39,7 +39,7 @@ if rows.height:
             credit = article["source_credit"]
             if credit:  # wire or syndicated copy: whose it is
                 source = t("unnamed_agencies") if credit == UNNAMED_AGENCIES else credit
-                outlet += " · " + t("credited", source=f"\u2068{escape(source)}\u2069")
+                outlet += " · " + t("copy_of", source=f"\u2068{escape(source)}\u2069")
             st.caption(
                 f"{outlet} · {day(article['published_date'])} · "
                 f"{topic_label(article['topic'], language())}"

@@ -53,3 +53,20 @@ if gaps:
         key="collection_gaps",
     )
 st.download_button(t("download"), weekly.write_csv(), "outlets.csv", "text/csv", key="outlets_csv")
+
+st.subheader(t("whose_copy"))
+st.caption(
+    "مقالات كل منبر التي ينسبها نصها إلى وكالة أنباء (في سطر المكان أوله أو في آخره، مثل «واس» "
+    "و«أ ف ب») أو إلى خدمة صحيفة (مثل «نيويورك تايمز»). هذا حد أدنى: كثير من المنابر ينشر نص "
+    "الوكالة دون ذكرها."
+    if arabic()
+    else "Each outlet's articles whose text credits a news agency (in the dateline or a closing "
+    "credit) or a paper's syndication service as their source. A floor: many outlets run wire "
+    "copy without a credit."
+)
+sources = queries.outlet_sources(selection)
+if sources.height:
+    table, config = article_columns(sources.with_columns(pl.col("outlet").replace(labels)))
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key="whose_copy")
+else:
+    st.info(t("no_credits"))
