@@ -107,3 +107,28 @@ def test_a_reporter_and_a_town_alone_on_the_first_line_are_a_credit(body, report
 )
 def test_no_credit_without_a_person_and_a_town_alone_on_the_first_line(body, person):
     assert person in _body_people(body)
+
+
+def test_an_agencys_or_a_papers_credit_names_no_entity_of_the_article():
+    """The source an article credits is its ``source_credit``, not an organisation it is about:
+    the dateline's agency, a closing credit and a syndication service's line are left out; the
+    dateline's town and the story's people stay, and so does an agency named in a sentence."""
+    from marsad.enrich.annotation import tag_texts
+    from marsad.enrich.entities.tagger import shipped_tagger
+
+    bodies = [
+        f"الرياض - واس: {STORY}",
+        f"{STORY} وقالت وكالة رويترز إن الافتتاح تأخر.\n(رويترز)",
+        f"{STORY}\n* خدمة «واشنطن بوست»\nخاص بـ«الشرق الأوسط»",
+    ]
+    found = tag_texts(shipped_tagger(), {"body": bodies})
+    mentions = [
+        {(m["type"], m["text"], m["start"]) for m in row} for row in found["entities"].to_list()
+    ]
+    texts = [{text for _, text, _ in row} for row in mentions]
+    assert "واس" not in texts[0] and {"الرياض", "خالد الفالح"} <= texts[0]
+    # Reuters named in the story stays; its closing credit does not.
+    reuters = sorted(start for _, text, start in mentions[1] if text == "رويترز")
+    assert reuters and reuters[-1] < bodies[1].index("(رويترز)")
+    assert not texts[2] & {"واشنطن بوست", "الشرق الأوسط"}
+    assert "خالد الفالح" in texts[2]

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from marsad.ingest.page_parsing import parse_records
-from marsad.ingest.source_credits import source_credit, source_credits
+from marsad.ingest.source_credits import credit_spans, source_credit, source_credits
 from marsad.warehouse.tables import build_tables
 from tests.conftest import SHARED, shared_file
 from tests.test_warehouse_tables import records
@@ -104,6 +104,13 @@ def test_saudinewsnet_credits_by_outlet():
     assert found["sabq", "وكالات"] >= 63
     assert found["3alyoum", SPA[0]] >= 36
     assert 300 <= sum(found.values()) <= 320
+    # Where the entity tagger looks for the credit (Python's regex engine), it finds it on the
+    # same bodies as the warehouse's column (Polars').
+    spans = [any(credit_spans(body)) for body in frame["content"]]
+    assert (
+        spans
+        == frame.select(source_credits(pl.col("content")))["source_credit"].is_not_null().to_list()
+    )
 
 
 def test_social_posts_credit_no_source():

@@ -70,14 +70,16 @@ def _unbracketed(row: dict) -> set[str]:
 
 @cache
 def _patterns() -> tuple[str, str]:
-    """The opening and closing credit, in the syntax of Polars' (Rust) regex engine."""
+    """The opening and closing credit, in a syntax both Polars' (Rust) regex engine and
+    Python's read alike (``$`` is the end of the text in one, before a last newline in the
+    other: the closing credit takes in the white space before it either way)."""
     rows = list(registry().iter_rows(named=True))
     bare = {c for row in rows for c in _unbracketed(row)} | _UNNAMED
     bracketed = bare | {c for row in rows for c in _credit_forms(row["credits"])}
     # A service is any outlet of the registry, written in quotes after خدمة.
     services = {s for row in rows for s in spellings(row) if not s.isascii()}
     credit = rf"\(\s*(?P<bracketed>{_alternation(bracketed)})\s*\)"
-    dashed = rf"[{_DASH}:]\s*(?P<dashed>{_alternation(bare)})\s*(?:[{_DASH}:\n]|\z)"
+    dashed = rf"[{_DASH}:]\s*(?P<dashed>{_alternation(bare)})\s*(?:[{_DASH}:\n]|$)"
     # A few words before the credit: a city, the outlet's own name.
     before = rf"(?:[^\n:(){_DASH}]{{1,40}}?)?\s*"
     leading = rf"\(?(?P<leading>{_alternation(bare)})\)?\s*[{_DASH}]"  # "واس- جدة:"
@@ -88,7 +90,7 @@ def _patterns() -> tuple[str, str]:
     # there is too often a place or a language ("(الرياض)", "(العربية)").
     named = {s for s in services if len(s.split()) > 1}
     outlet = rf"\(\s*(?P<outlet>{_alternation(named)})\s*\)"
-    closing = rf"(?:{credit}|{outlet}|{service})[\s.]*{own}[\s.]*\z"
+    closing = rf"(?:{credit}|{outlet}|{service})[\s.]*{own}[\s.]*$"
     return opening, closing
 
 
@@ -118,3 +120,24 @@ def source_credit(body: str | None) -> tuple[str | None, str | None]:
     """(name, registry id) of the source one body credits, as ``source_credits`` reads it."""
     frame = pl.DataFrame({"body": [body]}, schema={"body": pl.String})
     return frame.select(source_credits(pl.col("body"))).row(0)
+
+
+@cache
+def _compiled() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return tuple(re.compile(p) for p in _patterns())
+
+
+def credit_spans(body: str | None) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Where ``body``'s opening and closing credits stand, as ``source_credits`` reads them
+    (None where there is none): the names in them are the article's sources, not what it is
+    about."""
+    if not body:
+        return None, None
+    opening, closing = _compiled()
+    head = opening.search(body[:HEAD_CHARS])
+    tail = max(0, len(body) - TAIL_CHARS)
+    end = closing.search(body[tail:])
+    return (
+        head.span() if head else None,
+        (tail + end.start(), tail + end.end()) if end else None,
+    )

@@ -18,6 +18,7 @@ from functools import cache
 from marsad.arabic import ARABIC_LETTER
 from marsad.enrich.entities.linking import CountryMention, Mention
 from marsad.ingest.outlets import registry, spellings
+from marsad.ingest.source_credits import credit_spans
 
 # What a credit leaves out of the entities: the reporter and the outlet naming itself.
 CREDITED_TYPES = frozenset({"PER", "ORG"})
@@ -85,6 +86,17 @@ def without_credits(
     ``places`` (country mentions) locate the dateline's town."""
     if not body:
         return mentions
+    # An agency's or a paper's credit: at the start, the agency but not the dateline's town
+    # ("الرياض - واس:"); at the end, all of it ("* خدمة «واشنطن بوست» خاص بـ«الشرق الأوسط»").
+    opening, closing = credit_spans(body)
+    if opening:
+        mentions = [
+            m
+            for m in mentions
+            if m.type not in CREDITED_TYPES or not opening[0] <= m.start < opening[1]
+        ]
+    if closing:
+        mentions = [m for m in mentions if m.start < closing[0]]
     end = credit_end(body)
     if end:
         return [m for m in mentions if m.type not in CREDITED_TYPES or m.start >= end]
