@@ -34,7 +34,7 @@ _LOOSE = {"ا": "[اأإآ]", "أ": "[اأإآ]", "إ": "[اأإآ]", "ة": "[ة
 
 def _loose(spelling: str) -> str:
     """A pattern for a spelling as bodies write it: letters of a family swapped, and the
-    letters of an abbreviation (أ ف ب) spaced, dotted or run together."""
+    letters of an abbreviation (أ ف ب) spaced or dotted (run together, آب is a month)."""
     letters = spelling.split()
     if all(len(w) == 1 for w in letters):  # أ. ف. ب, أ.ف.ب, أ ف ب; not آب, a month
         return r"[\s.]+".join(_LOOSE.get(c, re.escape(c)) for c in letters) + r"\.?"
@@ -64,8 +64,8 @@ def _credit_forms(credits: str | None) -> set[str]:
     return {c.strip("() ") for c in (credits or "").split("|") if c.strip("() ")}
 
 
-def _unbracketed(row: dict) -> set[str]:
-    return {c for c in (row["credits"] or "").split("|") if c and not c.startswith("(")}
+def _unbracketed(credits: str | None) -> set[str]:
+    return {c for c in (credits or "").split("|") if c and not c.startswith("(")}
 
 
 @cache
@@ -74,7 +74,7 @@ def _patterns() -> tuple[str, str]:
     Python's read alike (``$`` is the end of the text in one, before a last newline in the
     other: the closing credit takes in the white space before it either way)."""
     rows = list(registry().iter_rows(named=True))
-    bare = {c for row in rows for c in _unbracketed(row)} | _UNNAMED
+    bare = {c for row in rows for c in _unbracketed(row["credits"])} | _UNNAMED
     bracketed = bare | {c for row in rows for c in _credit_forms(row["credits"])}
     # A service is any outlet of the registry, written in quotes after خدمة.
     services = {s for row in rows for s in spellings(row) if not s.isascii()}
@@ -117,7 +117,8 @@ def source_credits(body: pl.Expr) -> list[pl.Expr]:
 
 
 def source_credit(body: str | None) -> tuple[str | None, str | None]:
-    """(name, registry id) of the source one body credits, as ``source_credits`` reads it."""
+    """(name, registry id) of the source one body credits, as ``source_credits`` reads it
+    (for a text at a time: the expressions are compiled at each call)."""
     frame = pl.DataFrame({"body": [body]}, schema={"body": pl.String})
     return frame.select(source_credits(pl.col("body"))).row(0)
 

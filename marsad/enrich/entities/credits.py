@@ -8,6 +8,9 @@ dateline, is where the story happened and stays a place.
 Ain Alyoum and Arreyadi open with the reporter and the city alone on the first line,
 "حامد القرشي – مكة المكرمة": no outlet says it is a credit, but a line that is nothing but a
 person and a place either side of a dash is one. The person read there is left out.
+
+An agency's or a paper's credit (``marsad.ingest.source_credits``: "الرياض - واس:",
+"(رويترز)", "* خدمة «نيويورك تايمز»") is the article's ``source_credit``, not what it is about.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from marsad.ingest.source_credits import credit_spans
 
 # What a credit leaves out of the entities: the reporter and the outlet naming itself.
 CREDITED_TYPES = frozenset({"PER", "ORG"})
+ALL_TYPES = frozenset({"PER", "ORG", "LOC"})
 
 _DASH = r"\s*[-–—ـ]\s*"
 # One to five words of letters, no figure or mark: a name, not a sentence.
@@ -50,7 +54,7 @@ def credit_end(body: str | None) -> int:
     return found.end("outlet") if found else 0
 
 
-# The first line alone: one to four words either side of a dash, then the line's end or a colon.
+# The first line alone: one to five words either side of a dash, then the line's end or a colon.
 _DATELINE = re.compile(rf"\A\s*(?P<a>{_WHO})[ \t]*[-–—ـ][ \t]*(?P<b>{_WHO})[ \t]*(?:\n|:)")
 
 
@@ -82,26 +86,24 @@ def _reporter_span(
 def without_credits(
     body: str | None, mentions: list[Mention], places: list[CountryMention]
 ) -> list[Mention]:
-    """A body's mentions less the people and organisations its opening credit names; its
-    ``places`` (country mentions) locate the dateline's town."""
+    """A body's mentions less what its credits name; its ``places`` (country mentions) locate
+    the dateline's town of a "person – place" line."""
     if not body:
         return mentions
-    # An agency's or a paper's credit: at the start, the agency but not the dateline's town
-    # ("الرياض - واس:"); at the end, all of it ("* خدمة «واشنطن بوست» خاص بـ«الشرق الأوسط»").
+    left_out = []  # (start, end, types)
+    # An agency's or a paper's credit: at the start the agency, not the dateline's town
+    # ("الرياض - واس:"); at the end all of it ("* خدمة «واشنطن بوست» خاص بـ«الشرق الأوسط»").
     opening, closing = credit_spans(body)
     if opening:
-        mentions = [
-            m
-            for m in mentions
-            if m.type not in CREDITED_TYPES or not opening[0] <= m.start < opening[1]
-        ]
+        left_out.append((*opening, CREDITED_TYPES))
     if closing:
-        mentions = [m for m in mentions if m.start < closing[0]]
-    end = credit_end(body)
-    if end:
-        return [m for m in mentions if m.type not in CREDITED_TYPES or m.start >= end]
-    reporter = _reporter_span(body, mentions, places)
-    if reporter:
-        start, end = reporter
-        return [m for m in mentions if not (m.type == "PER" and start <= m.start < end)]
-    return mentions
+        left_out.append((closing[0], len(body), ALL_TYPES))
+    if end := credit_end(body):
+        left_out.append((0, end, CREDITED_TYPES))
+    elif reporter := _reporter_span(body, mentions, places):
+        left_out.append((*reporter, frozenset({"PER"})))
+    return [
+        m
+        for m in mentions
+        if not any(start <= m.start < end and m.type in types for start, end, types in left_out)
+    ]
