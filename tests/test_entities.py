@@ -1741,3 +1741,29 @@ def test_a_club_named_like_its_city_in_a_story_of_clubs_is_no_news_of_the_countr
     assert countries(story) == []
     assert countries("وصل وفد ريال مدريد إلى روما") == ["IT"]  # where the team went
     assert countries("وصل الرئيس إلى روما في زيارة رسمية لإيطاليا") == ["IT", "IT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "country_mentions"),
+    [
+        # Papers name themselves and each other between quotes: the paper, not the city or the
+        # region, and no country mention.
+        ("وقال مصدر لـ«الرياض» إن الوزارة في القاهرة ستعلن القرار.", "الرياض", {"EG"}),
+        ("أكد الوزير في حديث لـ«الشرق الأوسط» أن المنطقة تمر بمرحلة صعبة.", "الشرق الأوسط", set()),
+        ('ذكرت صحيفة "عكاظ" أن الأمطار هطلت على جدة.', "عكاظ", {"SA"}),
+    ],
+)
+def test_an_outlet_between_quotes_is_an_organisation(text, outlet, country_mentions):
+    mentions, places = shipped_tagger().analyse(text)
+    assert ("ORG", outlet) in {(m.type, m.text) for m in mentions}
+    assert not any(m.type == "LOC" and m.text == outlet for m in mentions)
+    assert {p.country_code for p in places} == country_mentions
+
+
+def test_a_city_unquoted_and_an_adjective_quoted_stay_as_they_were():
+    mentions, places = shipped_tagger().analyse("وصل الوفد إلى الرياض أمس.")
+    assert ("LOC", "الرياض") in {(m.type, m.text) for m in mentions}
+    assert {p.country_code for p in places} == {"SA"}
+    # «العربية» between quotes is as often "Arab" as the channel: no outlet.
+    mentions, _ = shipped_tagger().analyse('ستكون المشاركة "العربية" في المؤتمر واسعة.')
+    assert ("ORG", "العربية") not in {(m.type, m.text) for m in mentions}

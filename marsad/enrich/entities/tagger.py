@@ -59,6 +59,7 @@ from marsad.enrich.entities.tokens import (
     spelt_acronyms,
     tokenize,
 )
+from marsad.enrich.entities.whole_names import quoted_outlets, whole_outlets
 from marsad.enrich.gazetteer import (
     NOT_COUNTRY_NAMES,
     Place,
@@ -329,10 +330,14 @@ class EntityTagger:
         tags = read_as_text(
             words, normal, tags, self.clusters.index, acronyms, clubs, countries, lines
         )
+        outlets = quoted_outlets(text, tokens)
+        tags = whole_outlets(tags, outlets)
         spans = [span for span in spans_of(tags) if span[2] in ENTITY_TYPES]
         places = districts(
             words, settle_places(self._places(words, spans, found, named)), sentence_of
         )
+        # A paper named after a city («الرياض») mentions no country.
+        places = [p for p in places if not any(f <= p[0] and p[1] <= e for f, e in outlets)]
         settled = {(s, e): place.country_code for s, e, place in places}
         located = located_places(words, normal, spans, places, sentence_of)
         # A surname alone is the person the text names in full: one entity.

@@ -1,12 +1,19 @@
 """Names the models read in parts that a list or the text's own writing shows to be one:
-a country (جنوب أفريقيا), a club (المغرب الفاسي) or an acronym spelt out (إن. بي. سي). The
-last of the text-reading rules (``linking.read_as_text``).
+a country (جنوب أفريقيا), a club (المغرب الفاسي), an acronym spelt out (إن. بي. سي) or an outlet
+between quotes («الشرق الأوسط»). The last of the text-reading rules (``linking.read_as_text``;
+the outlets after it, in ``EntityTagger``).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
+from functools import cache
 
+import regex
+
+from marsad.arabic import match_key
+from marsad.enrich.entities.tokens import Token
 from marsad.enrich.gazetteer import word_key
 
 
@@ -70,4 +77,52 @@ def whole_acronyms(tags: list[str], acronyms: Sequence[tuple[int, int]]) -> list
         tags[first:named] = [f"I-{kind}"] * (named - first)
         tags[first] = f"I-{kind}" if joined else f"B-{kind}"
         tags[named] = f"I-{kind}"
+    return tags
+
+
+# A name between quotes, on one line: «الشرق الأوسط», "عكاظ", {الرياض}.
+_QUOTED = regex.compile(r"[«\"“{]\s*([^«»\"“”{}\n]{2,40}?)\s*[»\"”}]")
+
+
+# An outlet's name that is as often an adjective between quotes: ANERcorp's «العربية» is
+# "Arab" (المشاركة «العربية»), not the channel.
+_ADJECTIVES = ("العربية",)
+
+
+@cache
+def _outlet_keys() -> frozenset[str]:
+    from marsad.ingest.outlets import registry, spellings  # the registry is ingest's
+
+    return frozenset(
+        match_key(name)
+        for row in registry().iter_rows(named=True)
+        for name in spellings(row)
+        if not name.isascii()
+    ) - {match_key(word) for word in _ADJECTIVES}
+
+
+def quoted_outlets(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, past last) token of each outlet of the registry named alone between quotes:
+    how papers write themselves and each other ("قال لـ«الشرق الأوسط»", "ذكرت صحيفة «عكاظ»").
+    Asharq Al-Awsat wrote itself so 1,451 times in its 2,947 SaudiNewsNet articles, Okaz 515,
+    Al Riyadh 349; unquoted, the models read the paper as the region or the city."""
+    if not any(q in text for q in '«"“{'):
+        return []
+    starts = [t.start for t in tokens]
+    found = []
+    for quoted in _QUOTED.finditer(text):
+        if match_key(quoted.group(1)) in _outlet_keys():
+            first = bisect_left(starts, quoted.start(1))
+            end = bisect_left(starts, quoted.end(1))
+            if end > first:
+                found.append((first, end))
+    return found
+
+
+def whole_outlets(tags: list[str], outlets: Sequence[tuple[int, int]]) -> list[str]:
+    """An outlet named between quotes (``quoted_outlets``) is one organisation, whatever the
+    models read in it: the paper الرياض is not the city, nor الشرق الأوسط the region."""
+    tags = list(tags)
+    for first, end in outlets:
+        tags[first:end] = ["B-ORG"] + ["I-ORG"] * (end - first - 1)
     return tags
