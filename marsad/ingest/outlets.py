@@ -44,6 +44,15 @@ def spellings(outlet: dict) -> set[str]:
 
 
 @cache
+def arabic_spellings() -> frozenset[str]:
+    """Every spelling of the registry's outlets in Arabic letters: how an Arabic text names
+    them (credits, datelines, a paper between quotes)."""
+    return frozenset(
+        s for row in registry().iter_rows(named=True) for s in spellings(row) if not s.isascii()
+    )
+
+
+@cache
 def _aliases() -> pl.DataFrame:
     rows = []
     for rank, outlet in enumerate(registry().iter_rows(named=True)):

@@ -18,7 +18,7 @@ from functools import cache
 import polars as pl
 
 from marsad.arabic import match_key, match_keyed
-from marsad.ingest.outlets import registry, spellings
+from marsad.ingest.outlets import arabic_spellings, registry, spellings
 
 # How much of a body's start and end a credit may stand in.
 HEAD_CHARS = 120
@@ -27,7 +27,7 @@ UNNAMED_AGENCIES = "وكالات"
 _UNNAMED = {UNNAMED_AGENCIES, "الوكالات"}
 _UNNAMED_KEYS = {match_key(u) for u in _UNNAMED}
 
-_DASH = r"\-–—ـ"  # for a character class
+DASHES = r"\-–—ـ"  # the dashes of datelines and credits, for a character class
 # Letters writers swap (alef forms, ta marbuta, final yeh), matched loosely in the raw text.
 _LOOSE = {"ا": "[اأإآ]", "أ": "[اأإآ]", "إ": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يى]"}
 
@@ -77,15 +77,15 @@ def _patterns() -> tuple[str, str]:
     bare = {c for row in rows for c in _unbracketed(row["credits"])} | _UNNAMED
     bracketed = bare | {c for row in rows for c in _credit_forms(row["credits"])}
     # A service is any outlet of the registry, written in quotes after خدمة.
-    services = {s for row in rows for s in spellings(row) if not s.isascii()}
+    services = arabic_spellings()
     credit = rf"\(\s*(?P<bracketed>{_alternation(bracketed)})\s*\)"
-    dashed = rf"[{_DASH}:]\s*(?P<dashed>{_alternation(bare)})\s*(?:[{_DASH}:\n]|$)"
+    dashed = rf"[{DASHES}:]\s*(?P<dashed>{_alternation(bare)})\s*(?:[{DASHES}:\n]|$)"
     # A few words before the credit: a city, the outlet's own name.
-    before = rf"(?:[^\n:(){_DASH}]{{1,40}}?)?\s*"
-    leading = rf"\(?(?P<leading>{_alternation(bare)})\)?\s*[{_DASH}]"  # "واس- جدة:"
-    opening = rf"\A\s*(?:{leading}|{before}(?:{credit}\s*[{_DASH}:\n]|{dashed}))"
+    before = rf"(?:[^\n:(){DASHES}]{{1,40}}?)?\s*"
+    leading = rf"\(?(?P<leading>{_alternation(bare)})\)?\s*[{DASHES}]"  # "واس- جدة:"
+    opening = rf"\A\s*(?:{leading}|{before}(?:{credit}\s*[{DASHES}:\n]|{dashed}))"
     service = rf"[*•]?\s*خدمة\s*[«\"{{]\s*(?P<service>{_alternation(services)})\s*[»\"}}]"
-    own = rf"(?:\s*[{_DASH}]?\s*خاص\s+ب[^\n]{{0,30}})?"  # "خاص بـ«الشرق الأوسط»" after it
+    own = rf"(?:\s*[{DASHES}]?\s*خاص\s+ب[^\n]{{0,30}})?"  # "خاص بـ«الشرق الأوسط»" after it
     # At the very end, an outlet of two words or more in brackets ("(سكاي نيوز)"): one word
     # there is too often a place or a language ("(الرياض)", "(العربية)").
     named = {s for s in services if len(s.split()) > 1}

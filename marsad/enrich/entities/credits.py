@@ -18,32 +18,26 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from marsad.arabic import ARABIC_LETTER
 from marsad.enrich.entities.linking import CountryMention, Mention
-from marsad.ingest.outlets import registry, spellings
-from marsad.ingest.source_credits import credit_spans
+from marsad.ingest.outlets import arabic_spellings
+from marsad.ingest.source_credits import DASHES, credit_spans
 
 # What a credit leaves out of the entities: the reporter and the outlet naming itself.
 CREDITED_TYPES = frozenset({"PER", "ORG"})
 ALL_TYPES = frozenset({"PER", "ORG", "LOC"})
 
-_DASH = r"\s*[-–—ـ]\s*"
+_DASH = rf"\s*[{DASHES}]\s*"
 # One to five words of letters, no figure or mark: a name, not a sentence.
 _WHO = r"[^\W\d_]+(?:[ \t]+[^\W\d_]+){0,4}"
 
 
 @cache
 def _credit() -> re.Pattern[str]:
-    outlets = {
-        name
-        for row in registry().iter_rows(named=True)
-        for name in spellings(row)
-        if re.search(ARABIC_LETTER, name)  # as an Arabic body writes its outlet
-    }
+    outlets = arabic_spellings()
     # Longest first, so that صحيفة سبق is taken whole before سبق.
     names = "|".join(re.escape(n) for n in sorted(outlets, key=len, reverse=True))
     outlet = rf"(?:(?:صحيفة|مكتب)\s+)?(?:{names}|متابعات)"
-    dateline = rf"{_DASH}[^\W\d_][^\n:\-–—ـ]{{0,30}}?\s*(?::|\n)"
+    dateline = rf"{_DASH}[^\W\d_][^\n:{DASHES}]{{0,30}}?\s*(?::|\n)"
     return re.compile(rf"\A\s*{_WHO}{_DASH}(?P<outlet>{outlet})(?:{dateline}|(?=[\s:]|\Z))")
 
 
@@ -55,7 +49,7 @@ def credit_end(body: str | None) -> int:
 
 
 # The first line alone: one to five words either side of a dash, then the line's end or a colon.
-_DATELINE = re.compile(rf"\A\s*(?P<a>{_WHO})[ \t]*[-–—ـ][ \t]*(?P<b>{_WHO})[ \t]*(?:\n|:)")
+_DATELINE = re.compile(rf"\A\s*(?P<a>{_WHO})[ \t]*[{DASHES}][ \t]*(?P<b>{_WHO})[ \t]*(?:\n|:)")
 
 
 def _reporter_span(

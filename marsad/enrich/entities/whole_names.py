@@ -91,14 +91,11 @@ _ADJECTIVES = ("العربية",)
 
 @cache
 def _outlet_keys() -> frozenset[str]:
-    from marsad.ingest.outlets import registry, spellings  # the registry is ingest's
+    from marsad.ingest.outlets import arabic_spellings  # the registry is ingest's
 
-    return frozenset(
-        match_key(name)
-        for row in registry().iter_rows(named=True)
-        for name in spellings(row)
-        if not name.isascii()
-    ) - {match_key(word) for word in _ADJECTIVES}
+    return frozenset(match_key(name) for name in arabic_spellings()) - {
+        match_key(word) for word in _ADJECTIVES
+    }
 
 
 def quoted_outlets(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
