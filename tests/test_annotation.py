@@ -78,6 +78,29 @@ def test_a_club_the_text_does_not_place_is_the_outlet_country_club(parts):
     assert found == {page_id: {home} for page_id, home in homes.items()}
 
 
+def test_a_paper_naming_itself_is_left_out_by_the_outlet_parsing_gives(parts):
+    """«عكاظ» in Okaz's own article is the paper reporting, in Sabq's another paper; the
+    outlet comes from parsing (``outlet_id``)."""
+    pages = (
+        parts[0][1]
+        .head(2)
+        .with_columns(
+            pl.lit("وزير الصحة لـ«عكاظ»: المستشفى جاهز").alias("title"),
+            pl.lit("قال وزير الصحة خالد الفالح لـ«عكاظ» إن المستشفى جاهز.").alias("body"),
+            pl.Series("outlet_id", ["okaz", "sabq"]),
+        )
+    )
+    annotated = annotate_parts([("a", pages)], MODELS, articles=0)
+    rows = pl.concat([frame for _, frame in annotated])
+    found = {
+        page_id: {(m["field"], m["type"]) for m in mentions if m["text"] == "عكاظ"}
+        for page_id, mentions in zip(rows["page_id"], rows["entities"], strict=True)
+    }
+    okaz, sabq = pages["page_id"].to_list()
+    assert found[okaz] == set()
+    assert found[sabq] == {("title", "ORG"), ("body", "ORG")}
+
+
 def test_a_club_named_by_an_everyday_word_is_the_club_in_a_sports_story_title_too(parts):
     """النصر alone in a title is the Riyadh club where the topic model files the article
     under sport (its title has no words of sport of its own); النصر of a camp

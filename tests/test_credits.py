@@ -132,3 +132,32 @@ def test_an_agencys_or_a_papers_credit_names_no_entity_of_the_article():
     assert reuters and reuters[-1] < bodies[1].index("(رويترز)")
     assert not texts[2] & {"واشنطن بوست", "الشرق الأوسط"}
     assert "خالد الفالح" in texts[2]
+
+
+def test_a_paper_naming_itself_is_no_organisation_of_its_own_article():
+    """«عكاظ» in Okaz's own story is how it reports (its interview, its sources), not whom the
+    story is about; in Sabq's it is another paper, an organisation. Al Jazirah writes itself
+    «الجزيرة» (its registry name has صحيفة before it); the city الرياض in Al Riyadh's stays."""
+    from marsad.enrich.annotation import tag_texts
+    from marsad.enrich.entities.tagger import shipped_tagger
+
+    bodies = [
+        f"قال وزير الصحة لـ«عكاظ» إن المستشفى جاهز. {STORY}",
+        f"قال وزير الصحة لـ«عكاظ» إن المستشفى جاهز. {STORY}",
+        f"وكشفت مصادر لـ«الجزيرة» أن الوزارة ستفتتح مستشفى. {STORY}",
+        f"علمت «الرياض» من مصادرها أن مستشفى جديدا سيفتتح في الرياض. {STORY}",
+    ]
+    outlets = ["okaz", "sabq", "aljazirah", "alriyadh"]
+    titles = ["وزير الصحة لـ«عكاظ»: المستشفى جاهز", None, None, None]
+    found = tag_texts(shipped_tagger(), {"title": titles, "body": bodies}, outlet_ids=outlets)
+    mentions = [{(m["type"], m["text"]) for m in row} for row in found["entities"].to_list()]
+    okaz, sabq, aljazirah, alriyadh = mentions
+    assert not any(text == "عكاظ" for _, text in okaz)
+    assert ("ORG", "عكاظ") in sabq
+    assert not any(text == "الجزيرة" for _, text in aljazirah)
+    assert ("LOC", "الرياض") in alriyadh and ("ORG", "الرياض") not in alriyadh
+    # The story's people stay in each.
+    assert all(("PER", "خالد الفالح") in row for row in mentions)
+    # Without outlets, the papers are read as before.
+    before = tag_texts(shipped_tagger(), {"body": bodies[:1]})
+    assert ("ORG", "عكاظ") in {(m["type"], m["text"]) for m in before["entities"][0].to_list()}

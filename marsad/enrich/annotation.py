@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from marsad.enrich.entities.credits import without_credits
+from marsad.enrich.entities.credits import without_credits, without_own_outlet
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.enrich.topics.taxonomy import TOPICS
@@ -87,10 +87,12 @@ def tag_texts(
     fields: dict[str, list[str | None]],
     home_countries: list[str | None] | None = None,
     sports: list[bool] | None = None,
+    outlet_ids: list[str | None] | None = None,
 ) -> pl.DataFrame:
     """``entities`` and ``countries`` mentions of each row's texts, by field name; each row's
     ``home_countries`` entry is its outlet's country, its ``sports`` entry whether it is a
-    sports story (``EntityTagger.analyse_many``)."""
+    sports story (``EntityTagger.analyse_many``), its ``outlet_ids`` entry its outlet's
+    registry id (the paper naming itself is no organisation of the story)."""
     entities, countries = [], []
     rows = len(next(iter(fields.values())))
     # All texts are analysed together (the LSTM reads many sentences at once).
@@ -104,6 +106,8 @@ def tag_texts(
             mentions, places = found[field][i]
             if field == "body":  # its opening credit names who wrote it, not whom it is about
                 mentions = without_credits(fields[field][i], mentions, places)
+            if outlet_ids:
+                mentions = without_own_outlet(mentions, outlet_ids[i])
             row_entities += [{"field": field, **vars(m)} for m in mentions]
             row_countries += [{"field": field, **vars(c)} for c in places]
         entities.append(row_entities)
@@ -119,7 +123,7 @@ def annotate_pages(parsed: pl.DataFrame, model: TopicModel, tagger: EntityTagger
     mentions and country mentions (offsets into the title or the body), and its keys for
     deduplication and search (``article_keys``)."""
     articles = parsed.filter(pl.col("parse_error").is_null()).select(
-        "page_id", "title", "body", "outlet_country"
+        "page_id", "title", "body", "outlet_id", "outlet_country"
     )
     titles, bodies = articles["title"].to_list(), articles["body"].to_list()
     topics = classify_texts(model, titles, bodies)
@@ -127,7 +131,8 @@ def annotate_pages(parsed: pl.DataFrame, model: TopicModel, tagger: EntityTagger
     # An article the topic model files under sport is a sports story, its title too (النصر
     # alone in a title is the club).
     sports = [topic == SPORT for topic in topics["topic"].to_list()]
-    mentions = tag_texts(tagger, {"title": titles, "body": bodies}, homes, sports)
+    outlets = articles["outlet_id"].to_list()
+    mentions = tag_texts(tagger, {"title": titles, "body": bodies}, homes, sports, outlets)
     keys = article_keys(articles)
     return pl.concat([articles.select("page_id"), topics, mentions, keys], how="horizontal").cast(
         ANNOTATION_SCHEMA  # type: ignore[arg-type]
@@ -171,8 +176,10 @@ def _pieces(
     """Each part's rows in pieces of at most CHUNK_ARTICLES and CHUNK_BYTES (or one row),
     with their bytes of text (a part with no row still gets its turn)."""
     for key, frame in parts:
-        # The outlet's country places shared club names (``tag_texts``).
-        columns = frame.select("page_id", "title", "body", "parse_error", "outlet_country")
+        # The outlet's country places shared club names, its id its own name (``tag_texts``).
+        columns = frame.select(
+            "page_id", "title", "body", "parse_error", "outlet_id", "outlet_country"
+        )
         sizes = columns.select(
             pl.col("title").str.len_bytes().fill_null(0)
             + pl.col("body").str.len_bytes().fill_null(0)

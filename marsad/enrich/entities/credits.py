@@ -11,6 +11,11 @@ person and a place either side of a dash is one. The person read there is left o
 
 An agency's or a paper's credit (``marsad.ingest.source_credits``: "الرياض - واس:",
 "(رويترز)", "* خدمة «نيويورك تايمز»") is the article's ``source_credit``, not what it is about.
+
+A paper names itself all through its own pages: "قال لـ«عكاظ»", "علمت «الرياض» من مصادرها",
+"مصادر سبق". That is how it reports, not what it reports on: read as an organisation of every
+such story, Asharq Al-Awsat was the second organisation of 1,800 Saudi pages, 58 of its 60
+articles its own. An organisation that is the article's own outlet is left out.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import re
 from functools import cache
 
 from marsad.enrich.entities.linking import CountryMention, Mention
-from marsad.ingest.outlets import arabic_spellings
+from marsad.enrich.gazetteer import word_key
+from marsad.ingest.outlets import arabic_spellings, registry, spellings
 from marsad.ingest.source_credits import DASHES, credit_spans
 
 # What a credit leaves out of the entities: the reporter and the outlet naming itself.
@@ -101,3 +107,36 @@ def without_credits(
         for m in mentions
         if not any(start <= m.start < end and m.type in types for start, end, types in left_out)
     ]
+
+
+# Words a byline may put before a paper's name that its own text leaves out: Al Jazirah is
+# "صحيفة الجزيرة" in the registry (الجزيرة alone is Al Jazeera's) and «الجزيرة» in its pages.
+_PAPER_WORDS = frozenset({"صحيفة", "جريدة"})
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    return tuple(word_key(word) for word in name.split())
+
+
+@cache
+def _own_names() -> dict[str, frozenset[tuple[str, ...]]]:
+    """The keys (``word_key`` of each word) by which each registry outlet names itself."""
+    names = {}
+    for outlet in registry().iter_rows(named=True):
+        keys = set()
+        for spelling in spellings(outlet):
+            words = spelling.split()
+            keys.add(_name_key(spelling))
+            if len(words) > 1 and words[0] in _PAPER_WORDS:
+                keys.add(_name_key(" ".join(words[1:])))
+        names[outlet["outlet_id"]] = frozenset(keys)
+    return names
+
+
+def without_own_outlet(mentions: list[Mention], outlet_id: str | None) -> list[Mention]:
+    """``mentions`` less the organisations that are the article's own outlet (``outlet_id``,
+    of the registry): a paper quoting its own sources names no subject."""
+    names = _own_names().get(outlet_id) if outlet_id else None
+    if not names:
+        return mentions
+    return [m for m in mentions if m.type != "ORG" or _name_key(m.text) not in names]
