@@ -124,6 +124,9 @@ def test_metadata_shows_rates_and_previews(raw_dir: Path, tmp_path: Path):
     assert metadata["quarantine"]["quarantined_share"].value == pytest.approx(6 / 69, abs=1e-3)
     assert metadata["articles"]["dagster/row_count"].value == 60
     assert "|" in metadata["articles"]["preview"].value
+    # Each article is counted once by the source it credits, those crediting none together.
+    credits = metadata["articles"]["source_credit"].value
+    assert sum(credits.values()) == 60 and credits["(none)"] > 0 and "None" not in credits
 
 
 def test_rerun_gives_identical_tables(raw_dir: Path, tmp_path: Path):

@@ -45,7 +45,8 @@ def _counts(con: duckdb.DuckDBPyConnection, table: str, column: str) -> dg.Metad
     rows = con.execute(
         f'SELECT "{column}", count(*) AS n FROM "{table}" GROUP BY 1 ORDER BY n DESC'
     ).fetchall()
-    return dg.MetadataValue.json({str(k): n for k, n in rows})
+    # Rows without a value (no credit, no topic) are counted under a label, not JSON's "None".
+    return dg.MetadataValue.json({"(none)" if k is None else str(k): n for k, n in rows})
 
 
 def _table_metadata(con: duckdb.DuckDBPyConnection, name: str, pages: int) -> dict:
