@@ -86,10 +86,11 @@ def _patterns() -> tuple[str, str]:
     opening = rf"\A\s*(?:{leading}|{before}(?:{credit}\s*[{DASHES}:\n]|{dashed}))"
     service = rf"[*•]?\s*خدمة\s*[«\"{{]\s*(?P<service>{_alternation(services)})\s*[»\"}}]"
     own = rf"(?:\s*[{DASHES}]?\s*خاص\s+ب[^\n]{{0,30}})?"  # "خاص بـ«الشرق الأوسط»" after it
-    # At the very end, an outlet of two words or more in brackets ("(سكاي نيوز)"): one word
-    # there is too often a place or a language ("(الرياض)", "(العربية)").
+    # At the very end, an outlet of two words or more in brackets ("(سكاي نيوز)"), or the
+    # outlet translated ("(ترجمة هافينغتون بوست)"): one word there is too often a place or a
+    # language ("(الرياض)", "(العربية)").
     named = {s for s in services if len(s.split()) > 1}
-    outlet = rf"\(\s*(?P<outlet>{_alternation(named)})\s*\)"
+    outlet = rf"\(\s*(?:ترجمة\s+)?(?P<outlet>{_alternation(named)})\s*\)"
     closing = rf"(?:{credit}|{outlet}|{service})[\s.]*{own}[\s.]*$"
     return opening, closing
 
