@@ -23,8 +23,15 @@ The rules, each applied only where the corpus names one clear target:
    holds at least two thirds of their mentions, with at least 3 mentions, where the surname
    alone is not written more than twice as often as those names (المالكي alone, far more
    frequent than نوري المالكي, is several people).
-4. **Organisation with its kind** (تنظيم, حركة, جماعة, ميليشيا): تنظيم داعش and داعش are one
-   organisation where both are in the corpus; the more mentioned name leads.
+4. **Organisation with its kind** (تنظيم, حركة, جماعة, ميليشيا, منظمة, هيئة, حلف, وكالة):
+   تنظيم داعش and داعش, منظمة أوبك and أوبك, حلف الناتو and الناتو are one organisation where
+   both are in the corpus; the more mentioned name leads. The name without its kind must be
+   on the organisation or club lists, or be no place and no given name: منظمة شنغهاي
+   is not the city, أسواق بدر no organisation. نادي before a listed club's name of one word
+   too (نادي الفتح and الفتح; not نادي الشرق, which leaves a paper's name): a longer name may
+   be another body's (نادي الاتحاد السعودي is the club, الاتحاد السعودي the federation).
+   Where the name several countries' clubs share is one entity per country, the one of the
+   same country.
 5. **One country, several names** (places): السعودية and المملكة العربية السعودية, أمريكا and
    الولايات المتحدة, by the gazetteer's names of countries (curated and CLDR's Arabic).
 6. **Acronym spelled out** (organisations): a name of two or more words that the corpus
@@ -50,10 +57,10 @@ from collections import defaultdict
 import polars as pl
 
 from marsad.arabic import match_key
-from marsad.enrich.entities.clubs import shared_by_countries
+from marsad.enrich.entities.clubs import bare_club, shared_by_countries
 from marsad.enrich.entities.linking import TITLE_WORD, entity_id
-from marsad.enrich.gazetteer import country_names
-from marsad.enrich.name_lists import person_names
+from marsad.enrich.gazetteer import country_names, gazetteer
+from marsad.enrich.name_lists import clubs, organisations, person_names
 
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3
@@ -62,7 +69,22 @@ NASAB = ("بن", "بنت", "ابن")
 LINEAGE = (*NASAB, "ال")  # match_key folds آل to ال
 KUNYA = ("ابو", "ام")
 _LATIN = re.compile("[A-Za-z]")
-ORGANISATION_KINDS = ("تنظيم", "حركه", "جماعه", "ميليشيا", "ميليشيات", "مليشيا")
+ORGANISATION_KINDS = tuple(
+    match_key(kind)
+    for kind in (
+        "تنظيم",
+        "حركة",
+        "جماعة",
+        "ميليشيا",
+        "ميليشيات",
+        "مليشيا",
+        "منظمة",
+        "هيئة",
+        "حلف",
+        "وكالة",
+    )
+)
+CLUB_WORD = "نادي"
 # An acronym in brackets right after an organisation's name, and how much of the text after
 # a name is read for it (the backfill of an older warehouse reads it in SQL, slices in Polars).
 ACRONYM_AFTER_NAME = r"^\s*[(«“\"]\s*([\p{Arabic}\p{Mn}\x{0640}]{2,})\s*[)»”\"]"
@@ -129,6 +151,29 @@ def _continues_lineage(short: tuple[str, ...], long: tuple[str, ...], names) -> 
         and not _given_name(added[0], names)
         and not all(_given_name(word, names) for word in short)
     )
+
+
+def _named_with_kind(kind: str, rest: str, names: dict[str, tuple[int, int]]) -> bool:
+    """Whether an organisation's name ``rest`` (match key) may go with its ``kind`` word before
+    it (تنظيم داعش, نادي الفتح) as one organisation (rule 4)."""
+    words = rest.split()
+    if not words or (kind not in ORGANISATION_KINDS and kind != CLUB_WORD):
+        return False
+    listed = bare_club(rest) is not None or any(
+        found[:2] == (0, len(words))
+        for known in (organisations(), clubs())
+        for found in known.find(words)
+    )
+    if kind == CLUB_WORD:
+        return listed and len(words) == 1
+    place = any(found[:2] == (0, len(words)) for found in gazetteer().find(words))
+    return listed or not (place or (len(words) == 1 and _given_name(words[0], names)))
+
+
+def _same_country(row: dict, other: dict) -> bool:
+    """Whether two organisations may be one by country: the same, or one of them has none."""
+    a, b = row.get("country_code"), other.get("country_code")
+    return a is None or b is None or a == b
 
 
 def _dominant(candidates: list[tuple[str, int]]) -> str | None:
@@ -281,13 +326,22 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         ):
             merged[row["entity_id"]] = (target, "surname alone")
     # 4. Organisation with its kind.
-    organisations = {r["key"]: r for r in leads if r["type"] == "ORG"}
-    for key, row in organisations.items():
+    organisations: dict[str, list[dict]] = defaultdict(list)
+    for row in leads:
+        if row["type"] == "ORG":
+            organisations[row["key"]].append(row)
+    for key, group in list(organisations.items()):
         kind, _, rest = key.partition(" ")
-        other = organisations.get(rest)
-        if kind in ORGANISATION_KINDS and other is not None:
-            first, second = sorted((row, other), key=lambda r: (-r["mentions"], r["entity_id"]))
-            merged[second["entity_id"]] = (first["entity_id"], "organisation with its kind")
+        if not _named_with_kind(kind, rest, names):
+            continue
+        for row in group:
+            candidates = organisations.get(rest, ())
+            others = [o for o in candidates if o.get("country_code") == row.get("country_code")]
+            if len(others) != 1:
+                others = [o for o in candidates if _same_country(row, o)]
+            if len(others) == 1:
+                pair = sorted((row, others[0]), key=lambda r: (-r["mentions"], r["entity_id"]))
+                merged[pair[1]["entity_id"]] = (pair[0]["entity_id"], "organisation with its kind")
 
     # 5. One country, several names.
     countries = {name_key(name): code for code, name in country_names()}
