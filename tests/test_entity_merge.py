@@ -99,6 +99,25 @@ def test_a_title_the_tagger_took_into_a_name_does_not_split_the_person():
     assert "أحمد بن ولي" not in merged
 
 
+def test_a_prince_named_by_his_fathers_name_is_one_person_with_his_lineage():
+    """خالد الفيصل, the governor of Mecca, is خالد الفيصل بن عبدالعزيز: after a father's name
+    with the article, the lineage goes on (الفيصل is as often a given name as a surname in
+    the name lists, so the rule for given names alone kept them apart)."""
+    merged = _merged(
+        [
+            ("PER", "خالد الفيصل", 544),
+            ("PER", "خالد الفيصل بن عبدالعزيز", 59),
+            ("PER", "خالد الفيصل بن عبد العزيز", 8),
+            ("PER", "عبدالله الثاني", 60),
+            ("PER", "عبدالله الثاني بن الحسين", 37),
+        ]
+    )
+    assert (
+        merged["خالد الفيصل بن عبدالعزيز"] == merged["خالد الفيصل بن عبد العزيز"] == "خالد الفيصل"
+    )
+    assert merged["عبدالله الثاني بن الحسين"] == "عبدالله الثاني"
+
+
 def test_names_that_may_be_several_people_stay_apart():
     merged = _merged(
         [

@@ -16,8 +16,10 @@ The rules, each applied only where the corpus names one clear target:
    عبدالعزيز) is that longer name, when the longer one holds at least two thirds of the
    mentions of all names it begins. Only where the longer name goes on with the lineage: a
    name with بن continues with بن, بنت or آل (عبدالله بن عبدالعزيز, the king, is not عبدالله
-   بن عبدالعزيز الربيعة, the minister), every added word is a name (not وليد المعلم لموسكو),
-   and a name of given names only (أحمد علي) is too common to be one person.
+   بن عبدالعزيز الربيعة, the minister), a name without it adds one family name or the
+   lineage, every added word is a name (not وليد المعلم لموسكو), and a name of given names
+   only (أحمد علي) is too common to be one person, unless it ends on a father's name with
+   the article before the lineage (خالد الفيصل → خالد الفيصل بن عبدالعزيز).
 3. **Surname alone** (people): one word that is not a given name (a surname, as the name
    lists use it) and ends longer names (السيسي → عبدالفتاح السيسي) is the longer name that
    holds at least two thirds of their mentions, with at least 3 mentions, where the surname
@@ -145,7 +147,11 @@ def _continues_lineage(short: tuple[str, ...], long: tuple[str, ...], names) -> 
     if any(word in NASAB for word in short):
         return added[0] in LINEAGE
     # Without a lineage word: one family name more (أحمد الفهد الصباح), and the short name
-    # is more than given names (أحمد علي is too common to be one person).
+    # is more than given names (أحمد علي is too common to be one person). Or the lineage, after
+    # a name that is more than given names or ends on a father's name with the article, as
+    # princes are named (خالد الفيصل بن عبدالعزيز).
+    if added[0] in LINEAGE:
+        return short[-1].startswith("ال") or not all(_given_name(w, names) for w in short)
     return (
         len(added) == 1
         and not _given_name(added[0], names)
