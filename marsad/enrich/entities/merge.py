@@ -20,12 +20,18 @@ The rules, each applied only where the corpus names one clear target:
    lineage, every added word is a name (not وليد المعلم لموسكو), and a name of given names
    only (أحمد علي) is too common to be one person, unless it ends on a father's name with
    the article before the lineage (خالد الفيصل → خالد الفيصل بن عبدالعزيز).
-3. **Surname alone** (people): one word that is not a given name (a surname, as the name
+3. **Lineage left out** (people): a given name and a family name (عادل الجبير) are the name
+   that puts the lineage between them (عادل بن أحمد الجبير), when that name holds two thirds
+   of the mentions of all such names, they hold at least 3 mentions, the short name is not
+   written more than three times as often, and fewer than 15 people of the name lists bear
+   the family name: a tribe's name (الدوسري, القحطاني) is many people's.
+4. **Surname alone** (people): one word that is not a given name (a surname, as the name
    lists use it) and ends longer names (السيسي → عبدالفتاح السيسي) is the longer name that
-   holds at least two thirds of their mentions, with at least 3 mentions, where the surname
+   holds at least two thirds of their mentions (the names of one person counted together),
+   with at least 3 mentions, where the surname
    alone is not written more than twice as often as those names (المالكي alone, far more
    frequent than نوري المالكي, is several people).
-4. **Organisation with its kind** (تنظيم, حركة, جماعة, ميليشيا, منظمة, هيئة, حلف, وكالة):
+5. **Organisation with its kind** (تنظيم, حركة, جماعة, ميليشيا, منظمة, هيئة, حلف, وكالة):
    تنظيم داعش and داعش, منظمة أوبك and أوبك, حلف الناتو and الناتو are one organisation where
    both are in the corpus; the more mentioned name leads. The name without its kind must be
    on the organisation or club lists, or be no place and no given name: منظمة شنغهاي
@@ -34,9 +40,9 @@ The rules, each applied only where the corpus names one clear target:
    be another body's (نادي الاتحاد السعودي is the club, الاتحاد السعودي the federation).
    Where the name several countries' clubs share is one entity per country, the one of the
    same country.
-5. **One country, several names** (places): السعودية and المملكة العربية السعودية, أمريكا and
+6. **One country, several names** (places): السعودية and المملكة العربية السعودية, أمريكا and
    الولايات المتحدة, by the gazetteer's names of countries (curated and CLDR's Arabic).
-6. **Acronym spelled out** (organisations): a name of two or more words that the corpus
+7. **Acronym spelled out** (organisations): a name of two or more words that the corpus
    follows with a one-word name in brackets (منظمة البلدان المصدرة للبترول (أوبك)) is the
    organisation of that one word, where the one word is itself an organisation of the corpus,
    the pair is written in at least 2 articles and in at least 5 % of the long name's
@@ -67,6 +73,11 @@ from marsad.enrich.name_lists import clubs, organisations, person_names
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3
 SURNAME_MAX_RATIO = 2
+LEFT_OUT_MIN_MENTIONS = 3
+LEFT_OUT_MAX_RATIO = 3
+# A family name that this many people of the name lists bear or more is a tribe's or a
+# clan's (الدوسري 66, القحطاني 47), the name of too many people to stand for one.
+LEFT_OUT_MAX_BEARERS = 15
 NASAB = ("بن", "بنت", "ابن")
 LINEAGE = (*NASAB, "ال")  # match_key folds آل to ال
 KUNYA = ("ابو", "ام")
@@ -161,7 +172,7 @@ def _continues_lineage(short: tuple[str, ...], long: tuple[str, ...], names) -> 
 
 def _named_with_kind(kind: str, rest: str, names: dict[str, tuple[int, int]]) -> bool:
     """Whether an organisation's name ``rest`` (match key) may go with its ``kind`` word before
-    it (تنظيم داعش, نادي الفتح) as one organisation (rule 4)."""
+    it (تنظيم داعش, نادي الفتح) as one organisation (rule 5)."""
     words = rest.split()
     if not words or (kind not in ORGANISATION_KINDS and kind != CLUB_WORD):
         return False
@@ -251,7 +262,7 @@ def _acronym_targets(orgs: dict[str, dict], acronyms: pl.DataFrame) -> dict[str,
 def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) -> pl.DataFrame:
     """``entity_id → merged_into`` (with the ``rule`` that merged it) for the entities that
     are other names of another. ``entities`` has entity_id, type, name, mentions and, for
-    rule 6, articles; ``acronyms`` is what ``acronym_pairs`` counted over the corpus."""
+    rule 7, articles; ``acronyms`` is what ``acronym_pairs`` counted over the corpus."""
     names = person_names()
     columns = ["entity_id", "type", "name", "mentions", "articles", "country_code"]
     rows = [
@@ -312,7 +323,33 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         target = _dominant(list(persons.items()))
         if target and _continues_lineage(tokens, tuple(words[target]), names):
             merged[row["entity_id"]] = (target, "lineage cut short")
-    # 3. Surname alone.
+    # 3. Lineage left out: "عادل الجبير" is "عادل بن أحمد الجبير".
+    framed: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for row in people:
+        tokens = words[row["entity_id"]]
+        if len(tokens) >= 4 and tokens[1] in NASAB:
+            framed[(tokens[0], tokens[-1])].append((final(row["entity_id"]), row["mentions"]))
+    for row in people:
+        tokens = words[row["entity_id"]]
+        if len(tokens) != 2 or row["entity_id"] in merged or (tokens[0], tokens[1]) not in framed:
+            continue
+        given, family = tokens
+        if family in NASAB or given in KUNYA or _given_name(family, names):
+            continue
+        if names.get(family, (0, 0))[1] >= LEFT_OUT_MAX_BEARERS:
+            continue
+        persons: dict[str, int] = defaultdict(int)
+        for candidate, mentions in framed[(given, family)]:
+            persons[candidate] += mentions
+        target = _dominant(list(persons.items()))
+        total = sum(persons.values())
+        if (
+            target
+            and total >= LEFT_OUT_MIN_MENTIONS
+            and row["mentions"] <= LEFT_OUT_MAX_RATIO * total
+        ):
+            merged[row["entity_id"]] = (target, "lineage left out")
+    # 4. Surname alone.
     endings: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for row in people:
         tokens = words[row["entity_id"]]
@@ -322,7 +359,11 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         tokens = words[row["entity_id"]]
         if len(tokens) != 1 or _given_name(tokens[0], names) or tokens[0] not in endings:
             continue
-        candidates = endings[tokens[0]]
+        # Counted by person: the names of one person (عادل الجبير, عادل بن أحمد الجبير) together.
+        persons = defaultdict(int)
+        for candidate, mentions in endings[tokens[0]]:
+            persons[final(candidate)] += mentions
+        candidates = list(persons.items())
         target = _dominant(candidates)
         total = sum(m for _, m in candidates)
         if (
@@ -331,7 +372,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
             and row["mentions"] <= SURNAME_MAX_RATIO * total
         ):
             merged[row["entity_id"]] = (target, "surname alone")
-    # 4. Organisation with its kind.
+    # 5. Organisation with its kind.
     organisations: dict[str, list[dict]] = defaultdict(list)
     for row in leads:
         if row["type"] == "ORG":
@@ -349,7 +390,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
                 pair = sorted((row, others[0]), key=lambda r: (-r["mentions"], r["entity_id"]))
                 merged[pair[1]["entity_id"]] = (pair[0]["entity_id"], "organisation with its kind")
 
-    # 5. One country, several names.
+    # 6. One country, several names.
     countries = {name_key(name): code for code, name in country_names()}
     by_country: dict[str, list[dict]] = defaultdict(list)
     for row in leads:
@@ -360,7 +401,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         for row in places[1:]:
             merged[row["entity_id"]] = (places[0]["entity_id"], "one country, several names")
 
-    # 6. Acronym spelled out: the long name's group joins the acronym's group.
+    # 7. Acronym spelled out: the long name's group joins the acronym's group.
     if acronyms is not None and acronyms.height:
         by_id = {r["entity_id"]: r for r in rows if r["type"] == "ORG" and r.get("articles")}
         for long, short in _acronym_targets(by_id, acronyms).items():
