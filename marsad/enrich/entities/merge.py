@@ -6,7 +6,8 @@ beside سلمان بن عبدالعزيز آل سعود, السيسي beside ع�
 The rules, each applied only where the corpus names one clear target:
 
 1. **Same key**: names equal once spelling is folded and "عبد X" is written as one word
-   (عبد الفتاح السيسي = عبدالفتاح السيسي) are one entity; for people, a title the tagger took
+   (عبد الفتاح السيسي = عبدالفتاح السيسي), the g of foreign names as غ or ج (سيرغي لافروف =
+   سيرجي لافروف: ``foreign_spelling``), are one entity; for people, a title the tagger took
    in after a lineage is left out (محمد بن نايف ولي, of "ولي العهد", = محمد بن نايف).
    A name several countries' clubs share (الأهلي of Jeddah, of Cairo) stays one entity per
    country: the tagger gives each country's its own id, and the name the text settles no
@@ -106,6 +107,31 @@ ACRONYM_MIN_ARTICLES = 2
 ACRONYM_MIN_SHARE = 0.05
 ACRONYM_SCHEMA = {"entity_id": pl.String, "acronym_id": pl.String, "articles": pl.Int64}
 _ABD = re.compile(r"\bعبد ")
+_FOREIGN_LETTERS = str.maketrans({"غ": "ج", "گ": "ج", "ڤ": "ف", "پ": "ب"})
+# A word this many people of the name lists bear is an Arab name, its letters as written.
+ARAB_NAME_MIN_BEARERS = 4
+
+
+def foreign_spelling(key: str, names: dict[str, tuple[int, int]], person: bool = False) -> str:
+    """A name's key (``name_key``) with the letters of foreign sounds folded: the g of foreign
+    names is غ in the Levant and the Maghreb and ج in Egypt and the Gulf (الكونغرس and
+    الكونجرس, سيرغي and سيرجي لافروف, هونغ كونغ and هونج كونج), and Persian letters stand for v
+    and p (ڤ, پ). Not in a word that is an Arab name either way (غيلان and جيلان, غليل and
+    جليل are names of their own), nor, in a ``person``'s name, in a family name with the
+    article (الغبيري and الجبيري are two families)."""
+    return " ".join(
+        word if person and word.startswith("ال") else _foreign_folded(word, names)
+        for word in key.split()
+    )
+
+
+def _foreign_folded(word: str, names: dict[str, tuple[int, int]]) -> str:
+    folded = word.translate(_FOREIGN_LETTERS)
+    if folded == word or any(
+        sum(names.get(form, (0, 0))) >= ARAB_NAME_MIN_BEARERS for form in (word, folded)
+    ):
+        return word
+    return folded
 
 
 def name_key(name: str) -> str:
@@ -271,7 +297,8 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         if row["name"] and not _LATIN.search(row["name"]) and "\n" not in row["name"]
     ]
     for row in rows:
-        row["key"] = (person_key if row["type"] == "PER" else name_key)(row["name"])
+        row["plain"] = (person_key if row["type"] == "PER" else name_key)(row["name"])
+        row["key"] = foreign_spelling(row["plain"], names, row["type"] == "PER")
     merged: dict[str, tuple[str, str]] = {}
 
     # 1. Same key: the most mentioned spelling leads. A name several countries' clubs share
@@ -282,7 +309,10 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
             same_key[(row["type"], row["key"])].append(row)
     groups: list[list[dict]] = []
     for (kind, _), group in same_key.items():
-        if len(group) > 1 and kind == "ORG" and shared_by_countries(group[0]["name"]):
+        # Places of one name in several countries (a spelling folded) stay one per country.
+        places = {row.get("country_code") for row in group} - {None}
+        shared = kind == "ORG" and shared_by_countries(group[0]["name"])
+        if len(group) > 1 and (shared or (kind == "LOC" and len(places) > 1)):
             per_country: dict[str | None, list[dict]] = defaultdict(list)
             for row in group:
                 per_country[row.get("country_code")].append(row)
@@ -379,7 +409,8 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
             organisations[row["key"]].append(row)
     for key, group in list(organisations.items()):
         kind, _, rest = key.partition(" ")
-        if not _named_with_kind(kind, rest, names):
+        # The lists are looked up as the name is written (غرناطة, not its folded جرناطه).
+        if not _named_with_kind(kind, group[0]["plain"].partition(" ")[2], names):
             continue
         for row in group:
             candidates = organisations.get(rest, ())
@@ -391,7 +422,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
                 merged[pair[1]["entity_id"]] = (pair[0]["entity_id"], "organisation with its kind")
 
     # 6. One country, several names.
-    countries = {name_key(name): code for code, name in country_names()}
+    countries = {foreign_spelling(name_key(name), names): code for code, name in country_names()}
     by_country: dict[str, list[dict]] = defaultdict(list)
     for row in leads:
         if row["type"] == "LOC" and row["key"] in countries:
