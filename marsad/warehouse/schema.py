@@ -295,8 +295,9 @@ TABLES: dict[str, Table] = {
                     "merge_rule",
                     "VARCHAR",
                     "Why it was merged: same key, lineage cut short, lineage left out, "
-                    "surname alone, organisation with its kind, one country, several names "
-                    "or acronym spelled out (marsad/enrich/entities/merge.py); 'given name alone' "
+                    "surname alone, organisation with its kind, one country, several names, "
+                    "listed as one organisation or acronym spelled out "
+                    "(marsad/enrich/entities/merge.py); 'given name alone' "
                     "for a bare given name (فهد), which is nobody in particular.",
                 ),
             ),

@@ -43,7 +43,12 @@ The rules, each applied only where the corpus names one clear target:
    same country.
 6. **One country, several names** (places): السعودية and المملكة العربية السعودية, أمريكا and
    الولايات المتحدة, by the gazetteer's names of countries (curated and CLDR's Arabic).
-7. **Acronym spelled out** (organisations): a name of two or more words that the corpus
+7. **Listed as one organisation**: names the news gives one organisation that no rule can
+   tell are one, listed in ``marsad/data/organisation_aliases.csv`` (مجلس الأمن الدولي and
+   مجلس الأمن, الناتو and حلف شمال الأطلسي, أنصار الله and الحوثيين, الريال and ريال مدريد), and
+   the spellings of one outlet in the outlet registry (وكالة فرانس برس and فرانس برس) that
+   no other outlet shares; the most mentioned name leads.
+8. **Acronym spelled out** (organisations): a name of two or more words that the corpus
    follows with a one-word name in brackets (منظمة البلدان المصدرة للبترول (أوبك)) is the
    organisation of that one word, where the one word is itself an organisation of the corpus,
    the pair is written in at least 2 articles and in at least 5 % of the long name's
@@ -67,9 +72,20 @@ import polars as pl
 
 from marsad.arabic import match_key
 from marsad.enrich.entities.clubs import bare_club, shared_by_countries
-from marsad.enrich.entities.linking import TITLE_WORD, entity_id
+from marsad.enrich.entities.linking import entity_id
+from marsad.enrich.entities.name_keys import (
+    KUNYA,
+    NASAB,
+    continues_lineage,
+    foreign_spelling,
+    given_name,
+    name_key,
+    person_key,
+)
 from marsad.enrich.gazetteer import country_names, gazetteer
-from marsad.enrich.name_lists import clubs, organisations, person_names
+from marsad.enrich.name_lists import clubs, organisation_aliases, organisations, person_names
+from marsad.ingest.outlets import registry
+from marsad.ingest.outlets import spellings as outlet_spellings
 
 DOMINANT = 2 / 3
 SURNAME_MIN_MENTIONS = 3
@@ -79,9 +95,6 @@ LEFT_OUT_MAX_RATIO = 3
 # A family name that this many people of the name lists bear or more is a tribe's or a
 # clan's (الدوسري 66, القحطاني 47), the name of too many people to stand for one.
 LEFT_OUT_MAX_BEARERS = 15
-NASAB = ("بن", "بنت", "ابن")
-LINEAGE = (*NASAB, "ال")  # match_key folds آل to ال
-KUNYA = ("ابو", "ام")
 _LATIN = re.compile("[A-Za-z]")
 ORGANISATION_KINDS = tuple(
     match_key(kind)
@@ -106,94 +119,6 @@ TEXT_AFTER_NAME = 40
 ACRONYM_MIN_ARTICLES = 2
 ACRONYM_MIN_SHARE = 0.05
 ACRONYM_SCHEMA = {"entity_id": pl.String, "acronym_id": pl.String, "articles": pl.Int64}
-_ABD = re.compile(r"\bعبد ")
-_FOREIGN_LETTERS = str.maketrans({"غ": "ج", "گ": "ج", "ڤ": "ف", "پ": "ب"})
-# A word this many people of the name lists bear is an Arab name, its letters as written.
-ARAB_NAME_MIN_BEARERS = 4
-
-
-def foreign_spelling(key: str, names: dict[str, tuple[int, int]], person: bool = False) -> str:
-    """A name's key (``name_key``) with the letters of foreign sounds folded: the g of foreign
-    names is غ in the Levant and the Maghreb and ج in Egypt and the Gulf (الكونغرس and
-    الكونجرس, سيرغي and سيرجي لافروف, هونغ كونغ and هونج كونج), and Persian letters stand for v
-    and p (ڤ, پ). Not in a word that is an Arab name either way (غيلان and جيلان, غليل and
-    جليل are names of their own), nor, in a ``person``'s name, in a family name with the
-    article (الغبيري and الجبيري are two families)."""
-    return " ".join(
-        word if person and word.startswith("ال") else _foreign_folded(word, names)
-        for word in key.split()
-    )
-
-
-def _foreign_folded(word: str, names: dict[str, tuple[int, int]]) -> str:
-    folded = word.translate(_FOREIGN_LETTERS)
-    if folded == word or any(
-        sum(names.get(form, (0, 0))) >= ARAB_NAME_MIN_BEARERS for form in (word, folded)
-    ):
-        return word
-    return folded
-
-
-def name_key(name: str) -> str:
-    """Spelling-folded name, "عبد X" joined into one word."""
-    return _ABD.sub("عبد", match_key(name))
-
-
-def person_key(name: str) -> str:
-    """``name_key`` of a person's name, a title after a lineage left out: محمد بن نايف ولي (of
-    ولي العهد), which the tagger took into names before ``linking.untag_titles`` and which
-    warehouses built then still hold."""
-    key = name_key(name)
-    words = key.split()
-    if (
-        len(words) >= 3
-        and words[-1] == TITLE_WORD
-        and words[-2] not in NASAB
-        and any(word in NASAB for word in words[:-2])
-    ):
-        return " ".join(words[:-1])
-    return key
-
-
-# Words of given names that are not names of one person: the second half of compound given
-# names (ناصر الدين, زين العابدين) and the first of a kunya (أبو العلاء).
-COMPOUND_GIVEN = ("الدين", "العابدين", "الله", "الرحمن", *KUNYA)
-
-
-def _given_name(word: str, names: dict[str, tuple[int, int]]) -> bool:
-    """Whether a word is (also) commonly a given name: حسان is a surname as often as a given
-    name, so حسان alone may be anyone called Hassan."""
-    given, surname = names.get(word, (0, 0))
-    return word.startswith("عبد") or word in COMPOUND_GIVEN or (given > 0 and 2 * given >= surname)
-
-
-def _name_word(word: str, names: dict[str, tuple[int, int]]) -> bool:
-    return word in LINEAGE or word in names or word.startswith("عبد")
-
-
-def _continues_lineage(short: tuple[str, ...], long: tuple[str, ...], names) -> bool:
-    """Whether ``long`` goes on with the lineage of ``short`` (and is not two names run
-    together by the tagger, طلال سلامة محمد عبده)."""
-    # The first word as written after "and" (وأبو معاوية is a kunya too).
-    first = short[0][1:] if short[0][:1] == "و" and short[0][1:] in KUNYA else short[0]
-    if first in LINEAGE or first in KUNYA or short[-1] in COMPOUND_GIVEN:
-        return False  # بن مبارك, a kunya (أبو ثابت), جار الله: not one person
-    added = long[len(short) :]
-    if not all(_name_word(word, names) for word in added):
-        return False
-    if any(word in NASAB for word in short):
-        return added[0] in LINEAGE
-    # Without a lineage word: one family name more (أحمد الفهد الصباح), and the short name
-    # is more than given names (أحمد علي is too common to be one person). Or the lineage, after
-    # a name that is more than given names or ends on a father's name with the article, as
-    # princes are named (خالد الفيصل بن عبدالعزيز).
-    if added[0] in LINEAGE:
-        return short[-1].startswith("ال") or not all(_given_name(w, names) for w in short)
-    return (
-        len(added) == 1
-        and not _given_name(added[0], names)
-        and not all(_given_name(word, names) for word in short)
-    )
 
 
 def _named_with_kind(kind: str, rest: str, names: dict[str, tuple[int, int]]) -> bool:
@@ -210,7 +135,32 @@ def _named_with_kind(kind: str, rest: str, names: dict[str, tuple[int, int]]) ->
     if kind == CLUB_WORD:
         return listed and len(words) == 1
     place = any(found[:2] == (0, len(words)) for found in gazetteer().find(words))
-    return listed or not (place or (len(words) == 1 and _given_name(words[0], names)))
+    return listed or not (place or (len(words) == 1 and given_name(words[0], names)))
+
+
+def _listed_groups(names: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Key of each listed name → its group (rule 7): the curated aliases, and each outlet's
+    Arabic spellings that belong to it alone."""
+    groups: list[set[str]] = []
+    owners: dict[str, set[str]] = defaultdict(set)
+    for outlet in registry().iter_rows(named=True):
+        for spelling in outlet_spellings(outlet):
+            if not spelling.isascii():
+                owners[name_key(spelling)].add(outlet["outlet_id"])
+    by_outlet: dict[str, set[str]] = defaultdict(set)
+    for key, outlets in owners.items():
+        if len(outlets) == 1:
+            by_outlet[next(iter(outlets))].add(key)
+    groups += by_outlet.values()
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for name, same_as in organisation_aliases():
+        aliases[name_key(same_as)] |= {name_key(name), name_key(same_as)}
+    groups += aliases.values()
+    found: dict[str, int] = {}
+    for number, keys in enumerate(groups):
+        for key in keys:
+            found.setdefault(foreign_spelling(key, names), number)
+    return found
 
 
 def _same_country(row: dict, other: dict) -> bool:
@@ -288,7 +238,7 @@ def _acronym_targets(orgs: dict[str, dict], acronyms: pl.DataFrame) -> dict[str,
 def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) -> pl.DataFrame:
     """``entity_id → merged_into`` (with the ``rule`` that merged it) for the entities that
     are other names of another. ``entities`` has entity_id, type, name, mentions and, for
-    rule 7, articles; ``acronyms`` is what ``acronym_pairs`` counted over the corpus."""
+    rule 8, articles; ``acronyms`` is what ``acronym_pairs`` counted over the corpus."""
     names = person_names()
     columns = ["entity_id", "type", "name", "mentions", "articles", "country_code"]
     rows = [
@@ -351,7 +301,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         for candidate, mentions in starts[tokens]:
             persons[final(candidate)] += mentions
         target = _dominant(list(persons.items()))
-        if target and _continues_lineage(tokens, tuple(words[target]), names):
+        if target and continues_lineage(tokens, tuple(words[target]), names):
             merged[row["entity_id"]] = (target, "lineage cut short")
     # 3. Lineage left out: "عادل الجبير" is "عادل بن أحمد الجبير".
     framed: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
@@ -364,7 +314,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         if len(tokens) != 2 or row["entity_id"] in merged or (tokens[0], tokens[1]) not in framed:
             continue
         given, family = tokens
-        if family in NASAB or given in KUNYA or _given_name(family, names):
+        if family in NASAB or given in KUNYA or given_name(family, names):
             continue
         if names.get(family, (0, 0))[1] >= LEFT_OUT_MAX_BEARERS:
             continue
@@ -387,7 +337,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
             endings[tokens[-1]].append((row["entity_id"], row["mentions"]))
     for row in people:
         tokens = words[row["entity_id"]]
-        if len(tokens) != 1 or _given_name(tokens[0], names) or tokens[0] not in endings:
+        if len(tokens) != 1 or given_name(tokens[0], names) or tokens[0] not in endings:
             continue
         # Counted by person: the names of one person (عادل الجبير, عادل بن أحمد الجبير) together.
         persons = defaultdict(int)
@@ -432,7 +382,19 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
         for row in places[1:]:
             merged[row["entity_id"]] = (places[0]["entity_id"], "one country, several names")
 
-    # 7. Acronym spelled out: the long name's group joins the acronym's group.
+    # 7. Listed as one organisation.
+    listed = _listed_groups(names)
+    by_group: dict[int, list[dict]] = defaultdict(list)
+    for row in leads:
+        if row["type"] == "ORG" and row["key"] in listed:
+            by_group[listed[row["key"]]].append(row)
+    for members in by_group.values():
+        members = [r for r in members if final(r["entity_id"]) == r["entity_id"]]
+        members.sort(key=lambda r: (-r["mentions"], r["entity_id"]))
+        for row in members[1:]:
+            merged[row["entity_id"]] = (members[0]["entity_id"], "listed as one organisation")
+
+    # 8. Acronym spelled out: the long name's group joins the acronym's group.
     if acronyms is not None and acronyms.height:
         by_id = {r["entity_id"]: r for r in rows if r["type"] == "ORG" and r.get("articles")}
         for long, short in _acronym_targets(by_id, acronyms).items():
@@ -469,7 +431,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
                 )
     for row in people:
         tokens = words[row["entity_id"]]
-        if len(tokens) == 1 and _given_name(tokens[0], names) and row["entity_id"] not in merged:
+        if len(tokens) == 1 and given_name(tokens[0], names) and row["entity_id"] not in merged:
             answer.append(
                 {"entity_id": row["entity_id"], "merged_into": None, "rule": "given name alone"}
             )
