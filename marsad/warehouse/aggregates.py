@@ -15,6 +15,9 @@ from marsad.warehouse.state import STATE_SCHEMA
 # place of the article's alef (للاتحاد, وللاتحاد), as DuckDB lists.
 _PROCLITICS = "['و', 'ف', 'ب', 'ل', 'ك', 'وب', 'ول', 'وك', 'فب', 'فل', 'فك']"
 _ARTICLE_PROCLITICS = "['لل', 'ولل', 'فلل']"
+# A bare spelling names the entity when seen at least 1/BARE_SPELLING_SHARE as often as the
+# spelling behind a proclitic.
+BARE_SPELLING_SHARE = 20
 
 
 def finish(con: duckdb.DuckDBPyConnection, touched_entities: set[str]) -> None:
@@ -36,7 +39,8 @@ def entity_aggregates(con: duckdb.DuckDBPyConnection, touched_entities: set[str]
     # The name shown is the fullest spelling (a surname alone links to the full name), one
     # written without a proclitic where the entity also has that spelling bare (not
     # بالاتحاد السعودي, which a repeated footer may make the most frequent), the one seen
-    # most often among those (ties: the shortest, then first in order).
+    # most often among those (ties: the shortest, then first in order). A bare spelling seen
+    # under a twentieth as often is a slip, not the name: one يينا beside 349 فيينا (Vienna).
     con.execute(
         f"""
         INSERT INTO entities
@@ -48,10 +52,11 @@ def entity_aggregates(con: duckdb.DuckDBPyConnection, touched_entities: set[str]
         behind_clitic AS (
             SELECT DISTINCT entity_id, s AS text, true AS behind
             FROM (
-                SELECT a.entity_id, a.text AS s, b.text AS t, length(a.text) - length(b.text) AS d
+                SELECT a.entity_id, a.text AS s, b.text AS t, length(a.text) - length(b.text) AS d,
+                       a.mentions AS s_mentions, b.mentions AS t_mentions
                 FROM spelled a JOIN spelled b ON a.entity_id = b.entity_id AND a.text <> b.text
             )
-            WHERE d >= 0 AND (
+            WHERE d >= 0 AND t_mentions * {BARE_SPELLING_SHARE} >= s_mentions AND (
                 list_contains({_PROCLITICS}, left(s, d)) AND s[d + 1:] = t
                 OR t[:2] = 'ال' AND list_contains({_ARTICLE_PROCLITICS}, left(s, d + 2))
                 AND s[d + 3:] = t[3:]
