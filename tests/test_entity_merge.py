@@ -473,9 +473,14 @@ def test_a_name_with_its_lineage_left_out_is_the_person():
             ("PER", "خالد الحميدي", 6),
             ("PER", "خالد بن محمد الحميدي", 4),
             ("PER", "خالد بن سعد الحميدي", 4),
+            # The short name already joined a name the tagger ran on: both join the person.
+            ("PER", "عزام الدخيل", 192),
+            ("PER", "عزام بن محمد الدخيل", 80),
+            ("PER", "عزام الدخيل القاضي", 1),
         ]
     )
     assert merged["عادل بن أحمد الجبير"] == merged["الجبير"] == "عادل الجبير"
+    assert merged["عزام بن محمد الدخيل"] == merged["عزام الدخيل القاضي"] == "عزام الدخيل"
     for apart in ("محمد الدوسري", "سعد السبر", "خالد الحميدي"):
         assert apart not in merged and not any(v == apart for v in merged.values()), apart
 

@@ -311,7 +311,7 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
             framed[(tokens[0], tokens[-1])].append((final(row["entity_id"]), row["mentions"]))
     for row in people:
         tokens = words[row["entity_id"]]
-        if len(tokens) != 2 or row["entity_id"] in merged or (tokens[0], tokens[1]) not in framed:
+        if len(tokens) != 2 or (tokens[0], tokens[1]) not in framed:
             continue
         given, family = tokens
         if family in NASAB or given in KUNYA or given_name(family, names):
@@ -323,12 +323,16 @@ def entity_merges(entities: pl.DataFrame, acronyms: pl.DataFrame | None = None) 
             persons[candidate] += mentions
         target = _dominant(list(persons.items()))
         total = sum(persons.values())
+        # The short name's group joins the person's (it may already hold a name the tagger
+        # ran on, عزام الدخيل القاضي).
+        source = final(row["entity_id"])
         if (
             target
+            and target != source
             and total >= LEFT_OUT_MIN_MENTIONS
             and row["mentions"] <= LEFT_OUT_MAX_RATIO * total
         ):
-            merged[row["entity_id"]] = (target, "lineage left out")
+            merged[source] = (target, "lineage left out")
     # 4. Surname alone.
     endings: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for row in people:
