@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from marsad.enrich.entities.credits import without_credits, without_own_outlet
+from marsad.enrich.entities.place_mentions import joined_places
 from marsad.enrich.entities.tagger import EntityTagger
 from marsad.enrich.topics.model import TopicModel
 from marsad.enrich.topics.taxonomy import TOPICS
@@ -104,6 +105,7 @@ def tag_texts(
         row_entities, row_countries = [], []
         for field in fields:
             mentions, places = found[field][i]
+            mentions = joined_places(fields[field][i] or "", mentions, tagger.gazetteer)
             if field == "body":  # its opening credit names who wrote it, not whom it is about
                 mentions = without_credits(fields[field][i], mentions, places)
             if outlet_ids:
