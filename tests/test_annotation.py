@@ -184,6 +184,23 @@ def test_a_ray_cluster_of_two_nodes_gives_the_same_annotations(parts, monkeypatc
     assert on_cluster.equals(here)
 
 
+def test_a_local_pool_starts_its_own_ray_beside_another_one(parts, monkeypatch):
+    """Another Ray instance on the machine (a user's, or a second run's): without an address
+    the pool starts its own rather than join the last one started, which refused the pool's
+    size (ValueError) when two test runs shared a machine."""
+    from ray.cluster_utils import Cluster
+
+    monkeypatch.setattr("marsad.enrich.annotation.CHUNK_ARTICLES", 7)
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    here = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=0)])
+    other = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    try:
+        pooled = pl.concat([f for _, f in annotate_parts(parts, MODELS, articles=10**6, workers=2)])
+    finally:
+        other.shutdown()
+    assert pooled.equals(here)
+
+
 class _Cycle:
     """An object in a reference cycle: only the garbage collector frees it."""
 

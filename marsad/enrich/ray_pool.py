@@ -34,8 +34,10 @@ def _start(workers: int, address: str | None) -> bool:
     if address:
         ray.init(address=address, **options)
         return False
-    # Chunks of articles and their annotations are small and few in flight.
-    ray.init(num_cpus=workers, object_store_memory=OBJECT_STORE_BYTES, **options)
+    # Chunks of articles and their annotations are small and few in flight. "local": an
+    # instance of its own, even where another Ray runs on the machine (without it, Ray joins
+    # the last one started, and a pool of this size cannot be asked of it).
+    ray.init(address="local", num_cpus=workers, object_store_memory=OBJECT_STORE_BYTES, **options)
     return True
 
 
