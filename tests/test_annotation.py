@@ -56,6 +56,16 @@ def test_every_part_gets_its_own_articles_in_order(parts):
     assert pl.concat(merged["a"])["topic"].null_count() == 0
 
 
+def _mentions_of(pages: pl.DataFrame, text: str, fields: tuple[str, ...]) -> dict[str, set]:
+    """Annotated in-process: by page id, the given ``fields`` of each mention of ``text``."""
+    annotated = annotate_parts([("a", pages)], MODELS, articles=0)
+    rows = pl.concat([frame for _, frame in annotated])
+    return {
+        page_id: {tuple(m[f] for f in fields) for m in mentions if m["text"] == text}
+        for page_id, mentions in zip(rows["page_id"], rows["entities"], strict=True)
+    }
+
+
 def test_a_club_the_text_does_not_place_is_the_outlet_country_club(parts):
     """الأهلي without a town in a Saudi paper is Jeddah's club, in an Egyptian one Cairo's;
     the outlet's country comes from parsing (``outlet_country``)."""
@@ -68,14 +78,9 @@ def test_a_club_the_text_does_not_place_is_the_outlet_country_club(parts):
             pl.Series("outlet_country", ["SA", "EG", None]),
         )
     )
-    annotated = annotate_parts([("a", pages)], MODELS, articles=0)
-    rows = pl.concat([frame for _, frame in annotated]).sort("page_id")
-    found = {
-        page_id: {m["country_code"] for m in mentions if m["text"] == "الأهلي"}
-        for page_id, mentions in zip(rows["page_id"], rows["entities"], strict=True)
-    }
+    found = _mentions_of(pages, "الأهلي", ("country_code",))
     homes = dict(zip(pages["page_id"], pages["outlet_country"], strict=True))
-    assert found == {page_id: {home} for page_id, home in homes.items()}
+    assert found == {page_id: {(home,)} for page_id, home in homes.items()}
 
 
 def test_a_paper_naming_itself_is_left_out_by_the_outlet_parsing_gives(parts):
@@ -90,12 +95,7 @@ def test_a_paper_naming_itself_is_left_out_by_the_outlet_parsing_gives(parts):
             pl.Series("outlet_id", ["okaz", "sabq"]),
         )
     )
-    annotated = annotate_parts([("a", pages)], MODELS, articles=0)
-    rows = pl.concat([frame for _, frame in annotated])
-    found = {
-        page_id: {(m["field"], m["type"]) for m in mentions if m["text"] == "عكاظ"}
-        for page_id, mentions in zip(rows["page_id"], rows["entities"], strict=True)
-    }
+    found = _mentions_of(pages, "عكاظ", ("field", "type"))
     okaz, sabq = pages["page_id"].to_list()
     assert found[okaz] == set()
     assert found[sabq] == {("title", "ORG"), ("body", "ORG")}
